@@ -1,0 +1,1 @@
+"""Treehole, the instance: web, storage, moderation, policy. Uses `federation/` for the protocol."""

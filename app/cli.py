@@ -1,0 +1,213 @@
+"""The `treehole` command: serve, migrate, worker, admin create, board add."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+
+import anyio
+import uvicorn
+
+from app.actors import ensure_board_actor, ensure_bootstrap_actors
+from app.clock import utcnow
+from app.db.engine import connect, disconnect
+from app.db.migrate import upgrade_to_head
+from app.ids import new_id
+from app.logs import configure_logging, logging_config
+from app.main import build_services, build_worker, create_app
+from app.security.passwords import hash_password
+from app.settings import ConfigError, Settings, default_base_url, load_settings
+from app.store import admins, boards
+from app.store.boards import Board
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_]{0,31}$")
+USERNAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="treehole", description="Anonymous notes, federated.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the web app (and run the worker in-process)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--no-workers", action="store_true", help="leave jobs to `treehole worker`")
+    serve.add_argument("--no-migrate", action="store_true", help="do not migrate on start")
+    commands.add_parser("migrate", help="bring the database schema up to date")
+    worker = commands.add_parser("worker", help="run background jobs in this process")
+    worker.add_argument("--no-migrate", action="store_true")
+    admin = commands.add_parser("admin", help="admin logins").add_subparsers(
+        dest="admin_command", required=True
+    )
+    create = admin.add_parser("create", help="create an admin login (prompts for a password)")
+    create.add_argument("username")
+    create.add_argument("--role", choices=admins.ROLES, default="admin")
+    create.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin"
+    )
+    board = commands.add_parser("board", help="boards").add_subparsers(
+        dest="board_command", required=True
+    )
+    add = board.add_parser("add", help="add a board")
+    add.add_argument("slug")
+    add.add_argument("--title", required=True)
+    add.add_argument("--description", default="")
+    add.add_argument("--default-ttl", type=int, default=86400)
+    add.add_argument("--ttls", default="3600,86400,604800", help="comma-separated seconds")
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"treehole: {message}", file=sys.stderr)
+    return 2
+
+
+async def _bootstrap(settings: Settings) -> None:
+    db = await connect(settings.database_url)
+    try:
+        await ensure_bootstrap_actors(db, utcnow())
+    finally:
+        await disconnect(db)
+
+
+def migrate(settings: Settings) -> None:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade_to_head(settings.database_url)
+    anyio.run(_bootstrap, settings)
+
+
+def serve(settings: Settings, args: argparse.Namespace) -> int:
+    settings = replace(settings, host=args.host or settings.host, port=args.port or settings.port)
+    if not args.no_migrate:
+        migrate(settings)
+    print(
+        f"Treehole is serving {settings.base_url} (listening on {settings.host}:{settings.port})",
+        flush=True,
+    )
+    uvicorn.run(
+        create_app(settings, run_workers=not args.no_workers),
+        host=settings.host,
+        port=settings.port,
+        access_log=False,
+        log_config=logging_config(settings.log_level),
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        server_header=False,
+    )
+    return 0
+
+
+async def _run_worker(settings: Settings) -> None:
+    db = await connect(settings.database_url)
+    try:
+        worker = build_worker(build_services(settings, db))
+        stop = anyio.Event()
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(worker.run_forever, stop)
+            with anyio.open_signal_receiver(2, 15) as signals:
+                async for _ in signals:
+                    stop.set()
+                    break
+    finally:
+        await disconnect(db)
+
+
+async def _create_admin(settings: Settings, username: str, password: str, role: str) -> str | None:
+    db = await connect(settings.database_url)
+    try:
+        if await admins.get_admin_by_username(db, username) is not None:
+            return f"an admin named {username!r} already exists"
+        await admins.insert_admin(db, username, hash_password(password), role, utcnow())
+        return None
+    finally:
+        await disconnect(db)
+
+
+def admin_create(settings: Settings, args: argparse.Namespace) -> int:
+    if not USERNAME.match(args.username):
+        return _fail("admin username: letters, digits, '_', '.', '-' only (1-64)")
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            return _fail("the passwords differ")
+    if len(password) < 10:
+        return _fail("the password must have at least 10 characters")
+    error = anyio.run(_create_admin, settings, args.username, password, args.role)
+    if error:
+        return _fail(error)
+    print(f"created {args.role} {args.username}")
+    return 0
+
+
+async def _add_board(settings: Settings, board: Board) -> str | None:
+    db = await connect(settings.database_url)
+    try:
+        if await boards.get_board_by_slug(db, board.slug) is not None:
+            return f"a board {board.slug!r} already exists"
+        await boards.insert_board(db, board)
+        await ensure_board_actor(db, board, utcnow())
+        return None
+    finally:
+        await disconnect(db)
+
+
+def board_add(settings: Settings, args: argparse.Namespace) -> int:
+    if not SLUG.match(args.slug):
+        return _fail("board slug: lowercase letters, digits and '_' (at most 32)")
+    try:
+        ttls = tuple(sorted({int(part) for part in args.ttls.split(",") if part.strip()}))
+    except ValueError:
+        return _fail("--ttls: comma-separated whole seconds, like 3600,86400")
+    if not ttls or min(ttls) < 60 or max(ttls) > settings.max_ttl:
+        return _fail(f"--ttls: each between 60 and TREEHOLE_MAX_TTL ({settings.max_ttl})")
+    if args.default_ttl not in ttls:
+        return _fail("--default-ttl must be one of --ttls")
+    board = Board(
+        id=new_id(),
+        slug=args.slug,
+        title=args.title[:200],
+        description=args.description,
+        default_ttl=args.default_ttl,
+        allowed_ttls=ttls,
+        locked=False,
+        created_at=utcnow(),
+        last_post_at=None,
+    )
+    error = anyio.run(_add_board, settings, board)
+    if error:
+        return _fail(error)
+    print(f"added board {board.slug}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        return _fail(str(error))
+    configure_logging(settings.log_level)
+    if args.command == "serve":
+        return serve(settings, args)
+    if args.command == "worker" and not args.no_migrate:
+        migrate(settings)
+    if args.command == "migrate":
+        migrate(settings)
+        print("database is up to date")
+        return 0
+    if args.command == "worker":
+        anyio.run(_run_worker, settings)
+        return 0
+    if args.command == "admin":
+        return admin_create(settings, args)
+    return board_add(settings, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""The database handle: one `databases.Database` plus what differs between SQLite and PostgreSQL.
+
+SQLite has one writer. Two deferred transactions that both read and then write deadlock at once
+("database is locked"; busy_timeout does not help a lock upgrade), so on SQLite the transactions of
+one process take turns behind an asyncio lock. PostgreSQL needs no such lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import databases
+from sqlalchemy.sql import ClauseElement
+
+SQLITE_BUSY_TIMEOUT_SECONDS = 30
+POSTGRES_POOL_OPTIONS = {"min_size": "1", "max_size": "5"}
+
+
+def dialect_of(url: str) -> str:
+    scheme = url.split("://", 1)[0].split("+", 1)[0]
+    return "postgresql" if scheme in ("postgresql", "postgres") else "sqlite"
+
+
+def url_for_databases(url: str) -> str:
+    """The URL `databases` understands: plain scheme; a small PostgreSQL pool unless one is set
+    (asyncpg's default of 10 connections per process exhausts the server quickly)."""
+    parts = urlsplit(url)
+    if dialect_of(url) == "sqlite":
+        return f"sqlite://{parts.netloc}{parts.path}"
+    options = dict(parse_qsl(parts.query))
+    merged = {**POSTGRES_POOL_OPTIONS, **options}
+    return urlunsplit(("postgresql", parts.netloc, parts.path, urlencode(merged), ""))
+
+
+def url_for_sqlalchemy(url: str) -> str:
+    """The URL alembic's async engine understands: explicit async driver, no pool options."""
+    parts = urlsplit(url)
+    if dialect_of(url) == "sqlite":
+        return f"sqlite+aiosqlite://{parts.netloc}{parts.path}"
+    options = {k: v for k, v in parse_qsl(parts.query) if k not in ("min_size", "max_size")}
+    return urlunsplit(("postgresql+asyncpg", parts.netloc, parts.path, urlencode(options), ""))
+
+
+@dataclass(slots=True)
+class Db:
+    """Queries go through here; `transaction()` is the only way to group writes."""
+
+    database: databases.Database
+    dialect: str
+    _write_turn: asyncio.Lock | None = field(default=None)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.dialect == "postgresql"
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        if self._write_turn is None:
+            async with self.database.transaction():
+                yield
+            return
+        async with self._write_turn, self.database.transaction():
+            yield
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[None]:
+        """Hold one connection for a unit of work (SQLite otherwise opens one per query)."""
+        async with self.database.connection():
+            yield
+
+    async def fetch_one(self, query: ClauseElement) -> Mapping[str, Any] | None:
+        row = await self.database.fetch_one(query)
+        return None if row is None else row._mapping
+
+    async def fetch_all(self, query: ClauseElement) -> Sequence[Mapping[str, Any]]:
+        return [row._mapping for row in await self.database.fetch_all(query)]
+
+    async def fetch_val(self, query: ClauseElement) -> Any:
+        return await self.database.fetch_val(query)
+
+    async def execute(self, query: ClauseElement) -> None:
+        await self.database.execute(query)
+
+    async def execute_many(self, query: ClauseElement, values: list[dict[str, Any]]) -> None:
+        if values:
+            await self.database.execute_many(query, values)
+
+
+async def connect(url: str) -> Db:
+    dialect = dialect_of(url)
+    if dialect == "sqlite":
+        database = databases.Database(url_for_databases(url), timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
+        await database.connect()
+        await database.execute("PRAGMA journal_mode=WAL")
+        return Db(database, dialect, asyncio.Lock())
+    database = databases.Database(url_for_databases(url))
+    await database.connect()
+    return Db(database, dialect)
+
+
+async def disconnect(db: Db) -> None:
+    await db.database.disconnect()

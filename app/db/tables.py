@@ -1,0 +1,276 @@
+"""Every table, in one MetaData: the single source of table and column names.
+
+States are lowercase strings; each state column lists its values and transitions in `app/states.py`.
+Foreign keys are declared for documentation and PostgreSQL integrity, but code never relies on
+SQLite enforcing them (the pragma is per connection): `store/` deletes dependants explicitly.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Dialect
+
+metadata = sa.MetaData()
+
+
+class UtcDateTime(sa.types.TypeDecorator[datetime]):
+    """Timezone-aware UTC on both engines: SQLite keeps no offset, so normalise on the way in and
+    re-attach UTC on the way out."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: use timezone-aware UTC")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+Json = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+Id = sa.String(32)
+Url = sa.String(2048)
+
+
+boards = sa.Table(
+    "boards",
+    metadata,
+    sa.Column("id", Id, primary_key=True),
+    sa.Column("slug", sa.String(64), nullable=False, unique=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text, nullable=False, server_default=""),
+    sa.Column("default_ttl", sa.Integer, nullable=False),
+    sa.Column("allowed_ttls", Json, nullable=False),
+    sa.Column("locked", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("last_post_at", UtcDateTime, nullable=True),
+)
+
+# Our own actors: the instance actor, one per board, and throwaway authors (one per poster per
+# thread). `poster_tag` is an HMAC of the poster's browser secret and the thread id, so it links
+# posts inside one thread and nothing across threads.
+local_actors = sa.Table(
+    "local_actors",
+    metadata,
+    sa.Column("id", Id, primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("username", sa.String(64), nullable=False, unique=True),
+    sa.Column("display_name", sa.String(100), nullable=False),
+    sa.Column("board_id", Id, sa.ForeignKey("boards.id"), nullable=True),
+    sa.Column("thread_id", Id, nullable=True),
+    sa.Column("poster_tag", sa.String(64), nullable=True),
+    sa.Column("private_key_pem", sa.Text, nullable=True),
+    sa.Column("public_key_pem", sa.Text, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("published_at", UtcDateTime, nullable=False),
+    sa.Column("deleted_at", UtcDateTime, nullable=True),
+    sa.UniqueConstraint("thread_id", "poster_tag", name="uq_local_actors_thread_poster"),
+)
+
+# Pre-generated RSA keys so posting never waits ~50 ms for key generation.
+key_pool = sa.Table(
+    "key_pool",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("private_key_pem", sa.Text, nullable=False),
+    sa.Column("public_key_pem", sa.Text, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+remote_actors = sa.Table(
+    "remote_actors",
+    metadata,
+    sa.Column("id", Id, primary_key=True),
+    sa.Column("ap_id", Url, nullable=False, unique=True),
+    sa.Column("domain", sa.String(255), nullable=False, index=True),
+    sa.Column("preferred_username", sa.String(255), nullable=True),
+    sa.Column("name", sa.String(255), nullable=True),
+    sa.Column("url", Url, nullable=True),
+    sa.Column("inbox", Url, nullable=False),
+    sa.Column("shared_inbox", Url, nullable=True),
+    sa.Column("key_id", Url, nullable=True, unique=True),
+    sa.Column("public_key_pem", sa.Text, nullable=True),
+    sa.Column("blocks_us", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("fetched_at", UtcDateTime, nullable=False),
+)
+
+notes = sa.Table(
+    "notes",
+    metadata,
+    sa.Column("id", Id, primary_key=True),
+    sa.Column("board_id", Id, sa.ForeignKey("boards.id"), nullable=False),
+    sa.Column("thread_id", Id, nullable=False),
+    sa.Column("in_reply_to_id", Id, nullable=True),
+    sa.Column("origin", sa.String(8), nullable=False),
+    sa.Column("ap_id", Url, nullable=True, unique=True),
+    sa.Column("local_actor_id", Id, sa.ForeignKey("local_actors.id"), nullable=True),
+    sa.Column("remote_actor_id", Id, sa.ForeignKey("remote_actors.id"), nullable=True),
+    sa.Column("pseudonym", sa.String(100), nullable=False),
+    sa.Column("is_op", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("content", sa.Text, nullable=True),
+    sa.Column("content_format", sa.String(8), nullable=False, server_default="text"),
+    sa.Column("summary", sa.String(500), nullable=True),
+    sa.Column("url", Url, nullable=True),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("deletion_token_hash", sa.String(64), nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("published_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("federate_after", UtcDateTime, nullable=True),
+    sa.Column("deleted_at", UtcDateTime, nullable=True),
+    sa.Column("deletion_reason", sa.String(32), nullable=True),
+    sa.Index("ix_notes_board_timeline", "board_id", "state", "in_reply_to_id", "created_at", "id"),
+    sa.Index("ix_notes_thread", "thread_id", "created_at"),
+    sa.Index("ix_notes_expiry", "state", "expires_at"),
+    sa.Index("ix_notes_federate", "state", "federate_after"),
+)
+
+interactions = sa.Table(
+    "interactions",
+    metadata,
+    sa.Column("id", Id, primary_key=True),
+    sa.Column("ap_id", Url, nullable=False, unique=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("note_id", Id, nullable=False, index=True),
+    sa.Column("remote_actor_id", Id, nullable=False, index=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+followers = sa.Table(
+    "followers",
+    metadata,
+    sa.Column("id", Id, primary_key=True),
+    sa.Column("local_actor_id", Id, nullable=False),
+    sa.Column("remote_actor_id", Id, nullable=False, index=True),
+    sa.Column("follow_ap_id", Url, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("local_actor_id", "remote_actor_id", name="uq_followers_pair"),
+)
+
+# Outgoing activities, serialised once; deliveries sign these exact bytes at send time.
+activities = sa.Table(
+    "activities",
+    metadata,
+    sa.Column("id", Id, primary_key=True),
+    sa.Column("ap_id", Url, nullable=False, unique=True),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("local_actor_id", Id, nullable=False, index=True),
+    sa.Column("note_id", Id, nullable=True, index=True),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("activity_id", Id, nullable=False),
+    sa.Column("note_id", Id, nullable=True, index=True),
+    sa.Column("inbox_url", Url, nullable=False),
+    sa.Column("domain", sa.String(255), nullable=False, index=True),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("run_after", UtcDateTime, nullable=False),
+    sa.Column("locked_until", UtcDateTime, nullable=True),
+    sa.Column("locked_by", sa.String(64), nullable=True),
+    sa.Column("last_status", sa.Integer, nullable=True),
+    sa.Column("last_error", sa.String(500), nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("settled_at", UtcDateTime, nullable=True),
+    sa.UniqueConstraint("activity_id", "inbox_url", name="uq_deliveries_activity_inbox"),
+    sa.Index("ix_deliveries_due", "state", "run_after"),
+)
+
+delivery_domains = sa.Table(
+    "delivery_domains",
+    metadata,
+    sa.Column("domain", sa.String(255), primary_key=True),
+    sa.Column("failing_since", UtcDateTime, nullable=True),
+    sa.Column("last_failure_at", UtcDateTime, nullable=True),
+    sa.Column("last_success_at", UtcDateTime, nullable=True),
+    sa.Column("dead", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+
+# Verified inbound activities, stored before they are answered 202 and applied by the worker.
+inbox_items = sa.Table(
+    "inbox_items",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("ap_id", Url, nullable=False, unique=True),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("actor_uri", Url, nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("run_after", UtcDateTime, nullable=False),
+    sa.Column("locked_until", UtcDateTime, nullable=True),
+    sa.Column("locked_by", sa.String(64), nullable=True),
+    sa.Column("last_error", sa.String(500), nullable=True),
+    sa.Column("received_at", UtcDateTime, nullable=False),
+    sa.Column("finished_at", UtcDateTime, nullable=True),
+    sa.Index("ix_inbox_items_due", "state", "run_after"),
+)
+
+reports = sa.Table(
+    "reports",
+    metadata,
+    sa.Column("id", Id, primary_key=True),
+    sa.Column("note_id", Id, nullable=True, index=True),
+    sa.Column("source", sa.String(8), nullable=False),
+    sa.Column("remote_actor_id", Id, nullable=True),
+    sa.Column("ap_id", Url, nullable=True, unique=True),
+    sa.Column("category", sa.String(32), nullable=False),
+    sa.Column("comment", sa.Text, nullable=False, server_default=""),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+# Rate limiting: counts per salted hash of a client key per window. The salt rotates daily and is
+# deleted with its counts, after which nothing maps a hash back to an address.
+rate_salts = sa.Table(
+    "rate_salts",
+    metadata,
+    sa.Column("day", sa.String(10), primary_key=True),
+    sa.Column("salt", sa.String(64), nullable=False),
+)
+
+rate_counts = sa.Table(
+    "rate_counts",
+    metadata,
+    sa.Column("scope", sa.String(16), primary_key=True),
+    sa.Column("key_hash", sa.String(64), primary_key=True),
+    sa.Column("window_start", UtcDateTime, primary_key=True),
+    sa.Column("count", sa.Integer, nullable=False),
+)
+
+# Periodic jobs run once across all processes: whoever holds the lease runs it.
+scheduler_leases = sa.Table(
+    "scheduler_leases",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("locked_until", UtcDateTime, nullable=False),
+    sa.Column("locked_by", sa.String(64), nullable=False),
+)
+
+admins = sa.Table(
+    "admins",
+    metadata,
+    sa.Column("id", Id, primary_key=True),
+    sa.Column("username", sa.String(64), nullable=False, unique=True),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)

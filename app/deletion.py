@@ -1,0 +1,64 @@
+"""The single delete path, used by expiry, the poster's token and moderators.
+
+Deleting a note purges its content at once (the row keeps only what a 410 answer needs). Deleting a
+thread's root deletes the whole thread. Authors left with nothing are retired.
+"""
+
+from __future__ import annotations
+
+import hmac
+from datetime import datetime
+
+from app import actors
+from app.db.engine import Db
+from app.errors import Forbidden, Gone, NotFound
+from app.posting import hash_token
+from app.store import interactions
+from app.store import notes as note_store
+from app.store.notes import Note
+
+EXPIRED = "expired"
+BY_POSTER = "poster"
+BY_MODERATOR = "moderator"
+BY_REMOTE = "remote"
+
+
+async def delete_note(db: Db, note_id: str, reason: str, now: datetime) -> list[Note]:
+    """Purge a note (its whole thread, if it is a root); returns the notes that were purged,
+    as they were before, so callers can tell the servers that received them."""
+    note = await note_store.get_note(db, note_id)
+    if note is None or note.state == "deleted":
+        return []
+    ids = await note_store.list_thread_note_ids(db, note.id) if note.is_root else [note.id]
+    purged: list[Note] = []
+    async with db.transaction():
+        for each_id in ids:
+            before = await note_store.get_note(db, each_id)
+            if before is None or not await note_store.purge_note(db, each_id, reason, now):
+                continue
+            await interactions.delete_for_note(db, each_id)
+            purged.append(before)
+        for author in {n.local_actor_id for n in purged if n.local_actor_id}:
+            await actors.retire_if_unused(db, author)
+    return purged
+
+
+async def delete_with_token(db: Db, note_id: str, token: str, now: datetime) -> list[Note]:
+    """The poster's own deletion: the token's hash must match the stored one."""
+    note = await note_store.get_note(db, note_id)
+    if note is None:
+        raise NotFound("note")
+    if note.state == "deleted":
+        raise Gone("note")
+    stored = note.deletion_token_hash
+    if not token or stored is None or not hmac.compare_digest(stored, hash_token(token)):
+        raise Forbidden("bad_token")
+    return await delete_note(db, note_id, BY_POSTER, now)
+
+
+async def delete_expired(db: Db, now: datetime, batch: int = 100) -> int:
+    """Delete notes whose time is up; cost follows the number expired, not the table size."""
+    count = 0
+    for note_id in await note_store.list_expired_note_ids(db, now, batch):
+        count += len(await delete_note(db, note_id, EXPIRED, now))
+    return count

@@ -1,0 +1,41 @@
+"""Per-client rate limits without remembering who the client is.
+
+The client address is hashed with a salt that rotates daily and is deleted afterwards; the address
+itself never reaches the database or a log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.clock import floor_to
+from app.db.engine import Db
+from app.errors import RateLimited
+from app.store import ratelimits
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    scope: str
+    count: int
+    window_seconds: int
+
+
+def salted_hash(salt: str, client_key: str) -> str:
+    return hmac.new(salt.encode(), client_key.encode(), hashlib.sha256).hexdigest()
+
+
+async def enforce_limit(db: Db, limit: Limit, client_key: str, now: datetime) -> None:
+    """Count one hit for this client; raise `RateLimited` past the limit."""
+    window_start = floor_to(now, limit.window_seconds)
+    async with db.transaction():
+        salt = await ratelimits.get_or_create_salt(db, now.date().isoformat())
+        hits = await ratelimits.count_hit(
+            db, limit.scope, salted_hash(salt, client_key), window_start
+        )
+    if hits > limit.count:
+        elapsed = int((now - window_start).total_seconds())
+        raise RateLimited(retry_after=max(1, limit.window_seconds - elapsed))

@@ -1,0 +1,29 @@
+"""Admin and moderator logins."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.db.engine import Db
+from app.db.tables import admins
+from app.ids import new_id
+
+ROLES = ("admin", "moderator")
+
+
+async def insert_admin(db: Db, username: str, password_hash: str, role: str, now: datetime) -> str:
+    admin_id = new_id()
+    await db.execute(
+        admins.insert().values(
+            id=admin_id, username=username, password_hash=password_hash, role=role, created_at=now
+        )
+    )
+    return admin_id
+
+
+async def get_admin_by_username(db: Db, username: str) -> Mapping[str, Any] | None:
+    return await db.fetch_one(sa.select(admins).where(admins.c.username == username))

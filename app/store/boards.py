@@ -1,0 +1,75 @@
+"""Board rows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.db.engine import Db
+from app.db.tables import boards
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    id: str
+    slug: str
+    title: str
+    description: str
+    default_ttl: int
+    allowed_ttls: tuple[int, ...]
+    locked: bool
+    created_at: datetime
+    last_post_at: datetime | None
+
+
+def _board(row: Mapping[str, Any]) -> Board:
+    return Board(
+        id=row["id"],
+        slug=row["slug"],
+        title=row["title"],
+        description=row["description"],
+        default_ttl=row["default_ttl"],
+        allowed_ttls=tuple(sorted(int(ttl) for ttl in row["allowed_ttls"])),
+        locked=bool(row["locked"]),
+        created_at=row["created_at"],
+        last_post_at=row["last_post_at"],
+    )
+
+
+async def get_board_by_slug(db: Db, slug: str) -> Board | None:
+    row = await db.fetch_one(sa.select(boards).where(boards.c.slug == slug))
+    return None if row is None else _board(row)
+
+
+async def get_board(db: Db, board_id: str) -> Board | None:
+    row = await db.fetch_one(sa.select(boards).where(boards.c.id == board_id))
+    return None if row is None else _board(row)
+
+
+async def list_boards(db: Db) -> Sequence[Board]:
+    rows = await db.fetch_all(sa.select(boards).order_by(boards.c.created_at, boards.c.slug))
+    return [_board(row) for row in rows]
+
+
+async def insert_board(db: Db, board: Board) -> None:
+    await db.execute(
+        boards.insert().values(
+            id=board.id,
+            slug=board.slug,
+            title=board.title,
+            description=board.description,
+            default_ttl=board.default_ttl,
+            allowed_ttls=list(board.allowed_ttls),
+            locked=board.locked,
+            created_at=board.created_at,
+            last_post_at=board.last_post_at,
+        )
+    )
+
+
+async def update_last_post_at(db: Db, board_id: str, now: datetime) -> None:
+    await db.execute(boards.update().where(boards.c.id == board_id).values(last_post_at=now))

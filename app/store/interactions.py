@@ -1,0 +1,66 @@
+"""Likes and boosts of our notes by remote actors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from app.db.engine import Db
+from app.db.tables import interactions
+from app.ids import new_id
+from app.store.upsert import insert_ignore
+
+LIKE = "like"
+ANNOUNCE = "announce"
+
+
+async def insert_interaction(
+    db: Db, ap_id: str, kind: str, note_id: str, remote_actor_id: str, now: datetime
+) -> None:
+    await db.execute(
+        insert_ignore(
+            db,
+            interactions,
+            {
+                "id": new_id(),
+                "ap_id": ap_id,
+                "kind": kind,
+                "note_id": note_id,
+                "remote_actor_id": remote_actor_id,
+                "created_at": now,
+            },
+        )
+    )
+
+
+async def delete_interaction(db: Db, ap_id: str, remote_actor_id: str) -> None:
+    await db.execute(
+        interactions.delete().where(
+            interactions.c.ap_id == ap_id, interactions.c.remote_actor_id == remote_actor_id
+        )
+    )
+
+
+async def delete_for_note(db: Db, note_id: str) -> None:
+    await db.execute(interactions.delete().where(interactions.c.note_id == note_id))
+
+
+async def delete_for_actor(db: Db, remote_actor_id: str) -> None:
+    await db.execute(interactions.delete().where(interactions.c.remote_actor_id == remote_actor_id))
+
+
+async def count_by_kind(db: Db, note_ids: Sequence[str]) -> dict[str, dict[str, int]]:
+    """{note_id: {"like": n, "announce": m}} for the given notes."""
+    if not note_ids:
+        return {}
+    rows = await db.fetch_all(
+        sa.select(interactions.c.note_id, interactions.c.kind, sa.func.count().label("n"))
+        .where(interactions.c.note_id.in_(note_ids))
+        .group_by(interactions.c.note_id, interactions.c.kind)
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row["note_id"], {})[row["kind"]] = int(row["n"])
+    return counts

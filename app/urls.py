@@ -1,0 +1,102 @@
+"""Every URL we publish, built from the base URL; no path is concatenated anywhere else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+
+@dataclass(frozen=True, slots=True)
+class Urls:
+    base: str
+
+    def home(self) -> str:
+        return f"{self.base}/"
+
+    def board(self, slug: str) -> str:
+        return f"{self.base}/b/{slug}"
+
+    def board_page(self, slug: str, before: str | None = None) -> str:
+        suffix = f"?{urlencode({'before': before})}" if before else ""
+        return f"{self.base}/b/{slug}{suffix}"
+
+    def board_post(self, slug: str) -> str:
+        return f"{self.base}/b/{slug}/post"
+
+    def board_feed(self, slug: str) -> str:
+        return f"{self.base}/b/{slug}/feed.atom"
+
+    def board_inbox(self, slug: str) -> str:
+        return f"{self.base}/b/{slug}/inbox"
+
+    def board_outbox(self, slug: str) -> str:
+        return f"{self.base}/b/{slug}/outbox"
+
+    def board_followers(self, slug: str) -> str:
+        return f"{self.base}/b/{slug}/followers"
+
+    def board_following(self, slug: str) -> str:
+        return f"{self.base}/b/{slug}/following"
+
+    def thread(self, thread_id: str) -> str:
+        return f"{self.base}/t/{thread_id}"
+
+    def thread_reply(self, thread_id: str) -> str:
+        return f"{self.base}/t/{thread_id}/reply"
+
+    def note(self, note_id: str) -> str:
+        return f"{self.base}/n/{note_id}"
+
+    def note_in_thread(self, thread_id: str, note_id: str) -> str:
+        return f"{self.base}/t/{thread_id}#n-{note_id}"
+
+    def note_delete(self, note_id: str) -> str:
+        return f"{self.base}/n/{note_id}/delete"
+
+    def note_ledger(self, note_id: str) -> str:
+        return f"{self.base}/n/{note_id}/ledger"
+
+    def posted(self, note_id: str) -> str:
+        return f"{self.base}/posted/{note_id}"
+
+    def random_note(self) -> str:
+        return f"{self.base}/random"
+
+    def language(self, code: str, back: str) -> str:
+        return f"{self.base}/lang/{code}?{urlencode({'next': back})}"
+
+    def static(self, name: str) -> str:
+        return f"{self.base}/static/{name}"
+
+    def instance_actor(self) -> str:
+        return f"{self.base}/actor"
+
+    def instance_inbox(self) -> str:
+        return f"{self.base}/actor/inbox"
+
+    def instance_outbox(self) -> str:
+        return f"{self.base}/actor/outbox"
+
+    def shared_inbox(self) -> str:
+        return f"{self.base}/inbox"
+
+    def actor(self, actor_id: str) -> str:
+        return f"{self.base}/a/{actor_id}"
+
+    def actor_inbox(self, actor_id: str) -> str:
+        return f"{self.base}/a/{actor_id}/inbox"
+
+    def actor_outbox(self, actor_id: str) -> str:
+        return f"{self.base}/a/{actor_id}/outbox"
+
+    def actor_followers(self, actor_id: str) -> str:
+        return f"{self.base}/a/{actor_id}/followers"
+
+    def actor_following(self, actor_id: str) -> str:
+        return f"{self.base}/a/{actor_id}/following"
+
+    def key_id(self, actor_url: str) -> str:
+        return f"{actor_url}#main-key"
+
+    def activity(self, activity_id: str) -> str:
+        return f"{self.base}/activities/{activity_id}"

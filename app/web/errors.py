@@ -1,0 +1,63 @@
+"""Where exceptions become HTTP answers: a small page for people, JSON for machines."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from app.errors import Invalid, RateLimited, TreeholeError
+from app.security.cookies import POSTER_COOKIE, ForgedCookie
+from app.web.context import render_page, translate
+from app.web.messages import REASONS, TITLES
+
+HTTP_REASONS = {404: "not_found", 405: "method", 413: "too_large", 410: "gone"}
+
+
+def wants_json(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return request.url.path.startswith(("/api/", "/.well-known/", "/nodeinfo/")) or (
+        "json" in accept and "text/html" not in accept
+    )
+
+
+def _answer(request: Request, status: int, reason: str) -> Response:
+    if wants_json(request):
+        return JSONResponse({"error": reason}, status_code=status)
+    title = translate(request, TITLES.get(status, TITLES[400]))
+    message = translate(
+        request, REASONS.get(reason, REASONS["not_found"] if status == 404 else reason)
+    )
+    return render_page(
+        request,
+        "error.html",
+        {"title": title, "message": message, "back": None},
+        status_code=status,
+    )
+
+
+async def treehole_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, TreeholeError)
+    reason = str(error) if isinstance(error, Invalid) else (error.message or "not_found")
+    if isinstance(error, RateLimited):
+        reason = "rate_limited"
+    response = _answer(request, error.status, reason)
+    if isinstance(error, RateLimited):
+        response.headers["Retry-After"] = str(error.retry_after)
+    if isinstance(error, ForgedCookie):
+        response.delete_cookie(POSTER_COOKIE, httponly=True, samesite="lax")
+    return response
+
+
+async def http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    if error.status_code < 400:
+        return Response(status_code=error.status_code, headers=error.headers)
+    reason = HTTP_REASONS.get(error.status_code, "not_found")
+    response = _answer(request, error.status_code, reason)
+    for name, value in (error.headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+EXCEPTION_HANDLERS = {TreeholeError: treehole_error, HTTPException: http_error}

@@ -1,0 +1,157 @@
+"""Form POST handlers: parse, check CSRF and cookies, validate, rate-limit, call one service,
+redirect (POST/redirect/GET). Invalid input re-renders the form with the reason, stores nothing."""
+
+from __future__ import annotations
+
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from app import deletion, posting
+from app.clock import utcnow
+from app.errors import Invalid
+from app.posting import Posted
+from app.security.cookies import FLASH_COOKIE, OWN_COOKIE, POSTER_COOKIE, YEAR_SECONDS
+from app.security.csrf import check_csrf_token
+from app.security.ratelimit import Limit, enforce_limit
+from app.store.boards import Board, get_board
+from app.web.context import own_tokens_of, render_page, services_of, translate
+from app.web.messages import REASONS
+from app.web.pages import board_context, board_or_404, thread_context
+
+FORM_MAX_PART_BYTES = 64 * 1024
+FORM_MAX_FIELDS = 20
+
+
+async def read_form(request: Request) -> FormData:
+    try:
+        return await request.form(max_fields=FORM_MAX_FIELDS, max_part_size=FORM_MAX_PART_BYTES)
+    except HTTPException:
+        raise
+    except Exception as error:  # the multipart parser's errors are malformed input, not bugs
+        raise Invalid("form", "malformed") from error
+
+
+def field(form: FormData, name: str) -> str | None:
+    value = form.get(name)
+    return value if isinstance(value, str) else None
+
+
+async def _checked_form(request: Request) -> tuple[FormData, str | None]:
+    """The form, after CSRF; and the poster's secret (None if the browser has none yet)."""
+    services = services_of(request)
+    form = await read_form(request)
+    check_csrf_token(services.secret_key, field(form, "csrf_token"))
+    secret = services.cookies.read_poster_secret(request.cookies.get(POSTER_COOKIE))
+    return form, secret
+
+
+async def _enforce_post_limit(request: Request) -> None:
+    services = services_of(request)
+    limit = services.settings.post_rate_limit
+    # The address is used here, hashed with today's salt, and dropped: never stored or logged.
+    client_key = request.client.host if request.client else "unknown"
+    await enforce_limit(
+        services.db, Limit("post", limit.count, limit.window_seconds), client_key, utcnow()
+    )
+
+
+def _after_post(request: Request, posted: Posted, new_secret_cookie: str | None) -> Response:
+    services = services_of(request)
+    response = RedirectResponse(services.urls.posted(posted.note_id), status_code=303)
+    own = own_tokens_of(request)
+    own[posted.note_id] = posted.token
+    options = services.cookies.options
+    response.set_cookie(OWN_COOKIE, services.cookies.dump_own_tokens(own), **options(YEAR_SECONDS))
+    response.set_cookie(
+        FLASH_COOKIE, services.cookies.dump_flash(posted.note_id, posted.token), **options(600)
+    )
+    if new_secret_cookie is not None:
+        response.set_cookie(POSTER_COOKIE, new_secret_cookie, **options(YEAR_SECONDS))
+    return response
+
+
+def _poster(request: Request, secret: str | None) -> tuple[str, str | None]:
+    """The poster's secret, minting one (and its cookie) on the first post from this browser."""
+    if secret is not None:
+        return secret, None
+    return services_of(request).cookies.new_poster_secret()
+
+
+def _invalid_context(request: Request, error: Invalid, form: FormData) -> dict[str, object]:
+    message = translate(request, REASONS.get(str(error), "That did not work."))
+    values = {"text": field(form, "text") or "", "summary": field(form, "summary") or ""}
+    return {"error": message, "values": values}
+
+
+async def post_thread(request: Request) -> Response:
+    services = services_of(request)
+    board = await board_or_404(request, request.path_params["slug"])
+    form, secret = await _checked_form(request)
+    try:
+        submission = posting.validate_submission(
+            field(form, "text"), field(form, "summary"), field(form, "ttl"), board, services.policy
+        )
+    except Invalid as error:
+        context = {**await board_context(request, board), **_invalid_context(request, error, form)}
+        return render_page(request, "board.html", context, status_code=400)
+    await _enforce_post_limit(request)
+    secret, new_cookie = _poster(request, secret)
+    posted = await posting.post_thread(
+        services.db, board, submission, secret, services.policy, utcnow(), services.rng
+    )
+    return _after_post(request, posted, new_cookie)
+
+
+async def post_reply(request: Request) -> Response:
+    services = services_of(request)
+    form, secret = await _checked_form(request)
+    root, parent = await posting.live_parent(
+        services.db, request.path_params["thread_id"], field(form, "in_reply_to")
+    )
+    board = await board_or_404_by_id(request, root.board_id)
+    try:
+        submission = posting.validate_submission(
+            field(form, "text"), field(form, "summary"), field(form, "ttl"), board, services.policy
+        )
+    except Invalid as error:
+        context = {**await thread_context(request, root), **_invalid_context(request, error, form)}
+        return render_page(request, "thread.html", context, status_code=400)
+    await _enforce_post_limit(request)
+    secret, new_cookie = _poster(request, secret)
+    posted = await posting.post_reply(
+        services.db,
+        board,
+        root,
+        parent,
+        submission,
+        secret,
+        services.policy,
+        utcnow(),
+        services.rng,
+    )
+    return _after_post(request, posted, new_cookie)
+
+
+async def board_or_404_by_id(request: Request, board_id: str) -> Board:
+    board = await get_board(services_of(request).db, board_id)
+    assert board is not None, "notes always belong to a board"
+    return board
+
+
+async def delete_note(request: Request) -> Response:
+    services = services_of(request)
+    note_id = request.path_params["note_id"]
+    form = await read_form(request)
+    check_csrf_token(services.secret_key, field(form, "csrf_token"))
+    await deletion.delete_with_token(services.db, note_id, field(form, "token") or "", utcnow())
+    response = render_page(request, "deleted.html", {})
+    own = own_tokens_of(request)
+    if own.pop(note_id, None) is not None:
+        response.set_cookie(
+            OWN_COOKIE,
+            services.cookies.dump_own_tokens(own),
+            **services.cookies.options(YEAR_SECONDS),
+        )
+    return response

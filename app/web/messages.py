@@ -1,0 +1,46 @@
+"""Reader-facing texts for error reasons. Marked with `N_` so the catalogue extractor finds them;
+translated at render time."""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:
+    return message
+
+
+TITLES = {
+    400: N_("That did not work"),
+    403: N_("Not allowed"),
+    404: N_("Nothing here"),
+    405: N_("Not allowed"),
+    410: N_("Gone"),
+    413: N_("Too large"),
+    429: N_("Slow down"),
+}
+
+REASONS = {
+    "text: empty": N_("Write something first: the note is empty."),
+    "text: too_long": N_("The note is too long."),
+    "summary: too_long": N_("The content warning is too long (at most 200 characters)."),
+    "ttl: not_allowed": N_("Choose one of the lifetimes offered for this board."),
+    "in_reply_to: not_in_thread": N_("You can only reply to a note of this thread."),
+    "th_poster: forged_cookie": N_(
+        "Your browser sent a cookie that this server did not make. It has been cleared; "
+        "reload the page and try again."
+    ),
+    "csrf_missing": N_("This form did not come from this site. Reload the page and try again."),
+    "csrf_invalid": N_(
+        "This form has expired or did not come from this site. Reload the page and try again."
+    ),
+    "bad_token": N_("That deletion token does not belong to this note."),
+    "board": N_("There is no such board."),
+    "thread": N_("There is no such thread."),
+    "note": N_("There is no such note."),
+    "gone": N_("This note is gone. Notes expire, and their posters can delete them sooner."),
+    "rate_limited": N_(
+        "You are posting faster than this board allows. Wait a little and try again."
+    ),
+    "too_large": N_("What you sent is larger than this server accepts."),
+    "not_found": N_("There is nothing at this address."),
+    "method": N_("This address does not take that kind of request."),
+}

@@ -1,0 +1,175 @@
+"""HTML pages people read: boards, threads, the random bottle, the posted and delete pages."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from datetime import datetime
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+
+from app.errors import Gone, Invalid, NotFound
+from app.i18n import LANGUAGES
+from app.posting import allowed_ttls, live_parent
+from app.security.cookies import FLASH_COOKIE, LANG_COOKIE, YEAR_SECONDS
+from app.store import boards as board_store
+from app.store import interactions
+from app.store import notes as note_store
+from app.store.boards import Board
+from app.store.notes import Note
+from app.web.context import own_tokens_of, render_page, services_of
+
+PAGE_SIZE = 20
+ROBOTS = "User-agent: *\nDisallow: /t/\nDisallow: /n/\nDisallow: /a/\nDisallow: /random\n"
+
+
+def encode_cursor(note: Note) -> str:
+    return f"{note.created_at.isoformat()}~{note.id}"
+
+
+def parse_cursor(raw: str | None) -> tuple[datetime, str] | None:
+    if not raw:
+        return None
+    moment, _, note_id = raw.partition("~")
+    try:
+        parsed = datetime.fromisoformat(moment)
+    except ValueError:
+        raise Invalid("before", "bad_cursor") from None
+    if parsed.tzinfo is None or not note_id.isalnum() or len(note_id) > 32:
+        raise Invalid("before", "bad_cursor")
+    return parsed, note_id
+
+
+async def board_or_404(request: Request, slug: str) -> Board:
+    board = await board_store.get_board_by_slug(services_of(request).db, slug)
+    if board is None:
+        raise NotFound("board")
+    return board
+
+
+def form_context(request: Request, board: Board) -> dict[str, object]:
+    services = services_of(request)
+    return {
+        "ttls": allowed_ttls(board, services.policy),
+        "default_ttl": board.default_ttl,
+        "max_chars": services.policy.max_chars,
+    }
+
+
+async def home(request: Request) -> Response:
+    boards = await board_store.list_boards(services_of(request).db)
+    return render_page(request, "home.html", {"boards": boards})
+
+
+async def board_context(request: Request, board: Board) -> dict[str, object]:
+    db = services_of(request).db
+    cursor = parse_cursor(request.query_params.get("before"))
+    threads = await note_store.list_board_threads(db, board.id, cursor, PAGE_SIZE + 1)
+    shown = list(threads[:PAGE_SIZE])
+    ids = [note.id for note in shown]
+    return {
+        "board": board,
+        "threads": shown,
+        "replies": await note_store.count_replies(db, ids),
+        "counts": await interactions.count_by_kind(db, ids),
+        "next_cursor": encode_cursor(shown[-1]) if len(threads) > PAGE_SIZE else None,
+        "own_tokens": own_tokens_of(request),
+        **form_context(request, board),
+    }
+
+
+async def board_page(request: Request) -> Response:
+    board = await board_or_404(request, request.path_params["slug"])
+    return render_page(request, "board.html", await board_context(request, board))
+
+
+async def thread_context(request: Request, root: Note) -> dict[str, object]:
+    services = services_of(request)
+    board = await board_store.get_board(services.db, root.board_id)
+    assert board is not None, "notes always belong to a board"
+    notes = await note_store.list_thread(services.db, root.id)
+    reply_to = request.query_params.get("reply_to") or root.id
+    reply_to_note = next((n for n in notes if n.id == reply_to and n.id != root.id), None)
+    return {
+        "board": board,
+        "root": root,
+        "notes": notes,
+        "heading": None,
+        "counts": await interactions.count_by_kind(services.db, [n.id for n in notes]),
+        "own_tokens": own_tokens_of(request),
+        "reply_to": reply_to_note.id if reply_to_note else root.id,
+        "reply_to_note": reply_to_note,
+        **form_context(request, board),
+    }
+
+
+async def thread_page(request: Request) -> Response:
+    root, _ = await live_parent(services_of(request).db, request.path_params["thread_id"], None)
+    return render_page(request, "thread.html", await thread_context(request, root))
+
+
+async def live_note(request: Request, note_id: str) -> Note:
+    note = await note_store.get_note(services_of(request).db, note_id)
+    if note is None or note.state == "held":
+        raise NotFound("note")
+    if note.state == "deleted":
+        raise Gone("gone")
+    return note
+
+
+async def note_page(request: Request) -> Response:
+    """A note's own URL, for people: it lives inside its thread."""
+    note = await live_note(request, request.path_params["note_id"])
+    urls = services_of(request).urls
+    return RedirectResponse(urls.note_in_thread(note.thread_id, note.id), status_code=303)
+
+
+async def posted_page(request: Request) -> Response:
+    services = services_of(request)
+    note = await live_note(request, request.path_params["note_id"])
+    token = services.cookies.read_flash(request.cookies.get(FLASH_COOKIE), note.id)
+    response = render_page(request, "posted.html", {"note": note, "token": token})
+    response.delete_cookie(FLASH_COOKIE, httponly=True, samesite="lax")
+    return response
+
+
+async def delete_page(request: Request) -> Response:
+    note_id = request.path_params["note_id"]
+    await live_note(request, note_id)
+    token = own_tokens_of(request).get(note_id)
+    return render_page(request, "delete.html", {"note_id": note_id, "token": token})
+
+
+async def random_page(request: Request) -> Response:
+    services = services_of(request)
+    pivot = base64.b32encode(secrets.token_bytes(16)).decode().rstrip("=").lower()
+    note = await note_store.get_random_live_root(services.db, pivot)
+    context: dict[str, object] = {"note": note, "counts": {}, "own_tokens": own_tokens_of(request)}
+    if note is not None:
+        board = await board_store.get_board(services.db, note.board_id)
+        assert board is not None
+        context.update(form_context(request, board))
+        context["counts"] = await interactions.count_by_kind(services.db, [note.id])
+    return render_page(request, "bottle.html", context)
+
+
+async def switch_language(request: Request) -> Response:
+    code = request.path_params["code"]
+    if code not in LANGUAGES:
+        raise NotFound("not_found")
+    back = request.query_params.get("next", "/")
+    # Only local paths: never an open redirect.
+    if not back.startswith("/") or back.startswith("//") or "\\" in back:
+        back = "/"
+    response = RedirectResponse(back, status_code=303)
+    response.set_cookie(LANG_COOKIE, code, **services_of(request).cookies.options(YEAR_SECONDS))
+    return response
+
+
+async def robots(request: Request) -> Response:
+    return PlainTextResponse(ROBOTS)
+
+
+async def healthz(request: Request) -> Response:
+    return PlainTextResponse("ok")

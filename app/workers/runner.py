@@ -1,0 +1,90 @@
+"""The background worker: periodic jobs, outgoing deliveries and incoming activities.
+
+Runs embedded in `treehole serve` by default, or alone as `treehole worker` (any number of them on
+PostgreSQL). Tests call `run_once()` instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import anyio
+
+from app import deletion
+from app.actors import refill_key_pool
+from app.clock import utcnow
+from app.db.engine import Db
+from app.settings import Settings
+from app.store import ratelimits
+from app.workers.scheduler import PeriodicJob, run_due_jobs
+
+log = logging.getLogger("treehole.worker")
+
+IDLE_SECONDS = 1.0
+EXPIRY_EVERY_SECONDS = 10.0
+KEYPOOL_EVERY_SECONDS = 5.0
+SALTS_EVERY_SECONDS = 600.0
+
+Step = Callable[[datetime], Awaitable[int]]
+
+
+def worker_name() -> str:
+    """Identifies this process's leases; random part so restarts never inherit a lease."""
+    return f"{os.getpid()}-{secrets.token_hex(4)}"
+
+
+def foundation_jobs(db: Db, settings: Settings) -> list[PeriodicJob]:
+    async def expire(now: datetime) -> int:
+        return await deletion.delete_expired(db, now)
+
+    async def refill(now: datetime) -> int:
+        return await refill_key_pool(db, settings.keypool_size, now)
+
+    async def forget_salts(now: datetime) -> int:
+        yesterday = (now - timedelta(days=1)).date().isoformat()
+        await ratelimits.delete_old(db, yesterday, now - timedelta(days=1))
+        return 0
+
+    return [
+        PeriodicJob("expire_notes", EXPIRY_EVERY_SECONDS, expire),
+        PeriodicJob("refill_key_pool", KEYPOOL_EVERY_SECONDS, refill),
+        PeriodicJob("forget_rate_salts", SALTS_EVERY_SECONDS, forget_salts),
+    ]
+
+
+@dataclass(slots=True)
+class Worker:
+    db: Db
+    jobs: Sequence[PeriodicJob]
+    steps: Sequence[Step] = ()
+    name: str = field(default_factory=worker_name)
+
+    async def run_once(self, now: datetime | None = None, force: bool = False) -> int:
+        """One pass: due periodic jobs, then each queue step once. Returns the work done."""
+        moment = now or utcnow()
+        done = await run_due_jobs(self.db, self.jobs, self.name, moment, force=force)
+        work = sum(max(0, count) for count in done.values())
+        for step in self.steps:
+            try:
+                work += await step(moment)
+            except Exception:
+                log.exception("worker step %s failed", getattr(step, "__name__", step))
+        return work
+
+    async def run_forever(self, stop: anyio.Event) -> None:
+        log.info("worker %s started", self.name)
+        while not stop.is_set():
+            try:
+                work = await self.run_once()
+            except Exception:
+                log.exception("worker pass failed")
+                work = 0
+            if work == 0:
+                with anyio.move_on_after(IDLE_SECONDS):
+                    await stop.wait()
+        log.info("worker %s stopped", self.name)

@@ -1,0 +1,1 @@
+"""Alembic migrations; run by `treehole migrate` (and `treehole serve` on start)."""
