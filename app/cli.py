@@ -81,7 +81,11 @@ def migrate(settings: Settings) -> None:
 
 
 def serve(settings: Settings, args: argparse.Namespace) -> int:
-    settings = replace(settings, host=args.host or settings.host, port=args.port or settings.port)
+    host, port = args.host or settings.host, args.port or settings.port
+    base_url = settings.base_url
+    if not os.environ.get("TREEHOLE_BASE_URL", "").strip():
+        base_url = default_base_url(host, port)
+    settings = replace(settings, host=host, port=port, base_url=base_url)
     if not args.no_migrate:
         migrate(settings)
     print(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -19,7 +18,6 @@ from typing import Any, Final
 from urllib.parse import urljoin
 
 import anyio
-import certifi
 import httpcore
 import httpx
 
@@ -246,7 +244,7 @@ class _GuardedTransport(httpx.AsyncHTTPTransport):
     def __init__(self, backend: GuardedBackend, limits: httpx.Limits) -> None:
         super().__init__(limits=limits, trust_env=False)
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl.create_default_context(cafile=certifi.where()),
+            ssl_context=httpx.create_ssl_context(trust_env=False),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,

@@ -33,6 +33,7 @@ from federation.signed_request import (
     Scheme,
     SignedRequest,
     as_utc,
+    format_http_date,
 )
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "RFC9421",
     "Scheme",
     "SignedRequest",
+    "format_http_date",
     "parse_signed_request",
     "sign_request_cavage",
     "sign_request_rfc9421",

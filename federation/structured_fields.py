@@ -57,11 +57,6 @@ def parse_dictionary(text: str) -> dict[str, Member]:
     return _Parser(text).dictionary()
 
 
-def params_dict(params: Params) -> dict[str, BareItem]:
-    """Parameters as a dict (the last occurrence of a key wins, as RFC 8941 says)."""
-    return dict(params)
-
-
 def serialize_inner_list(inner: InnerList) -> str:
     """Serialise an inner list with its parameters, as RFC 8941 section 4.1.1.1 says."""
     items = " ".join(

@@ -75,10 +75,10 @@ class Db:
 
     async def fetch_one(self, query: ClauseElement) -> Mapping[str, Any] | None:
         row = await self.database.fetch_one(query)
-        return None if row is None else row._mapping
+        return None if row is None else _typed(row)
 
     async def fetch_all(self, query: ClauseElement) -> Sequence[Mapping[str, Any]]:
-        return [row._mapping for row in await self.database.fetch_all(query)]
+        return [_typed(row) for row in await self.database.fetch_all(query)]
 
     async def fetch_val(self, query: ClauseElement) -> Any:
         return await self.database.fetch_val(query)
@@ -89,6 +89,12 @@ class Db:
     async def execute_many(self, query: ClauseElement, values: list[dict[str, Any]]) -> None:
         if values:
             await self.database.execute_many(query, values)
+
+
+def _typed(row: Any) -> dict[str, Any]:
+    """Column values with their SQLAlchemy types applied. (`Record._mapping` on PostgreSQL is the
+    raw asyncpg record: type decorators such as `Json` would be skipped.)"""
+    return {key: row[key] for key in row._mapping.keys()}
 
 
 async def connect(url: str) -> Db:

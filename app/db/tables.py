@@ -7,6 +7,7 @@ SQLite enforcing them (the pragma is per connection): `store/` deletes dependant
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -40,7 +41,17 @@ class UtcDateTime(sa.types.TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-Json = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+class Json(sa.types.TypeDecorator[Any]):
+    """JSON on SQLite, JSONB on PostgreSQL. `databases` talks to asyncpg without SQLAlchemy's
+    JSONB codec, so PostgreSQL hands back text: decode it here. Only lists and dicts are stored."""
+
+    impl = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        return json.loads(value) if isinstance(value, str) else value
+
+
 Id = sa.String(32)
 Url = sa.String(2048)
 
@@ -53,7 +64,7 @@ boards = sa.Table(
     sa.Column("title", sa.String(200), nullable=False),
     sa.Column("description", sa.Text, nullable=False, server_default=""),
     sa.Column("default_ttl", sa.Integer, nullable=False),
-    sa.Column("allowed_ttls", Json, nullable=False),
+    sa.Column("allowed_ttls", Json(), nullable=False),
     sa.Column("locked", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("last_post_at", UtcDateTime, nullable=True),

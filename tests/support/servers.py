@@ -79,25 +79,12 @@ def run_uvicorn_app(
     """Run `python -m uvicorn [--factory] module:func` on 127.0.0.1 in a subprocess.
 
     `app` is an import string or a module-level factory (or app, with `factory=False`).
-    `env` is laid over this process's environment; a `None` value removes that variable.
-    Waits until `GET ready_path` answers below 500 (or satisfies `ready(response)`), then yields;
-    on exit terminates exactly that PID, killing it after 5 s. The log is kept in `log_dir`
-    (a fresh temp dir by default) so a test can scan it after the server stopped.
+    See `run_server_process` for env, readiness and shutdown.
     """
     target = _import_string(app)
-    child_env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    for key, value in (env or {}).items():
-        if value is None:
-            child_env.pop(key, None)
-        else:
-            child_env[key] = value
-    log_dir = log_dir or Path(tempfile.mkdtemp(prefix="treehole-uvicorn-"))
-    log_dir.mkdir(parents=True, exist_ok=True)
-    attempts = 1 if port else PORT_ATTEMPTS
-    for attempt in range(1, attempts + 1):
-        chosen = port or free_port()
-        log_path = log_dir / f"uvicorn-{chosen}.log"
-        command = [
+
+    def command(chosen: int) -> list[str]:
+        return [
             sys.executable,
             "-m",
             "uvicorn",
@@ -112,9 +99,54 @@ def run_uvicorn_app(
             str(GRACEFUL_SHUTDOWN),
             *extra_args,
         ]
+
+    with run_server_process(
+        command,
+        port,
+        env,
+        ready_path=ready_path,
+        ready=ready,
+        startup_timeout=startup_timeout,
+        log_dir=log_dir,
+        cwd=cwd,
+    ) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def run_server_process(
+    command: Callable[[int], list[str]],
+    port: int | None = None,
+    env: Mapping[str, str | None] | None = None,
+    *,
+    ready_path: str = "/",
+    ready: Callable[[httpx.Response], bool] | None = None,
+    startup_timeout: float = STARTUP_TIMEOUT,
+    log_dir: Path | None = None,
+    cwd: Path | None = None,
+) -> Iterator[ServerProcess]:
+    """Run `command(port)` (a server listening on 127.0.0.1:port) in a subprocess.
+
+    `env` is laid over this process's environment; a `None` value removes that variable.
+    Waits until `GET ready_path` answers below 500 (or satisfies `ready(response)`), then yields;
+    on exit terminates exactly that PID, killing it after 5 s. The log is kept in `log_dir`
+    (a fresh temp dir by default) so a test can scan it after the server stopped.
+    """
+    child_env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    for key, value in (env or {}).items():
+        if value is None:
+            child_env.pop(key, None)
+        else:
+            child_env[key] = value
+    log_dir = log_dir or Path(tempfile.mkdtemp(prefix="treehole-server-"))
+    log_dir.mkdir(parents=True, exist_ok=True)
+    attempts = 1 if port else PORT_ATTEMPTS
+    for attempt in range(1, attempts + 1):
+        chosen = port or free_port()
+        log_path = log_dir / f"server-{chosen}.log"
         with open(log_path, "ab") as log:
             process = subprocess.Popen(
-                command,
+                command(chosen),
                 cwd=cwd or REPO_ROOT,
                 env=child_env,
                 stdin=subprocess.DEVNULL,
@@ -159,7 +191,7 @@ def _wait_process_ready(
         if "address already in use" in tail.lower():
             raise _PortTaken
         raise ServerError(
-            f"uvicorn exited with {server.process.returncode} during startup; "
+            f"server exited with {server.process.returncode} during startup; "
             f"log {server.log_path}:\n{tail}"
         )
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from federation.builders import (
+    ActorType,
     activity_size_ok,
     build_accept,
     build_actor,
@@ -24,7 +25,6 @@ from federation.builders import (
     build_update_actor,
     format_time,
 )
-from federation.builders import ActorType
 from federation.parse import parse_activity, parse_actor, parse_note
 from federation.vocab import AS_CONTEXT, PUBLIC, SECURITY_CONTEXT
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import ipaddress
 import json
-from urllib.parse import quote
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
+from urllib.parse import quote
 
 import anyio
 import httpcore
@@ -159,7 +159,7 @@ def _static_resolver(table: dict[str, list[str]]) -> Any:
     return resolve
 
 
-# --- address rules -------------------------------------------------------------------------------
+# --- address rules ---
 
 BLOCKED_ADDRESSES = [
     "10.0.0.1",
@@ -271,7 +271,7 @@ async def test_guard_refuses_unix_sockets() -> None:
         await GuardedBackend(allow_loopback=True).connect_unix_socket("/run/docker.sock")
 
 
-# --- SafeClient over loopback ----------------------------------------------------------------------
+# --- SafeClient over loopback ---
 
 
 @pytest.mark.anyio

@@ -77,7 +77,10 @@ def test_signer_owns_activity() -> None:
             False,
         ),
         (_activity(type="Delete", object=f"{ALICE}/s/1"), True),
-        (_activity(type="Delete", object={"id": "https://t.example/n/1", "type": "Tombstone"}), False),
+        (
+            _activity(type="Delete", object={"id": "https://t.example/n/1", "type": "Tombstone"}),
+            False,
+        ),
         (_activity(type="Update", object={"id": ALICE, "type": "Person"}), True),
         (_activity(type="Update", object={"type": "Note"}), False),
         (_activity(type="Delete", object=None), False),

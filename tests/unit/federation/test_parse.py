@@ -22,7 +22,7 @@ def fixture(name: str) -> dict[str, Any]:
     return document
 
 
-# --- activities ------------------------------------------------------------------------------------
+# --- activities ---
 
 
 def test_parse_activity_mastodon_create_reply() -> None:
@@ -159,7 +159,7 @@ def test_parse_activity_allows_unknown_types_without_object() -> None:
     assert activity.object_id is None and activity.object is None
 
 
-# --- load_json ---------------------------------------------------------------------------------------
+# --- load_json ---
 
 
 def test_load_json_refuses_oversized() -> None:
@@ -187,7 +187,7 @@ def test_load_json_returns_object() -> None:
     assert load_json(b'{"id": "https://a.example/x"}') == {"id": "https://a.example/x"}
 
 
-# --- actors ------------------------------------------------------------------------------------------
+# --- actors ---
 
 
 def test_parse_actor_mastodon() -> None:
@@ -290,7 +290,7 @@ def test_parse_actor_refuses(document: dict[str, Any], reason: str) -> None:
         parse_actor(document)
 
 
-# --- notes -------------------------------------------------------------------------------------------
+# --- notes ---
 
 
 def test_parse_note_mastodon() -> None:
