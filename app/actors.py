@@ -87,11 +87,12 @@ async def ensure_board_actor(db: Db, board: Board, now: datetime) -> LocalActor:
     return actor
 
 
-async def ensure_bootstrap_actors(db: Db, now: datetime) -> None:
+async def ensure_bootstrap_actors(db: Db, now: datetime) -> LocalActor:
     """The instance actor and one actor per board exist; safe to run on every start."""
-    await ensure_instance_actor(db, now)
+    instance = await ensure_instance_actor(db, now)
     for board in await list_boards(db):
         await ensure_board_actor(db, board, now)
+    return instance
 
 
 async def assign_thread_actor(

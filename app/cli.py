@@ -21,6 +21,7 @@ from app.ids import new_id
 from app.logs import configure_logging, logging_config
 from app.main import build_services, build_worker, create_app
 from app.security.passwords import hash_password
+from app.services import build_client
 from app.settings import ConfigError, Settings, default_base_url, load_settings
 from app.store import admins, boards
 from app.store.boards import Board
@@ -107,8 +108,9 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _run_worker(settings: Settings) -> None:
     db = await connect(settings.database_url)
+    client = build_client(settings)
     try:
-        worker = build_worker(build_services(settings, db))
+        worker = build_worker(await build_services(settings, db, client))
         stop = anyio.Event()
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(worker.run_forever, stop)
@@ -117,6 +119,7 @@ async def _run_worker(settings: Settings) -> None:
                     stop.set()
                     break
     finally:
+        await client.aclose()
         await disconnect(db)
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import hmac
 from datetime import datetime
 
-from app import actors
+from app import actors, outbound
 from app.db.engine import Db
 from app.errors import Forbidden, Gone, NotFound
 from app.posting import hash_token
 from app.store import interactions
 from app.store import notes as note_store
 from app.store.notes import Note
+from app.urls import Urls
 
 EXPIRED = "expired"
 BY_POSTER = "poster"
@@ -23,9 +24,9 @@ BY_MODERATOR = "moderator"
 BY_REMOTE = "remote"
 
 
-async def delete_note(db: Db, note_id: str, reason: str, now: datetime) -> list[Note]:
-    """Purge a note (its whole thread, if it is a root); returns the notes that were purged,
-    as they were before, so callers can tell the servers that received them."""
+async def delete_note(db: Db, urls: Urls, note_id: str, reason: str, now: datetime) -> list[Note]:
+    """Purge a note (its whole thread, if it is a root) and queue the Deletes that tell every
+    server that was meant to get it; returns the notes as they were before."""
     note = await note_store.get_note(db, note_id)
     if note is None or note.state == "deleted":
         return []
@@ -37,13 +38,16 @@ async def delete_note(db: Db, note_id: str, reason: str, now: datetime) -> list[
             if before is None or not await note_store.purge_note(db, each_id, reason, now):
                 continue
             await interactions.delete_for_note(db, each_id)
+            await outbound.enqueue_note_deletion(db, urls, before, now)
             purged.append(before)
         for author in {n.local_actor_id for n in purged if n.local_actor_id}:
             await actors.retire_if_unused(db, author)
     return purged
 
 
-async def delete_with_token(db: Db, note_id: str, token: str, now: datetime) -> list[Note]:
+async def delete_with_token(
+    db: Db, urls: Urls, note_id: str, token: str, now: datetime
+) -> list[Note]:
     """The poster's own deletion: the token's hash must match the stored one."""
     note = await note_store.get_note(db, note_id)
     if note is None:
@@ -53,12 +57,12 @@ async def delete_with_token(db: Db, note_id: str, token: str, now: datetime) -> 
     stored = note.deletion_token_hash
     if not token or stored is None or not hmac.compare_digest(stored, hash_token(token)):
         raise Forbidden("bad_token")
-    return await delete_note(db, note_id, BY_POSTER, now)
+    return await delete_note(db, urls, note_id, BY_POSTER, now)
 
 
-async def delete_expired(db: Db, now: datetime, batch: int = 100) -> int:
+async def delete_expired(db: Db, urls: Urls, now: datetime, batch: int = 100) -> int:
     """Delete notes whose time is up; cost follows the number expired, not the table size."""
     count = 0
     for note_id in await note_store.list_expired_note_ids(db, now, batch):
-        count += len(await delete_note(db, note_id, EXPIRED, now))
+        count += len(await delete_note(db, urls, note_id, EXPIRED, now))
     return count

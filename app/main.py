@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 import anyio
@@ -14,54 +15,104 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from app import outbound
 from app.actors import ensure_bootstrap_actors
+from app.api import activitypub, inbox, wellknown
 from app.clock import utcnow
 from app.db.engine import Db, connect, disconnect
 from app.i18n import Catalogues
+from app.remote import InstanceSigner, RemoteFetcher
 from app.security.cookies import CookieJar
-from app.services import Services, post_policy
+from app.services import Services, build_client, post_policy
 from app.settings import Settings, load_settings
 from app.urls import Urls
 from app.web import feeds, forms, pages
 from app.web.errors import EXCEPTION_HANDLERS
 from app.web.middleware import ConnectionPerRequest, SecurityHeaders
 from app.web.templates import TEMPLATE_DIR, Templates
-from app.workers.runner import Worker, foundation_jobs
+from app.workers.deliver import Deliverer
+from app.workers.receive import Receiver
+from app.workers.runner import Worker, foundation_jobs, worker_name
+from app.workers.scheduler import PeriodicJob
+from federation.client import SafeClient
 
 FORM_MAX_BODY_BYTES = 64 * 1024
+RETIRE_EVERY_SECONDS = 15.0
 STATIC_DIR = TEMPLATE_DIR.parent / "static"
 
 
-def build_services(settings: Settings, db: Db) -> Services:
+async def build_services(settings: Settings, db: Db, client: SafeClient) -> Services:
+    """Everything handlers and workers need; bootstraps the instance and board actors."""
+    urls = Urls(settings.base_url)
+    instance = await ensure_bootstrap_actors(db, utcnow())
+    assert instance.private_key_pem is not None
+    signer = InstanceSigner(urls.key_id(urls.instance_actor()), instance.private_key_pem)
     return Services(
         settings=settings,
         db=db,
-        urls=Urls(settings.base_url),
+        urls=urls,
         templates=Templates.load(Catalogues.load()),
         cookies=CookieJar(settings.secret_key.value, settings.base_url.startswith("https://")),
         policy=post_policy(settings),
         rng=random.SystemRandom(),
+        fetcher=RemoteFetcher(db, client, signer),
     )
 
 
 def build_worker(services: Services) -> Worker:
-    return Worker(services.db, foundation_jobs(services.db, services.settings))
+    db, urls = services.db, services.urls
+    name = worker_name()
+    deliverer = Deliverer(db, services.fetcher.client, urls, name)
+    receiver = Receiver(db, services.inbound, name)
+
+    async def publish(now: datetime) -> int:
+        return await outbound.publish_due_notes(db, urls, now)
+
+    async def retire(now: datetime) -> int:
+        return await outbound.retire_actors(db, urls, now)
+
+    jobs = [
+        *foundation_jobs(db, urls, services.settings),
+        PeriodicJob("retire_actors", RETIRE_EVERY_SECONDS, retire),
+    ]
+    return Worker(db, jobs, steps=(publish, receiver.run, deliverer.run), name=name)
 
 
 def routes() -> list[Route | Mount]:
     form = {"methods": ["POST"], "max_body_size": FORM_MAX_BODY_BYTES}
+    inbox_post = {"methods": ["POST"], "max_body_size": inbox.INBOX_MAX_BODY_BYTES}
     return [
+        Route("/.well-known/webfinger", wellknown.webfinger),
+        Route("/.well-known/host-meta", wellknown.host_meta),
+        Route("/.well-known/nodeinfo", wellknown.nodeinfo_index),
+        Route("/nodeinfo/{version}", wellknown.nodeinfo),
+        Route("/api/v1/instance", wellknown.instance_v1),
+        Route("/api/v2/instance", wellknown.instance_v2),
+        Route("/inbox", inbox.receive, **inbox_post),
+        Route("/actor", activitypub.instance_actor),
+        Route("/actor/inbox", inbox.receive, **inbox_post),
+        Route("/actor/outbox", activitypub.instance_collection),
+        Route("/actor/followers", activitypub.instance_collection),
+        Route("/b/{slug}/inbox", inbox.receive, **inbox_post),
+        Route("/b/{slug}/outbox", activitypub.board_collection),
+        Route("/b/{slug}/followers", activitypub.board_collection),
+        Route("/b/{slug}/following", activitypub.board_collection),
+        Route("/a/{actor_id}", activitypub.throwaway_actor),
+        Route("/a/{actor_id}/inbox", inbox.receive, **inbox_post),
+        Route("/a/{actor_id}/outbox", activitypub.actor_collection),
+        Route("/a/{actor_id}/followers", activitypub.actor_collection),
+        Route("/activities/{activity_id}", activitypub.activity),
         Route("/", pages.home),
         Route("/healthz", pages.healthz),
         Route("/robots.txt", pages.robots),
         Route("/random", pages.random_page),
         Route("/lang/{code}", pages.switch_language),
-        Route("/b/{slug}", pages.board_page),
+        Route("/b/{slug}", activitypub.board),
         Route("/b/{slug}/post", forms.post_thread, **form),
         Route("/b/{slug}/feed.atom", feeds.board_feed),
-        Route("/t/{thread_id}", pages.thread_page),
+        Route("/t/{thread_id}", activitypub.thread),
         Route("/t/{thread_id}/reply", forms.post_reply, **form),
-        Route("/n/{note_id}", pages.note_page),
+        Route("/n/{note_id}", activitypub.note),
         Route("/n/{note_id}/delete", pages.delete_page),
         Route("/n/{note_id}/delete", forms.delete_note, **form),
         Route("/posted/{note_id}", pages.posted_page),
@@ -76,9 +127,9 @@ def create_app(settings: Settings | None = None, run_workers: bool = True) -> St
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         db = await connect(settings.database_url)
+        client = build_client(settings)
         try:
-            services = build_services(settings, db)
-            await ensure_bootstrap_actors(db, utcnow())
+            services = await build_services(settings, db, client)
             async with anyio.create_task_group() as tasks:
                 stop = anyio.Event()
                 if run_workers:
@@ -86,6 +137,7 @@ def create_app(settings: Settings | None = None, run_workers: bool = True) -> St
                 yield {"services": services}
                 stop.set()
         finally:
+            await client.aclose()
             await disconnect(db)
 
     return Starlette(

@@ -55,7 +55,10 @@ def _clean(value: str) -> str:
 
 
 def allowed_ttls(board: Board, policy: PostPolicy) -> tuple[int, ...]:
-    return tuple(ttl for ttl in board.allowed_ttls if ttl <= policy.max_ttl)
+    """The board's lifetimes within the instance maximum; the maximum alone if none fits (it
+    may have been lowered after the board was made)."""
+    fitting = tuple(ttl for ttl in board.allowed_ttls if ttl <= policy.max_ttl)
+    return fitting or (policy.max_ttl,)
 
 
 def validate_submission(

@@ -6,11 +6,14 @@ import random
 from dataclasses import dataclass
 
 from app.db.engine import Db
+from app.inbound import Inbound
 from app.posting import PostPolicy
+from app.remote import RemoteFetcher
 from app.security.cookies import CookieJar
 from app.settings import Settings
 from app.urls import Urls
 from app.web.templates import Templates
+from federation.client import SafeClient
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +25,11 @@ class Services:
     cookies: CookieJar
     policy: PostPolicy
     rng: random.Random
+    fetcher: RemoteFetcher
+
+    @property
+    def inbound(self) -> Inbound:
+        return Inbound(self.db, self.urls, self.fetcher)
 
     @property
     def secret_key(self) -> str:
@@ -34,3 +42,10 @@ def post_policy(settings: Settings) -> PostPolicy:
         max_ttl=settings.max_ttl,
         publish_delay_max=settings.publish_delay_max,
     )
+
+
+USER_AGENT = "Treehole/0.1 (+anonymous notes; ActivityPub)"
+
+
+def build_client(settings: Settings) -> SafeClient:
+    return SafeClient(allow_loopback=settings.allow_loopback, user_agent=USER_AGENT)

@@ -16,9 +16,11 @@ NOTE_STATES = {
 
 ACTOR_STATES = {
     # retiring: nothing of it is left; its Deletes are in flight and its key must live until they
-    # settle. deleted: Delete of the actor sent, private key destroyed, URL answers 410.
-    "live": {"retiring", "deleted"},
-    "retiring": {"live", "deleted"},
+    # settle. deleting: its own Delete is in flight (signed with its key). deleted: private key
+    # destroyed, URL and WebFinger answer 410.
+    "live": {"retiring"},
+    "retiring": {"live", "deleting", "deleted"},
+    "deleting": {"deleted"},
     "deleted": set(),
 }
 

@@ -100,3 +100,9 @@ class Urls:
 
     def activity(self, activity_id: str) -> str:
         return f"{self.base}/activities/{activity_id}"
+
+    def webfinger(self) -> str:
+        return f"{self.base}/.well-known/webfinger"
+
+    def nodeinfo(self, version: str) -> str:
+        return f"{self.base}/nodeinfo/{version}"

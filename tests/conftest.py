@@ -43,7 +43,10 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def postgres_template() -> Iterator[PostgresTemplate | None]:
     url = postgres_url()
-    yield PostgresTemplate(url) if url else None
+    template = PostgresTemplate(url) if url else None
+    yield template
+    if template is not None:
+        template.drop_all()
 
 
 @pytest.fixture(params=ENGINES)

@@ -53,6 +53,7 @@ class Db:
     database: databases.Database
     dialect: str
     _write_turn: asyncio.Lock | None = field(default=None)
+    _turn_holder: asyncio.Task[Any] | None = field(default=None)
 
     @property
     def is_postgres(self) -> bool:
@@ -60,12 +61,19 @@ class Db:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
-        if self._write_turn is None:
+        task = asyncio.current_task()
+        if self._write_turn is None or self._turn_holder is task:
+            # PostgreSQL, or a nested transaction of the task that holds the turn (a savepoint).
             async with self.database.transaction():
                 yield
             return
-        async with self._write_turn, self.database.transaction():
-            yield
+        async with self._write_turn:
+            self._turn_holder = task
+            try:
+                async with self.database.transaction():
+                    yield
+            finally:
+                self._turn_holder = None
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[None]:

@@ -181,7 +181,23 @@ activities = sa.Table(
     sa.Column("local_actor_id", Id, nullable=False, index=True),
     sa.Column("note_id", Id, nullable=True, index=True),
     sa.Column("payload", sa.Text, nullable=False),
+    # Set only while an activity must be signed with a key the actor no longer has (the Update
+    # announcing a rotated key is signed with the old one); cleared once it is delivered.
+    sa.Column("signing_key_pem", sa.Text, nullable=True),
     sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+# Follows we sent (a board following a remote actor, e.g. another Treehole's board).
+follows = sa.Table(
+    "follows",
+    metadata,
+    sa.Column("id", Id, primary_key=True),
+    sa.Column("local_actor_id", Id, nullable=False),
+    sa.Column("remote_actor_id", Id, nullable=False),
+    sa.Column("follow_ap_id", Url, nullable=False, unique=True),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("local_actor_id", "remote_actor_id", name="uq_follows_pair"),
 )
 
 deliveries = sa.Table(
@@ -274,6 +290,15 @@ scheduler_leases = sa.Table(
     sa.Column("name", sa.String(64), primary_key=True),
     sa.Column("locked_until", UtcDateTime, nullable=False),
     sa.Column("locked_by", sa.String(64), nullable=False),
+)
+
+# Event counts per UTC day (inbox rejections by reason, …): numbers only, never who or what.
+counters = sa.Table(
+    "counters",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("day", sa.String(10), primary_key=True),
+    sa.Column("count", sa.Integer, nullable=False),
 )
 
 admins = sa.Table(

@@ -12,6 +12,8 @@ import sqlalchemy as sa
 from app.db.engine import Db
 from app.db.tables import boards
 
+SLUG_MAX_CHARS = 64
+
 
 @dataclass(frozen=True, slots=True)
 class Board:
@@ -41,6 +43,9 @@ def _board(row: Mapping[str, Any]) -> Board:
 
 
 async def get_board_by_slug(db: Db, slug: str) -> Board | None:
+    # PostgreSQL refuses NUL in text with an error; no slug holds one (or is longer than 64).
+    if len(slug) > SLUG_MAX_CHARS or "\x00" in slug:
+        return None
     row = await db.fetch_one(sa.select(boards).where(boards.c.slug == slug))
     return None if row is None else _board(row)
 

@@ -14,6 +14,7 @@ from app.db.tables import notes
 
 LOCAL = "local"
 REMOTE = "remote"
+ID_MAX_CHARS = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,15 @@ async def insert_note(db: Db, note: Note) -> None:
     await db.execute(notes.insert().values({name: getattr(note, name) for name in Note.__slots__}))
 
 
+def is_possible_id(value: str) -> bool:
+    """Whether `value` could name a row: PostgreSQL refuses NUL in text outright (an error, not
+    "no row"), and nothing longer than the column was ever stored."""
+    return len(value) <= ID_MAX_CHARS and "\x00" not in value
+
+
 async def get_note(db: Db, note_id: str) -> Note | None:
+    if not is_possible_id(note_id):
+        return None
     row = await db.fetch_one(sa.select(notes).where(notes.c.id == note_id))
     return None if row is None else _note(row)
 
@@ -149,7 +158,7 @@ async def purge_note(db: Db, note_id: str, reason: str, now: datetime) -> bool:
             summary=None,
             pseudonym="",
             url=None,
-            deletion_token_hash=None,
+            federate_after=None,
             deleted_at=now,
             deletion_reason=reason,
         )
@@ -187,7 +196,7 @@ async def mark_federated(db: Db, note_id: str) -> bool:
     """Clear the publication mark; True for the caller that won it (safe with many workers)."""
     won = await db.fetch_val(
         notes.update()
-        .where(notes.c.id == note_id, notes.c.federate_after.is_not(None))
+        .where(notes.c.id == note_id, notes.c.state == "live", notes.c.federate_after.is_not(None))
         .values(federate_after=None)
         .returning(notes.c.id)
     )
@@ -200,4 +209,60 @@ async def mark_op_if_author(db: Db, note_id: str, op_actor_id: str) -> None:
         notes.update()
         .where(notes.c.id == note_id, notes.c.local_actor_id == op_actor_id)
         .values(is_op=True)
+    )
+
+
+async def list_remote_participants(db: Db, thread_id: str) -> Sequence[str]:
+    """Remote actors (row ids) with a live note in the thread."""
+    rows = await db.fetch_all(
+        sa.select(notes.c.remote_actor_id)
+        .where(
+            notes.c.thread_id == thread_id,
+            notes.c.state == "live",
+            notes.c.remote_actor_id.is_not(None),
+        )
+        .distinct()
+    )
+    return [row["remote_actor_id"] for row in rows]
+
+
+async def list_note_ids_of_remote_actor(db: Db, remote_actor_id: str) -> Sequence[str]:
+    rows = await db.fetch_all(
+        sa.select(notes.c.id).where(
+            notes.c.remote_actor_id == remote_actor_id, notes.c.state != "deleted"
+        )
+    )
+    return [row["id"] for row in rows]
+
+
+async def update_remote_content(db: Db, note_id: str, content: str, summary: str | None) -> None:
+    await db.execute(
+        notes.update()
+        .where(notes.c.id == note_id, notes.c.state != "deleted")
+        .values(content=content, summary=summary)
+    )
+
+
+async def count_live_local_notes(db: Db) -> int:
+    return int(
+        await db.fetch_val(
+            sa.select(sa.func.count())
+            .select_from(notes)
+            .where(notes.c.state == "live", notes.c.origin == LOCAL)
+        )
+    )
+
+
+async def count_announced_notes(db: Db, board_id: str) -> int:
+    return int(
+        await db.fetch_val(
+            sa.select(sa.func.count())
+            .select_from(notes)
+            .where(
+                notes.c.board_id == board_id,
+                notes.c.state == "live",
+                notes.c.origin == LOCAL,
+                notes.c.federate_after.is_(None),
+            )
+        )
     )

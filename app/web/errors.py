@@ -25,8 +25,10 @@ def _answer(request: Request, status: int, reason: str) -> Response:
     if wants_json(request):
         return JSONResponse({"error": reason}, status_code=status)
     title = translate(request, TITLES.get(status, TITLES[400]))
+    # A 410 says "gone" whatever was deleted; "There is no such thread" would be untrue.
+    shown = "gone" if status == 410 else reason
     message = translate(
-        request, REASONS.get(reason, REASONS["not_found"] if status == 404 else reason)
+        request, REASONS.get(shown, REASONS["not_found"] if status == 404 else shown)
     )
     return render_page(
         request,

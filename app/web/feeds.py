@@ -11,6 +11,7 @@ from app.store import notes as note_store
 from app.store.notes import Note
 from app.web.context import services_of
 from app.web.pages import board_or_404
+from app.web.templates import render_note
 
 FEED_SIZE = 50
 TITLE_CHARS = 60
@@ -35,6 +36,9 @@ async def board_feed(request: Request) -> Response:
             "notes": notes,
             "updated": (updated or utcnow()).isoformat(),
             "title_of": title_of,
+            # Atom `type="html"` content is HTML carried as escaped text: a plain string here, so
+            # autoescaping applies (rendered Markup would put `<br>` raw into the XML).
+            "render_note": lambda note: str(render_note(note)),
         },
     )
     return Response(body, media_type="application/atom+xml; charset=utf-8")

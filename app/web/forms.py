@@ -17,7 +17,7 @@ from app.security.csrf import check_csrf_token
 from app.security.ratelimit import Limit, enforce_limit
 from app.store.boards import Board, get_board
 from app.web.context import own_tokens_of, render_page, services_of, translate
-from app.web.messages import REASONS
+from app.web.messages import REASONS, TITLES
 from app.web.pages import board_context, board_or_404, thread_context
 
 FORM_MAX_PART_BYTES = 64 * 1024
@@ -27,7 +27,11 @@ FORM_MAX_FIELDS = 20
 async def read_form(request: Request) -> FormData:
     try:
         return await request.form(max_fields=FORM_MAX_FIELDS, max_part_size=FORM_MAX_PART_BYTES)
-    except HTTPException:
+    except HTTPException as error:
+        # Starlette turns the parser's MultiPartException (no boundary, bad part header, too
+        # many fields) into a bare 400; a 413 from the body limit passes through as it is.
+        if error.status_code == 400:
+            raise Invalid("form", "malformed") from error
         raise
     except Exception as error:  # the multipart parser's errors are malformed input, not bugs
         raise Invalid("form", "malformed") from error
@@ -80,8 +84,8 @@ def _poster(request: Request, secret: str | None) -> tuple[str, str | None]:
 
 
 def _invalid_context(request: Request, error: Invalid, form: FormData) -> dict[str, object]:
-    message = translate(request, REASONS.get(str(error), "That did not work."))
-    values = {"text": field(form, "text") or "", "summary": field(form, "summary") or ""}
+    message = translate(request, REASONS.get(str(error), TITLES[400]))
+    values = {name: field(form, name) or "" for name in ("text", "summary", "ttl")}
     return {"error": message, "values": values}
 
 
@@ -145,7 +149,9 @@ async def delete_note(request: Request) -> Response:
     note_id = request.path_params["note_id"]
     form = await read_form(request)
     check_csrf_token(services.secret_key, field(form, "csrf_token"))
-    await deletion.delete_with_token(services.db, note_id, field(form, "token") or "", utcnow())
+    await deletion.delete_with_token(
+        services.db, services.urls, note_id, field(form, "token") or "", utcnow()
+    )
     response = render_page(request, "deleted.html", {})
     own = own_tokens_of(request)
     if own.pop(note_id, None) is not None:

@@ -43,4 +43,6 @@ REASONS = {
     "too_large": N_("What you sent is larger than this server accepts."),
     "not_found": N_("There is nothing at this address."),
     "method": N_("This address does not take that kind of request."),
+    "before: bad_cursor": N_("That page link is broken. Go back to the board and try again."),
+    "form: malformed": N_("The form arrived damaged. Reload the page and try again."),
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import secrets
-from datetime import datetime
+from datetime import UTC, datetime
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
@@ -34,11 +34,13 @@ def parse_cursor(raw: str | None) -> tuple[datetime, str] | None:
     moment, _, note_id = raw.partition("~")
     try:
         parsed = datetime.fromisoformat(moment)
-    except ValueError:
+        # Converting here, not when binding, turns an offset past year 1 or 9999 into a 400.
+        in_utc = parsed.astimezone(UTC) if parsed.tzinfo is not None else None
+    except (ValueError, OverflowError):
         raise Invalid("before", "bad_cursor") from None
-    if parsed.tzinfo is None or not note_id.isalnum() or len(note_id) > 32:
+    if in_utc is None or not note_id.isalnum() or len(note_id) > 32:
         raise Invalid("before", "bad_cursor")
-    return parsed, note_id
+    return in_utc, note_id
 
 
 async def board_or_404(request: Request, slug: str) -> Board:

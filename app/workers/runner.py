@@ -21,6 +21,7 @@ from app.clock import utcnow
 from app.db.engine import Db
 from app.settings import Settings
 from app.store import ratelimits
+from app.urls import Urls
 from app.workers.scheduler import PeriodicJob, run_due_jobs
 
 log = logging.getLogger("treehole.worker")
@@ -38,9 +39,9 @@ def worker_name() -> str:
     return f"{os.getpid()}-{secrets.token_hex(4)}"
 
 
-def foundation_jobs(db: Db, settings: Settings) -> list[PeriodicJob]:
+def foundation_jobs(db: Db, urls: Urls, settings: Settings) -> list[PeriodicJob]:
     async def expire(now: datetime) -> int:
-        return await deletion.delete_expired(db, now)
+        return await deletion.delete_expired(db, urls, now)
 
     async def refill(now: datetime) -> int:
         return await refill_key_pool(db, settings.keypool_size, now)

@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("local_actor_id", sa.String(length=32), nullable=False),
         sa.Column("note_id", sa.String(length=32), nullable=True),
         sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("signing_key_pem", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("ap_id"),
@@ -68,6 +69,13 @@ def upgrade() -> None:
         sa.UniqueConstraint("slug"),
     )
     op.create_table(
+        "counters",
+        sa.Column("name", sa.String(length=64), nullable=False),
+        sa.Column("day", sa.String(length=10), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("name", "day"),
+    )
+    op.create_table(
         "deliveries",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("activity_id", sa.String(length=32), nullable=False),
@@ -99,6 +107,18 @@ def upgrade() -> None:
         sa.Column("last_success_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("dead", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.PrimaryKeyConstraint("domain"),
+    )
+    op.create_table(
+        "follows",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("local_actor_id", sa.String(length=32), nullable=False),
+        sa.Column("remote_actor_id", sa.String(length=32), nullable=False),
+        sa.Column("follow_ap_id", sa.String(length=2048), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("follow_ap_id"),
+        sa.UniqueConstraint("local_actor_id", "remote_actor_id", name="uq_follows_pair"),
     )
     op.create_table(
         "followers",
@@ -363,6 +383,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_followers_remote_actor_id"))
 
     op.drop_table("followers")
+    op.drop_table("follows")
+    op.drop_table("counters")
     op.drop_table("delivery_domains")
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_deliveries_note_id"))

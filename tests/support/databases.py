@@ -79,31 +79,49 @@ async def _snapshot(dsn: str, table: str) -> list[Mapping[str, Any]]:
 
 
 class PostgresTemplate:
-    """One migrated PostgreSQL database per name (`test`, `test_b`, …), reset between tests by
-    truncating every table and restoring the seed rows the migration wrote."""
+    """Migrated PostgreSQL databases of this test session, reset between tests by truncating every
+    table and restoring the seed rows the migration wrote.
+
+    Each session works in databases of its own (`<name>_s<pid>`, `<name>_s<pid>_b`, …), created
+    on the server of TEST_DATABASE_URL and dropped at the end, so concurrent runs never meet."""
 
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
+        self.session_tag = f"s{os.getpid()}"
         self.seeds: dict[str, list[Mapping[str, Any]]] = {}
         self.prepared: set[str] = set()
 
     def url_for(self, suffix: str = "") -> str:
-        if not suffix:
-            return self.base_url
         head, _, query = self.base_url.partition("?")
         root, _, name = head.rpartition("/")
-        return f"{root}/{name}_{suffix}" + (f"?{query}" if query else "")
+        full = f"{name}_{self.session_tag}" + (f"_{suffix}" if suffix else "")
+        return f"{root}/{full}" + (f"?{query}" if query else "")
+
+    async def _admin(self) -> asyncpg.Connection:
+        """A connection to the server's own database, for CREATE/DROP DATABASE."""
+        return await asyncpg.connect(_asyncpg_dsn(self.base_url))
 
     async def _ensure_database(self, url: str) -> None:
-        head = url.split("?", 1)[0]
-        name = head.rpartition("/")[2]
-        admin = await asyncpg.connect(_asyncpg_dsn(self.base_url))
+        name = url.split("?", 1)[0].rpartition("/")[2]
+        admin = await self._admin()
         try:
             exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
             if not exists:
                 await admin.execute(f'CREATE DATABASE "{name}"')
         finally:
             await admin.close()
+
+    async def _drop_all(self) -> None:
+        admin = await self._admin()
+        try:
+            for url in self.prepared:
+                name = url.split("?", 1)[0].rpartition("/")[2]
+                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+    def drop_all(self) -> None:
+        asyncio.run(self._drop_all())
 
     def prepare(self, suffix: str = "") -> str:
         url = self.url_for(suffix)

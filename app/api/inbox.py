@@ -1,0 +1,82 @@
+"""Inbox POSTs (shared and per actor): check, verify, store, answer 202. Applying happens in the
+worker. Every refusal is a clear 4xx with a reason, is counted, and stores nothing."""
+
+from __future__ import annotations
+
+import json
+import logging
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from app.clock import utcnow
+from app.store import counters, deliveries, inbox_items, remote_actors
+from app.web.context import services_of
+from federation.errors import FetchError, ParseError, SignatureError
+from federation.httpsig import parse_signed_request
+from federation.keyfetch import verify_with_key_lookup
+from federation.origin import host_of, object_belongs_to_actor
+from federation.parse import load_json, parse_activity
+
+log = logging.getLogger("treehole.inbox")
+
+INBOX_MAX_BODY_BYTES = 1024 * 1024
+
+
+def refuse(status: int, reason: str) -> Response:
+    return JSONResponse({"error": reason}, status_code=status)
+
+
+async def _refuse_counted(request: Request, status: int, reason: str) -> Response:
+    services = services_of(request)
+    await counters.count_event(services.db, f"inbox_refused_{status}", utcnow())
+    log.info("inbox refused %s: %s", status, reason)
+    return refuse(status, reason)
+
+
+async def receive(request: Request) -> Response:
+    services = services_of(request)
+    now = utcnow()
+    body = await request.body()
+    try:
+        document = load_json(body)
+        activity = parse_activity(document)
+    except ParseError as error:
+        return await _refuse_counted(request, 400, f"malformed activity: {error}")
+    if activity.type == "Delete" and activity.object_id == activity.actor:
+        # Every server that ever saw an account sends these; unknown ones need no work at all.
+        if await remote_actors.get_by_ap_id(services.db, activity.actor) is None:
+            return Response(status_code=202)
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    try:
+        signed = parse_signed_request(
+            request.method,
+            target,
+            request.headers,
+            body,
+            now,
+            url_scheme=urlsplit(services.settings.base_url).scheme,
+        )
+        await verify_with_key_lookup(signed, services.fetcher.key_lookup)
+    except SignatureError as error:
+        return await _refuse_counted(request, 401, f"signature: {error.reason}")
+    except (FetchError, ParseError) as error:
+        return await _refuse_counted(request, 401, f"signature: key not usable ({error})")
+    signer = await remote_actors.get_by_key_id(services.db, signed.key_id)
+    if signer is None or signer.ap_id != activity.actor:
+        return await _refuse_counted(request, 401, "signer is not the activity's actor")
+    if not object_belongs_to_actor(document):
+        return await _refuse_counted(request, 401, "object does not belong to the actor")
+    domain = (host_of(signer.ap_id) or "").lower()
+    if await deliveries.record_domain_alive(services.db, domain, now):
+        await deliveries.wake_domain(services.db, domain, now)
+    await inbox_items.insert_item(
+        services.db,
+        activity.id,
+        activity.type,
+        activity.actor,
+        json.dumps(document, separators=(",", ":")),
+        now,
+    )
+    return Response(status_code=202)

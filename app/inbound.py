@@ -1,0 +1,311 @@
+"""Applying verified incoming activities, idempotently (the inbox stored each id once).
+
+One handler per activity type, chosen from a table; each is a short function of the activity,
+its (verified) sender and `now`. Unsolicited content is dropped: a Create is kept only when it
+replies into one of our threads, or comes from an actor one of our boards follows.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from app import deletion
+from app.db.engine import Db
+from app.ids import new_id
+from app.local_refs import parse_local_url
+from app.outbound import enqueue_follow_answer
+from app.remote import RemoteFetcher
+from app.store import followers, interactions, local_actors, remote_actors, reports
+from app.store import notes as note_store
+from app.store.boards import Board, get_board, get_board_by_slug
+from app.store.notes import REMOTE, Note
+from app.store.remote_actors import RemoteActor
+from app.urls import Urls
+from federation.origin import same_origin
+from federation.parse import IncomingActivity, RemoteNoteDoc, parse_activity, parse_note
+from federation.sanitize import sanitize_remote_html
+
+log = logging.getLogger("treehole.inbound")
+
+MAX_REPORT_COMMENT = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    db: Db
+    urls: Urls
+    fetcher: RemoteFetcher
+
+    async def apply(self, raw: dict[str, Any], now: datetime) -> str:
+        """Apply one activity; returns what happened (for the item's record, no content)."""
+        activity = parse_activity(raw)
+        sender = await self.fetcher.get_actor(activity.actor)
+        handler = HANDLERS.get(activity.type)
+        if handler is None:
+            return f"ignored {activity.type}"
+        return await handler(self, activity, sender, now)
+
+    async def local_note(self, url: str | None) -> Note | None:
+        """Our note (local, or a remote reply we store) that `url` names."""
+        ref = parse_local_url(self.urls, url)
+        if ref is not None and ref.kind == "note":
+            return await note_store.get_note(self.db, ref.key)
+        return await note_store.get_note_by_ap_id(self.db, url) if url else None
+
+    async def board_of_actor_url(self, url: str | None) -> Board | None:
+        ref = parse_local_url(self.urls, url)
+        if ref is None or ref.kind != "board":
+            return None
+        return await get_board_by_slug(self.db, ref.key)
+
+
+async def on_follow(
+    ctx: Inbound, activity: IncomingActivity, sender: RemoteActor, now: datetime
+) -> str:
+    board = await ctx.board_of_actor_url(activity.object_id)
+    board_actor = None if board is None else await local_actors.get_board_actor(ctx.db, board.id)
+    if board is None or board_actor is None:
+        return "follow of something that cannot be followed: ignored"
+    async with ctx.db.transaction():
+        if not board.locked:
+            await followers.insert_follower(ctx.db, board_actor.id, sender.id, activity.id, now)
+        await enqueue_follow_answer(
+            ctx.db, ctx.urls, board, board_actor, activity.raw, sender.inbox, not board.locked, now
+        )
+    return "follow accepted" if not board.locked else "follow rejected (locked board)"
+
+
+async def on_undo(
+    ctx: Inbound, activity: IncomingActivity, sender: RemoteActor, now: datetime
+) -> str:
+    inner_type = activity.object_type
+    inner_id = activity.object_id or ""
+    if inner_type == "Follow" or inner_type is None:
+        target = (activity.object or {}).get("object")
+        board = await ctx.board_of_actor_url(target if isinstance(target, str) else None)
+        if board is not None:
+            board_actor = await local_actors.get_board_actor(ctx.db, board.id)
+            if board_actor is not None:
+                await followers.delete_follower(ctx.db, board_actor.id, sender.id)
+                return "unfollowed"
+    if inner_type == "Block":
+        await remote_actors.set_blocks_us(ctx.db, sender.id, False)
+        return "unblocked"
+    await interactions.delete_interaction(ctx.db, inner_id, sender.id)
+    return "undone"
+
+
+async def on_like_or_announce(
+    ctx: Inbound, activity: IncomingActivity, sender: RemoteActor, now: datetime
+) -> str:
+    note = await ctx.local_note(activity.object_id)
+    if note is not None and note.state == "live":
+        kind = interactions.LIKE if activity.type == "Like" else interactions.ANNOUNCE
+        await interactions.insert_interaction(ctx.db, activity.id, kind, note.id, sender.id, now)
+        return f"{kind} counted"
+    if activity.type == "Announce" and activity.object_id:
+        return await _take_announced(ctx, activity.object_id, sender, now)
+    return "interaction with an unknown note: ignored"
+
+
+async def _take_announced(ctx: Inbound, object_id: str, sender: RemoteActor, now: datetime) -> str:
+    """A boost by an actor one of our boards follows brings the note onto that board."""
+    boards = await followers.list_boards_following(ctx.db, sender.id)
+    if not boards:
+        return "announce from an actor we do not follow: ignored"
+    document = await ctx.fetcher.fetch_json(object_id)
+    note = parse_note(document)
+    if note.id != object_id:
+        return "announced object's id does not match its URL: ignored"
+    author = await ctx.fetcher.get_actor(note.attributed_to)
+    return await _store_remote_note(ctx, note, author, boards, now)
+
+
+async def on_create(
+    ctx: Inbound, activity: IncomingActivity, sender: RemoteActor, now: datetime
+) -> str:
+    if activity.object is None or activity.object_type not in (
+        "Note",
+        "Article",
+        "Page",
+        "Question",
+    ):
+        return "create of something other than a note: ignored"
+    note = parse_note(activity.object)
+    if note.attributed_to != sender.ap_id:
+        return "note not attributed to its sender: ignored"
+    return await _store_remote_note(
+        ctx, note, sender, await followers.list_boards_following(ctx.db, sender.id), now
+    )
+
+
+async def _store_remote_note(
+    ctx: Inbound,
+    note: RemoteNoteDoc,
+    author: RemoteActor,
+    following_boards: list[str] | Any,
+    now: datetime,
+) -> str:
+    if await note_store.get_note_by_ap_id(ctx.db, note.id) is not None:
+        return "already stored"
+    parent = await ctx.local_note(note.in_reply_to)
+    if parent is not None and parent.state == "live":
+        root = await note_store.get_note(ctx.db, parent.thread_id)
+        if root is None or root.state != "live":
+            return "reply to a thread that is gone: ignored"
+        await _insert_remote(
+            ctx, note, author, root.board_id, root.id, parent.id, root.expires_at, now
+        )
+        return "reply stored"
+    if note.in_reply_to is None and following_boards:
+        board_actor = await local_actors.get_actor(ctx.db, following_boards[0])
+        board = await get_board(ctx.db, board_actor.board_id or "") if board_actor else None
+        if board is not None:
+            note_id = new_id()
+            expires = now + timedelta(seconds=board.default_ttl)
+            await _insert_remote(ctx, note, author, board.id, note_id, None, expires, now, note_id)
+            return "thread stored"
+    return "unsolicited note: ignored"
+
+
+async def _insert_remote(
+    ctx: Inbound,
+    doc: RemoteNoteDoc,
+    author: RemoteActor,
+    board_id: str,
+    thread_id: str,
+    in_reply_to_id: str | None,
+    expires_at: datetime,
+    now: datetime,
+    note_id: str | None = None,
+) -> None:
+    handle = f"@{author.preferred_username}@{author.domain}" if author.preferred_username else ""
+    await note_store.insert_note(
+        ctx.db,
+        Note(
+            id=note_id or new_id(),
+            board_id=board_id,
+            thread_id=thread_id,
+            in_reply_to_id=in_reply_to_id,
+            origin=REMOTE,
+            ap_id=doc.id,
+            local_actor_id=None,
+            remote_actor_id=author.id,
+            pseudonym=(f"{author.name} {handle}".strip() if author.name else handle)[:100],
+            is_op=False,
+            content=sanitize_remote_html(doc.content_html),
+            content_format="html",
+            summary=(doc.summary or None) and doc.summary[:500],
+            url=doc.url or doc.id,
+            state="live",
+            deletion_token_hash=None,
+            created_at=now,
+            published_at=min(doc.published or now, now),
+            expires_at=expires_at,
+            federate_after=None,
+            deleted_at=None,
+            deletion_reason=None,
+        ),
+    )
+
+
+async def on_update(
+    ctx: Inbound, activity: IncomingActivity, sender: RemoteActor, now: datetime
+) -> str:
+    if activity.object_id == sender.ap_id:
+        await ctx.fetcher.fetch_actor(sender.ap_id)
+        return "actor refreshed"
+    if activity.object is None:
+        return "update without an object: ignored"
+    note = parse_note(activity.object)
+    stored = await note_store.get_note_by_ap_id(ctx.db, note.id)
+    if stored is None or stored.remote_actor_id != sender.id:
+        return "update of a note we do not hold from this sender: ignored"
+    await note_store.update_remote_content(
+        ctx.db, stored.id, sanitize_remote_html(note.content_html), note.summary
+    )
+    return "reply updated"
+
+
+async def on_delete(
+    ctx: Inbound, activity: IncomingActivity, sender: RemoteActor, now: datetime
+) -> str:
+    if activity.object_id == sender.ap_id:
+        for note_id in await note_store.list_note_ids_of_remote_actor(ctx.db, sender.id):
+            await deletion.delete_note(ctx.db, ctx.urls, note_id, deletion.BY_REMOTE, now)
+        async with ctx.db.transaction():
+            await interactions.delete_for_actor(ctx.db, sender.id)
+            await followers.delete_followers_of_remote(ctx.db, sender.id)
+        return "actor's content removed"
+    stored = await note_store.get_note_by_ap_id(ctx.db, activity.object_id or "")
+    if stored is None or stored.remote_actor_id != sender.id:
+        return "delete of something we do not hold from this sender: ignored"
+    await deletion.delete_note(ctx.db, ctx.urls, stored.id, deletion.BY_REMOTE, now)
+    return "reply removed"
+
+
+async def on_flag(
+    ctx: Inbound, activity: IncomingActivity, sender: RemoteActor, now: datetime
+) -> str:
+    comment = str(activity.raw.get("content") or "")[:MAX_REPORT_COMMENT]
+    stored = 0
+    for object_id in activity.object_ids or ((activity.object_id,) if activity.object_id else ()):
+        note = await ctx.local_note(object_id)
+        if note is None:
+            continue
+        await reports.insert_report(
+            ctx.db,
+            note_id=note.id,
+            source="remote",
+            category="remote",
+            comment=comment,
+            now=now,
+            remote_actor_id=sender.id,
+            ap_id=f"{activity.id}#{note.id}",
+        )
+        stored += 1
+    return f"{stored} report(s) stored"
+
+
+async def on_block(
+    ctx: Inbound, activity: IncomingActivity, sender: RemoteActor, now: datetime
+) -> str:
+    board = await ctx.board_of_actor_url(activity.object_id)
+    async with ctx.db.transaction():
+        await remote_actors.set_blocks_us(ctx.db, sender.id, True)
+        if board is not None:
+            board_actor = await local_actors.get_board_actor(ctx.db, board.id)
+            if board_actor is not None:
+                await followers.delete_follower(ctx.db, board_actor.id, sender.id)
+    return "blocked by the sender: nothing more goes there"
+
+
+async def on_accept(
+    ctx: Inbound, activity: IncomingActivity, sender: RemoteActor, now: datetime
+) -> str:
+    inner = activity.object or {}
+    if inner.get("type") not in (None, "Follow") or not same_origin(
+        str(inner.get("id") or activity.object_id or ""), ctx.urls.base
+    ):
+        return "accept of something we did not send: ignored"
+    await followers.accept_follow(ctx.db, sender.id, str(inner.get("id") or activity.object_id))
+    return "our follow was accepted"
+
+
+Handler = Callable[[Inbound, IncomingActivity, RemoteActor, datetime], Awaitable[str]]
+HANDLERS: dict[str, Handler] = {
+    "Follow": on_follow,
+    "Undo": on_undo,
+    "Like": on_like_or_announce,
+    "Announce": on_like_or_announce,
+    "Create": on_create,
+    "Update": on_update,
+    "Delete": on_delete,
+    "Flag": on_flag,
+    "Block": on_block,
+    "Accept": on_accept,
+}

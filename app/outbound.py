@@ -1,0 +1,255 @@
+"""What we send, and to whom: every activity is stored, then one delivery row per inbox.
+
+- A new local note: Create by its throwaway author, sent only where it is related (remote
+  authors in its thread); Announce by the board, sent to the board's followers (one request per
+  shared inbox). Mastodon drops a Create from an author nobody there follows, so the Announce is
+  what reaches home feeds.
+- A deleted local note: Delete(Tombstone) signed by its author and Undo(Announce) by the board,
+  to every inbox that was ever meant to get the note, failing ones included.
+- A retired throwaway actor: Delete(actor), once its other deliveries settled.
+Nothing here touches the network; the delivery worker does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from app.clock import utcnow
+from app.db.engine import Db
+from app.documents import build_actor_document, build_note_document
+from app.ids import new_id
+from app.store import activities, deliveries, followers, local_actors, remote_actors
+from app.store import notes as note_store
+from app.store.activities import StoredActivity
+from app.store.boards import Board, get_board
+from app.store.local_actors import LocalActor
+from app.store.notes import LOCAL, Note
+from app.urls import Urls
+from federation.builders import (
+    build_accept,
+    build_announce,
+    build_create,
+    build_delete,
+    build_delete_actor,
+    build_reject,
+    build_undo,
+    build_update_actor,
+)
+from federation.vocab import AS_CONTEXT
+
+NOTE_TYPES = ("Create", "Announce")
+
+
+def serialise(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+async def store_and_enqueue(
+    db: Db,
+    urls: Urls,
+    activity_id: str,
+    document: dict[str, Any],
+    actor: LocalActor,
+    note_id: str | None,
+    inboxes: Sequence[str],
+    now: datetime,
+    signing_key_pem: str | None = None,
+) -> None:
+    """Write the activity and its deliveries; call inside the caller's transaction."""
+    await activities.insert_activity(
+        db,
+        StoredActivity(
+            id=activity_id,
+            ap_id=document["id"],
+            type=document["type"],
+            local_actor_id=actor.id,
+            note_id=note_id,
+            payload=serialise(document),
+            signing_key_pem=signing_key_pem,
+            created_at=now,
+        ),
+    )
+    await deliveries.enqueue(db, activity_id, note_id, inboxes, now)
+
+
+async def related_inboxes(db: Db, thread_id: str) -> list[str]:
+    """Inboxes of remote authors in the thread: a reply is related to them."""
+    inboxes: list[str] = []
+    for remote_id in await note_store.list_remote_participants(db, thread_id):
+        actor = await remote_actors.get_remote_actor(db, remote_id)
+        if actor is not None and not actor.blocks_us:
+            inboxes.append(actor.delivery_inbox)
+    return sorted(set(inboxes))
+
+
+async def in_reply_to_uri(db: Db, urls: Urls, note: Note) -> str | None:
+    if note.in_reply_to_id is None:
+        return None
+    parent = await note_store.get_note(db, note.in_reply_to_id)
+    if parent is None:
+        return None
+    return parent.ap_id if parent.origin != LOCAL else urls.note(parent.id)
+
+
+async def publish_note(db: Db, urls: Urls, note: Note, now: datetime) -> bool:
+    """Federate a live local note once (safe with many workers); False if someone else did."""
+    board = await get_board(db, note.board_id)
+    author = await local_actors.get_actor(db, note.local_actor_id or "")
+    board_actor = await local_actors.get_board_actor(db, note.board_id)
+    if board is None or author is None or board_actor is None:
+        return False
+    document = build_note_document(urls, note, author, board, await in_reply_to_uri(db, urls, note))
+    create_id, announce_id = new_id(), new_id()
+    create = build_create(
+        activity_id=urls.activity(create_id), actor=urls.actor(author.id), note=document
+    )
+    announce = build_announce(
+        activity_id=urls.activity(announce_id),
+        actor=urls.board(board.slug),
+        note_id=urls.note(note.id),
+        followers=urls.board_followers(board.slug),
+        published=note.published_at,
+    )
+    async with db.transaction():
+        if not await note_store.mark_federated(db, note.id):
+            return False
+        related = await related_inboxes(db, note.thread_id)
+        audience = await followers.list_follower_inboxes(db, board_actor.id)
+        await store_and_enqueue(db, urls, create_id, create, author, note.id, related, now)
+        await store_and_enqueue(
+            db, urls, announce_id, announce, board_actor, note.id, audience, now
+        )
+    return True
+
+
+async def publish_due_notes(db: Db, urls: Urls, now: datetime, limit: int = 50) -> int:
+    published = 0
+    for note in await note_store.list_notes_due_for_federation(db, now, limit):
+        published += int(await publish_note(db, urls, note, now))
+    return published
+
+
+async def enqueue_note_deletion(db: Db, urls: Urls, note: Note, now: datetime) -> None:
+    """Tell every server that was meant to get the note that it is gone. Call inside the deletion
+    transaction, with the note as it was before its content was purged."""
+    if note.origin != LOCAL:
+        return
+    sent = await activities.list_note_activities(db, note.id)
+    await deliveries.cancel_pending_for_note(db, note.id, NOTE_TYPES)
+    await activities.forget_payloads_of_note(db, note.id, NOTE_TYPES)
+    if not sent:
+        return
+    author = await local_actors.get_actor(db, note.local_actor_id or "")
+    board_actor = await local_actors.get_board_actor(db, note.board_id)
+    everyone = await deliveries.list_inboxes_for_note(db, note.id, NOTE_TYPES)
+    if author is not None and everyone:
+        delete_id = new_id()
+        delete = build_delete(
+            activity_id=urls.activity(delete_id),
+            actor=urls.actor(author.id),
+            object_id=urls.note(note.id),
+            former_type="Note",
+        )
+        await store_and_enqueue(db, urls, delete_id, delete, author, note.id, everyone, now)
+    announced = [a for a in sent if a.type == "Announce"]
+    board = await get_board(db, note.board_id)
+    if board_actor is not None and board is not None and announced:
+        announce_inboxes = await deliveries.list_inboxes_for_note(db, note.id, ("Announce",))
+        undo_id = new_id()
+        undo = build_undo(
+            activity_id=urls.activity(undo_id),
+            actor=urls.board(board.slug),
+            activity=announced[0].ap_id,
+        )
+        await store_and_enqueue(
+            db, urls, undo_id, undo, board_actor, note.id, announce_inboxes, now
+        )
+
+
+async def enqueue_follow_answer(
+    db: Db,
+    urls: Urls,
+    board: Board,
+    board_actor: LocalActor,
+    follow: dict[str, Any],
+    inbox: str,
+    accept: bool,
+    now: datetime,
+) -> None:
+    answer_id = new_id()
+    builder = build_accept if accept else build_reject
+    document = builder(
+        activity_id=urls.activity(answer_id), actor=urls.board(board.slug), follow=follow
+    )
+    await store_and_enqueue(db, urls, answer_id, document, board_actor, None, [inbox], now)
+
+
+async def enqueue_follow(
+    db: Db,
+    urls: Urls,
+    board: Board,
+    board_actor: LocalActor,
+    target: str,
+    inbox: str,
+    now: datetime,
+) -> str:
+    """Our board follows a remote actor (e.g. another Treehole board); returns the Follow id."""
+    follow_id = new_id()
+    document = {
+        "@context": AS_CONTEXT,
+        "id": urls.activity(follow_id),
+        "type": "Follow",
+        "actor": urls.board(board.slug),
+        "object": target,
+    }
+    await store_and_enqueue(db, urls, follow_id, document, board_actor, None, [inbox], now)
+    return str(document["id"])
+
+
+async def enqueue_key_rotation(
+    db: Db, urls: Urls, domain: str, board: Board, actor: LocalActor, new_key: tuple[str, str]
+) -> None:
+    """Replace a board's key and tell followers with an Update signed by the old key, so they
+    can verify it and learn the new one."""
+    now = utcnow()
+    old_private = actor.private_key_pem
+    document = build_actor_document(urls, domain, actor, board, public_key_pem=new_key[1])
+    update_id = new_id()
+    update = build_update_actor(
+        activity_id=urls.activity(update_id), actor_document=document, published=now
+    )
+    async with db.transaction():
+        await local_actors.update_actor_keys(db, actor.id, new_key[0], new_key[1])
+        inboxes = await followers.list_follower_inboxes(db, actor.id)
+        await store_and_enqueue(
+            db, urls, update_id, update, actor, None, inboxes, now, signing_key_pem=old_private
+        )
+
+
+async def retire_actors(db: Db, urls: Urls, now: datetime, limit: int = 50) -> int:
+    """Advance throwaway actors with nothing left: once every Delete they signed has settled,
+    send Delete(actor); once that has settled too, destroy the key (the actor then answers 410)."""
+    changed = 0
+    for actor in await local_actors.list_actors_in_state(db, "retiring", limit):
+        if await deliveries.count_unsettled_for_actor(db, actor.id):
+            continue
+        inboxes = await deliveries.list_inboxes_for_actor(db, actor.id)
+        async with db.transaction():
+            if not inboxes:
+                await local_actors.mark_actor_deleted(db, actor.id, now)
+            else:
+                delete_id = new_id()
+                document = build_delete_actor(
+                    activity_id=urls.activity(delete_id), actor=urls.actor(actor.id)
+                )
+                await store_and_enqueue(db, urls, delete_id, document, actor, None, inboxes, now)
+                await local_actors.update_actor_state(db, actor.id, "deleting")
+        changed += 1
+    for actor in await local_actors.list_actors_in_state(db, "deleting", limit):
+        if await deliveries.count_unsettled_for_actor(db, actor.id) == 0:
+            await local_actors.mark_actor_deleted(db, actor.id, now)
+            changed += 1
+    return changed

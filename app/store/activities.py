@@ -1,0 +1,88 @@
+"""Outgoing activities, serialised once; deliveries sign these exact bytes at send time."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.db.engine import Db
+from app.db.tables import activities
+
+
+@dataclass(frozen=True, slots=True)
+class StoredActivity:
+    id: str
+    ap_id: str
+    type: str
+    local_actor_id: str
+    note_id: str | None
+    payload: str
+    signing_key_pem: str | None
+    created_at: datetime
+
+
+def _activity(row: Mapping[str, Any]) -> StoredActivity:
+    return StoredActivity(**{name: row[name] for name in StoredActivity.__slots__})
+
+
+async def insert_activity(db: Db, activity: StoredActivity) -> None:
+    await db.execute(
+        activities.insert().values({n: getattr(activity, n) for n in StoredActivity.__slots__})
+    )
+
+
+async def get_activity(db: Db, activity_id: str) -> StoredActivity | None:
+    row = await db.fetch_one(sa.select(activities).where(activities.c.id == activity_id))
+    return None if row is None else _activity(row)
+
+
+async def list_note_activities(db: Db, note_id: str) -> Sequence[StoredActivity]:
+    rows = await db.fetch_all(
+        sa.select(activities)
+        .where(activities.c.note_id == note_id)
+        .order_by(activities.c.created_at)
+    )
+    return [_activity(row) for row in rows]
+
+
+async def forget_payloads_of_note(db: Db, note_id: str, types: Sequence[str]) -> None:
+    """A deleted note's text must not survive in the Create that carried it."""
+    await db.execute(
+        activities.update()
+        .where(activities.c.note_id == note_id, activities.c.type.in_(types))
+        .values(payload="{}")
+    )
+
+
+async def clear_signing_key(db: Db, activity_id: str) -> None:
+    await db.execute(
+        activities.update().where(activities.c.id == activity_id).values(signing_key_pem=None)
+    )
+
+
+async def count_actor_activities(db: Db, local_actor_id: str, activity_type: str) -> int:
+    return int(
+        await db.fetch_val(
+            sa.select(sa.func.count())
+            .select_from(activities)
+            .where(
+                activities.c.local_actor_id == local_actor_id, activities.c.type == activity_type
+            )
+        )
+    )
+
+
+async def list_actor_activities(
+    db: Db, local_actor_id: str, activity_type: str, limit: int
+) -> Sequence[StoredActivity]:
+    rows = await db.fetch_all(
+        sa.select(activities)
+        .where(activities.c.local_actor_id == local_actor_id, activities.c.type == activity_type)
+        .order_by(activities.c.created_at.desc())
+        .limit(limit)
+    )
+    return [_activity(row) for row in rows]

@@ -1,0 +1,257 @@
+"""The delivery queue: one row per (activity, inbox), written before any attempt.
+
+States (app/states.py): pending → delivered | pending (retry) | failed | gone | cancelled.
+Claims take a lease (`locked_until`, `locked_by`); on PostgreSQL with FOR UPDATE SKIP LOCKED so any
+number of workers take disjoint rows. Settling checks `locked_by`, so a worker whose lease ran out
+cannot overwrite the result of the worker that took the row over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.db.engine import Db
+from app.db.tables import activities, deliveries, delivery_domains
+from app.store.upsert import insert_ignore
+from federation.origin import host_of
+
+LEASE_SECONDS = 300
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedDelivery:
+    id: int
+    activity_id: str
+    inbox_url: str
+    domain: str
+    attempts: int
+    note_id: str | None
+
+
+def domain_of(inbox_url: str) -> str:
+    return (host_of(inbox_url) or "").lower()
+
+
+async def enqueue(
+    db: Db, activity_id: str, note_id: str | None, inboxes: Sequence[str], now: datetime
+) -> None:
+    """One row per inbox; enqueueing twice is harmless (unique activity + inbox)."""
+    rows = [
+        {
+            "activity_id": activity_id,
+            "note_id": note_id,
+            "inbox_url": inbox,
+            "domain": domain_of(inbox),
+            "state": "pending",
+            "attempts": 0,
+            "run_after": now,
+            "created_at": now,
+        }
+        for inbox in dict.fromkeys(inboxes)
+    ]
+    if rows:
+        await db.execute(insert_ignore(db, deliveries, rows))
+
+
+async def claim_due(db: Db, worker: str, now: datetime, limit: int) -> Sequence[ClaimedDelivery]:
+    due = (
+        sa.select(deliveries.c.id)
+        .where(
+            deliveries.c.state == "pending",
+            deliveries.c.run_after <= now,
+            sa.or_(deliveries.c.locked_until.is_(None), deliveries.c.locked_until < now),
+        )
+        .order_by(deliveries.c.run_after, deliveries.c.id)
+        .limit(limit)
+    )
+    if db.is_postgres:
+        # Several workers claim at once: each skips the rows another is claiming.
+        due = due.with_for_update(skip_locked=True)
+    async with db.transaction():
+        rows = await db.fetch_all(
+            deliveries.update()
+            .where(deliveries.c.id.in_(due.scalar_subquery()))
+            .values(locked_by=worker, locked_until=now + timedelta(seconds=LEASE_SECONDS))
+            .returning(
+                deliveries.c.id,
+                deliveries.c.activity_id,
+                deliveries.c.inbox_url,
+                deliveries.c.domain,
+                deliveries.c.attempts,
+                deliveries.c.note_id,
+            )
+        )
+    return [ClaimedDelivery(**dict(row)) for row in rows]
+
+
+async def settle(
+    db: Db,
+    delivery_id: int,
+    worker: str,
+    *,
+    state: str,
+    attempts: int,
+    run_after: datetime | None,
+    status: int | None,
+    error: str | None,
+    now: datetime,
+) -> bool:
+    """Record an attempt's outcome; False if another worker holds the row now."""
+    values: dict[str, Any] = {
+        "state": state,
+        "attempts": attempts,
+        "last_status": status,
+        "last_error": (error or "")[:500] or None,
+        "locked_by": None,
+        "locked_until": None,
+    }
+    if run_after is not None:
+        values["run_after"] = run_after
+    if state != "pending":
+        values["settled_at"] = now
+    done = await db.fetch_val(
+        deliveries.update()
+        .where(deliveries.c.id == delivery_id, deliveries.c.locked_by == worker)
+        .values(values)
+        .returning(deliveries.c.id)
+    )
+    return done is not None
+
+
+async def release(db: Db, delivery_id: int, worker: str, run_after: datetime) -> None:
+    """Give a claimed row back untried (its domain is parked)."""
+    await db.execute(
+        deliveries.update()
+        .where(deliveries.c.id == delivery_id, deliveries.c.locked_by == worker)
+        .values(locked_by=None, locked_until=None, run_after=run_after)
+    )
+
+
+async def cancel_pending_for_note(db: Db, note_id: str, types: Sequence[str]) -> None:
+    """Stop sending a deleted note's Create/Announce; rows stay as the ledger of who had it."""
+    activity_ids = sa.select(activities.c.id).where(
+        activities.c.note_id == note_id, activities.c.type.in_(types)
+    )
+    await db.execute(
+        deliveries.update()
+        .where(deliveries.c.activity_id.in_(activity_ids), deliveries.c.state == "pending")
+        .values(state="cancelled")
+    )
+
+
+async def list_inboxes_for_note(db: Db, note_id: str, types: Sequence[str]) -> Sequence[str]:
+    """Every inbox that was sent (or was meant to get) the note's activities of these types."""
+    rows = await db.fetch_all(
+        sa.select(deliveries.c.inbox_url)
+        .select_from(deliveries.join(activities, deliveries.c.activity_id == activities.c.id))
+        .where(activities.c.note_id == note_id, activities.c.type.in_(types))
+        .distinct()
+    )
+    return sorted(row["inbox_url"] for row in rows)
+
+
+async def list_inboxes_for_actor(db: Db, local_actor_id: str) -> Sequence[str]:
+    rows = await db.fetch_all(
+        sa.select(deliveries.c.inbox_url)
+        .select_from(deliveries.join(activities, deliveries.c.activity_id == activities.c.id))
+        .where(activities.c.local_actor_id == local_actor_id)
+        .distinct()
+    )
+    return sorted(row["inbox_url"] for row in rows)
+
+
+async def count_unsettled_for_actor(db: Db, local_actor_id: str) -> int:
+    return int(
+        await db.fetch_val(
+            sa.select(sa.func.count())
+            .select_from(deliveries.join(activities, deliveries.c.activity_id == activities.c.id))
+            .where(activities.c.local_actor_id == local_actor_id, deliveries.c.state == "pending")
+        )
+    )
+
+
+async def ledger_for_note(db: Db, note_id: str) -> Sequence[Mapping[str, Any]]:
+    """Per delivery of the note's activities: type, domain, state (no inbox paths, no people)."""
+    return await db.fetch_all(
+        sa.select(activities.c.type, deliveries.c.domain, deliveries.c.state)
+        .select_from(deliveries.join(activities, deliveries.c.activity_id == activities.c.id))
+        .where(activities.c.note_id == note_id)
+        .order_by(deliveries.c.domain)
+    )
+
+
+async def record_domain_failure(db: Db, domain: str, now: datetime) -> datetime:
+    """Note a failed attempt; returns since when the domain has been failing."""
+    async with db.transaction():
+        await db.execute(insert_ignore(db, delivery_domains, {"domain": domain, "dead": False}))
+        await db.execute(
+            delivery_domains.update()
+            .where(delivery_domains.c.domain == domain, delivery_domains.c.failing_since.is_(None))
+            .values(failing_since=now)
+        )
+        await db.execute(
+            delivery_domains.update()
+            .where(delivery_domains.c.domain == domain)
+            .values(last_failure_at=now)
+        )
+        since = await db.fetch_val(
+            sa.select(delivery_domains.c.failing_since).where(delivery_domains.c.domain == domain)
+        )
+    return since if isinstance(since, datetime) else now
+
+
+async def mark_domain_dead(db: Db, domain: str) -> None:
+    await db.execute(
+        delivery_domains.update().where(delivery_domains.c.domain == domain).values(dead=True)
+    )
+
+
+async def record_domain_alive(db: Db, domain: str, now: datetime) -> bool:
+    """The domain answered (or wrote to us): clear its failures. True if it had been dead."""
+    was_dead = await db.fetch_val(
+        delivery_domains.update()
+        .where(delivery_domains.c.domain == domain, delivery_domains.c.dead.is_(True))
+        .values(dead=False)
+        .returning(delivery_domains.c.domain)
+    )
+    await db.execute(
+        delivery_domains.update()
+        .where(delivery_domains.c.domain == domain)
+        .values(failing_since=None, last_success_at=now)
+    )
+    return was_dead is not None
+
+
+async def is_domain_dead(db: Db, domain: str) -> bool:
+    dead = await db.fetch_val(
+        sa.select(delivery_domains.c.dead).where(delivery_domains.c.domain == domain)
+    )
+    return bool(dead)
+
+
+async def wake_domain(db: Db, domain: str, now: datetime) -> None:
+    """Make a recovered domain's parked deliveries due now."""
+    await db.execute(
+        deliveries.update()
+        .where(deliveries.c.domain == domain, deliveries.c.state == "pending")
+        .values(run_after=now)
+    )
+
+
+async def pull_one_per_domain_forward(db: Db, now: datetime) -> int:
+    """After our own outage: one owed delivery per domain is made due now, so servers that
+    stopped sending to us (Mastodon gives up on a domain after 7 failing days) hear from us."""
+    rows = await db.fetch_all(
+        sa.select(sa.func.min(deliveries.c.id).label("id"))
+        .where(deliveries.c.state == "pending", deliveries.c.run_after > now)
+        .group_by(deliveries.c.domain)
+    )
+    ids = [row["id"] for row in rows]
+    if ids:
+        await db.execute(deliveries.update().where(deliveries.c.id.in_(ids)).values(run_after=now))
+    return len(ids)

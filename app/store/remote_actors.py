@@ -1,0 +1,87 @@
+"""Remote actors we know: their inboxes and keys (cached), and whether they block us."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.db.engine import Db
+from app.db.tables import remote_actors
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteActor:
+    id: str
+    ap_id: str
+    domain: str
+    preferred_username: str | None
+    name: str | None
+    url: str | None
+    inbox: str
+    shared_inbox: str | None
+    key_id: str | None
+    public_key_pem: str | None
+    blocks_us: bool
+    fetched_at: datetime
+
+    @property
+    def delivery_inbox(self) -> str:
+        """Where to send public activities: the shared inbox when there is one."""
+        return self.shared_inbox or self.inbox
+
+
+def _actor(row: Mapping[str, Any]) -> RemoteActor:
+    return RemoteActor(**{name: row[name] for name in RemoteActor.__slots__})
+
+
+async def get_by_ap_id(db: Db, ap_id: str) -> RemoteActor | None:
+    row = await db.fetch_one(sa.select(remote_actors).where(remote_actors.c.ap_id == ap_id))
+    return None if row is None else _actor(row)
+
+
+async def get_by_key_id(db: Db, key_id: str) -> RemoteActor | None:
+    row = await db.fetch_one(sa.select(remote_actors).where(remote_actors.c.key_id == key_id))
+    return None if row is None else _actor(row)
+
+
+async def get_remote_actor(db: Db, actor_id: str) -> RemoteActor | None:
+    row = await db.fetch_one(sa.select(remote_actors).where(remote_actors.c.id == actor_id))
+    return None if row is None else _actor(row)
+
+
+async def upsert_remote_actor(db: Db, actor: RemoteActor) -> RemoteActor:
+    """Insert or refresh by `ap_id`; returns the stored row (its id is kept on refresh)."""
+    async with db.transaction():
+        existing = await get_by_ap_id(db, actor.ap_id)
+        values = {name: getattr(actor, name) for name in RemoteActor.__slots__ if name != "id"}
+        if existing is None:
+            # A rotated key may still be listed under an older actor row: free its key id.
+            if actor.key_id is not None:
+                await db.execute(
+                    remote_actors.update()
+                    .where(remote_actors.c.key_id == actor.key_id)
+                    .values(key_id=None)
+                )
+            await db.execute(remote_actors.insert().values(id=actor.id, **values))
+            return actor
+        values.pop("blocks_us")
+        await db.execute(
+            remote_actors.update().where(remote_actors.c.id == existing.id).values(**values)
+        )
+    refreshed = await get_remote_actor(db, existing.id)
+    assert refreshed is not None
+    return refreshed
+
+
+async def set_blocks_us(db: Db, actor_id: str, blocks: bool) -> None:
+    await db.execute(
+        remote_actors.update().where(remote_actors.c.id == actor_id).values(blocks_us=blocks)
+    )
+
+
+async def delete_remote_actor(db: Db, actor_id: str) -> None:
+    await db.execute(remote_actors.delete().where(remote_actors.c.id == actor_id))

@@ -1,0 +1,50 @@
+"""Reports: local ones from the report link, remote ones from Flag activities."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.db.engine import Db
+from app.db.tables import reports
+from app.ids import new_id
+from app.store.upsert import insert_ignore
+
+
+async def insert_report(
+    db: Db,
+    *,
+    note_id: str | None,
+    source: str,
+    category: str,
+    comment: str,
+    now: datetime,
+    remote_actor_id: str | None = None,
+    ap_id: str | None = None,
+) -> None:
+    await db.execute(
+        insert_ignore(
+            db,
+            reports,
+            {
+                "id": new_id(),
+                "note_id": note_id,
+                "source": source,
+                "remote_actor_id": remote_actor_id,
+                "ap_id": ap_id,
+                "category": category,
+                "comment": comment,
+                "state": "open",
+                "created_at": now,
+            },
+        )
+    )
+
+
+async def list_open_reports(db: Db) -> Sequence[Mapping[str, Any]]:
+    return await db.fetch_all(
+        sa.select(reports).where(reports.c.state == "open").order_by(reports.c.created_at)
+    )

@@ -1,0 +1,68 @@
+"""Inbox step: apply stored, verified activities; each id once, failures kept with their reason."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from app.db.engine import Db
+from app.inbound import Inbound
+from app.store import inbox_items
+from federation.errors import FederationError
+
+log = logging.getLogger("treehole.receive")
+
+BATCH = 50
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Receiver:
+    db: Db
+    inbound: Inbound
+    worker: str
+
+    async def run(self, now: datetime) -> int:
+        items = await inbox_items.claim_due(self.db, self.worker, now, BATCH)
+        for item in items:
+            await self.receive(item, now)
+        return len(items)
+
+    async def receive(self, item: inbox_items.InboxItem, now: datetime) -> None:
+        try:
+            outcome = await self.inbound.apply(json.loads(item.payload), now)
+        except FederationError as error:
+            # A remote fetch failed or a document is unusable: try a few times, then give up.
+            attempts = item.attempts + 1
+            if attempts >= MAX_ATTEMPTS:
+                await inbox_items.finish_item(
+                    self.db, item.id, self.worker, "failed", now, str(error), attempts
+                )
+            else:
+                await inbox_items.finish_item(
+                    self.db,
+                    item.id,
+                    self.worker,
+                    "pending",
+                    now,
+                    str(error),
+                    attempts,
+                    run_after=now + timedelta(seconds=30 * 2**attempts),
+                )
+            return
+        except Exception as error:  # loop boundary: record the failure, keep going
+            log.exception("inbox item %s failed", item.id)
+            await inbox_items.finish_item(
+                self.db,
+                item.id,
+                self.worker,
+                "failed",
+                now,
+                f"internal: {type(error).__name__}",
+                item.attempts + 1,
+            )
+            return
+        log.info("inbox item %s %s: %s", item.id, item.type, outcome)
+        await inbox_items.finish_item(self.db, item.id, self.worker, "done", now, outcome)

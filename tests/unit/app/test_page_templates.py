@@ -1,0 +1,210 @@
+"""Every page template, rendered in each language with made-up data, read back as HTML: one h1,
+a label for every control, no script, and no English left on a Chinese page."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+
+from app.i18n import LANGUAGES, Catalogues, load_translations
+from app.store.boards import Board
+from app.store.notes import Note
+from app.urls import Urls
+from app.web.messages import REASONS, TITLES
+from app.web.templates import Templates
+
+NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+DAY = 86400
+PSEUDONYM = "Curious Bamboo b7"
+# ASCII words a Chinese page may show: data, brand names and units, not interface text.
+ZH_ALLOWED_WORDS = {"UTC", "Atom", "IP", "Cookie", "English", "main", "tree", "example", "tok"}
+ZH_ALLOWED_WORDS |= set(PSEUDONYM.split())
+
+
+def make_board() -> Board:
+    return Board("b1", "main", "心事", "说说心里话", DAY, (3600, DAY, 7 * DAY), False, NOW, None)
+
+
+def make_note(note_id: str, reply_to: str | None = None, summary: str | None = None) -> Note:
+    return Note(
+        id=note_id,
+        board_id="b1",
+        thread_id="root",
+        in_reply_to_id=reply_to,
+        origin="local",
+        ap_id=None,
+        local_actor_id="a1",
+        remote_actor_id=None,
+        pseudonym=PSEUDONYM,
+        is_op=True,
+        content="今天下雨了",
+        content_format="text",
+        summary=summary,
+        url=None,
+        state="live",
+        deletion_token_hash=None,
+        created_at=NOW,
+        published_at=NOW,
+        expires_at=NOW + timedelta(days=1),
+        federate_after=None,
+        deleted_at=None,
+        deletion_reason=None,
+    )
+
+
+def page_contexts(language: str = "en") -> dict[str, tuple[str, dict[str, Any]]]:
+    board, root = make_board(), make_note("root", summary="有点丧")
+    reply = make_note("r1", reply_to="root")
+    form = {"ttls": board.allowed_ttls, "default_ttl": DAY, "max_chars": 2000}
+    own = {"root": "tok"}
+    translations = load_translations(language)  # error pages get their text translated
+    return {
+        "home": ("home.html", {"boards": [board]}),
+        "board": (
+            "board.html",
+            {
+                "board": board,
+                "threads": [root],
+                "replies": {"root": 2},
+                "counts": {},
+                "next_cursor": "x",
+                "own_tokens": own,
+                **form,
+            },
+        ),
+        "board-empty": (
+            "board.html",
+            {
+                "board": board,
+                "threads": [],
+                "replies": {},
+                "counts": {},
+                "next_cursor": None,
+                "error": "错误",
+                **form,
+            },
+        ),
+        "thread": (
+            "thread.html",
+            {
+                "board": board,
+                "root": root,
+                "notes": [root, reply],
+                "heading": None,
+                "counts": {},
+                "own_tokens": own,
+                "reply_to": "r1",
+                "reply_to_note": reply,
+                **form,
+            },
+        ),
+        "bottle": ("bottle.html", {"note": root, "counts": {}, **form}),
+        "bottle-empty": ("bottle.html", {"note": None, "counts": {}}),
+        "posted": ("posted.html", {"note": root, "token": "tok"}),
+        "posted-later": ("posted.html", {"note": root, "token": None}),
+        "delete": ("delete.html", {"note_id": "root", "token": None}),
+        "deleted": ("deleted.html", {}),
+        "error": (
+            "error.html",
+            {
+                "title": translations.gettext(TITLES[404]),
+                "message": translations.gettext(REASONS["not_found"]),
+                "back": None,
+            },
+        ),
+    }
+
+
+@dataclass
+class PageReader(HTMLParser):
+    h1: int = 0
+    scripts: int = 0
+    handlers: list[str] = field(default_factory=list)
+    html_lang: str | None = None
+    controls: list[str] = field(default_factory=list)
+    labelled: set[str] = field(default_factory=set)
+    texts: list[str] = field(default_factory=list)
+    selected: dict[str, str] = field(default_factory=dict)
+    _select: str | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = {name: value or "" for name, value in attrs}
+        self.handlers += [name for name in attr if name.startswith("on")]
+        if tag == "html":
+            self.html_lang = attr.get("lang")
+        elif tag == "h1":
+            self.h1 += 1
+        elif tag == "script":
+            self.scripts += 1
+        elif tag == "label" and "for" in attr:
+            self.labelled.add(attr["for"])
+        elif tag in ("textarea", "select") or (tag == "input" and attr.get("type") != "hidden"):
+            self.controls.append(attr.get("id", f"<{tag} name={attr.get('name')} without id>"))
+        if tag == "select":
+            self._select = attr.get("id")
+        if tag == "option" and "selected" in attr and self._select:
+            self.selected[self._select] = attr.get("value", "")
+
+    def handle_data(self, data: str) -> None:
+        self.texts.append(data)
+
+
+def read_page(language: str, name: str) -> tuple[PageReader, str]:
+    templates = Templates.load(Catalogues.load())
+    template, context = page_contexts(language)[name]
+    base = {
+        "urls": Urls("http://tree.example"),
+        "domain": "tree.example",
+        "csrf_token": "c",
+        "current_path": "/",
+        "own_tokens": {},
+        "values": {},
+        "error": None,
+    }
+    html = templates.render(language, template, {**base, **context})
+    reader = PageReader()
+    reader.feed(html)
+    return reader, html
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+@pytest.mark.parametrize("name", list(page_contexts()))
+def test_page_template_has_one_h1_labels_and_no_script(language: str, name: str) -> None:
+    page, _ = read_page(language, name)
+    assert page.h1 == 1
+    assert [c for c in page.controls if c not in page.labelled] == []
+    assert page.scripts == 0 and page.handlers == []
+    assert page.html_lang == {"en": "en", "zh": "zh-Hans"}[language]
+
+
+@pytest.mark.parametrize("name", list(page_contexts()))
+def test_page_template_zh_shows_no_english_interface_text(name: str) -> None:
+    page, _ = read_page("zh", name)
+    words = set(re.findall(r"[A-Za-z][A-Za-z0-9]*", " ".join(page.texts)))
+    assert words - ZH_ALLOWED_WORDS == set()
+
+
+def test_page_template_form_keeps_chosen_lifetime_after_an_error() -> None:
+    templates = Templates.load(Catalogues.load())
+    _, context = page_contexts()["board-empty"]
+    base = {
+        "urls": Urls("http://tree.example"),
+        "domain": "tree.example",
+        "csrf_token": "c",
+        "current_path": "/",
+        "own_tokens": {},
+    }
+    for values, expected in (({"ttl": "3600"}, "3600"), ({}, str(DAY))):
+        html = templates.render("en", "board.html", {**base, **context, "values": values})
+        reader = PageReader()
+        reader.feed(html)
+        assert reader.selected == {"ttl-p": expected}
+        assert 'aria-describedby="error-p"' in html
