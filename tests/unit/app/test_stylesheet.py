@@ -14,9 +14,7 @@ ROOT_BLOCK = re.compile(r":root\s*\{([^}]*)\}")
 VARIABLE = re.compile(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})\s*;")
 
 TEXT_PAIRS = [
-    (text, ground)
-    for text in ("ink", "muted", "accent", "danger")
-    for ground in ("bg", "card")
+    (text, ground) for text in ("ink", "muted", "accent", "danger") for ground in ("bg", "card")
 ] + [("accent-ink", "accent")]
 CONTROL_PAIRS = [(edge, ground) for edge in ("focus", "field") for ground in ("bg", "card")]
 
