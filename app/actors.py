@@ -10,7 +10,7 @@ import anyio
 from app.clock import floor_to
 from app.db.engine import Db
 from app.ids import new_id
-from app.store import keypool, local_actors, notes
+from app.store import interactions, keypool, local_actors, notes
 from app.store.boards import Board, list_boards
 from app.store.local_actors import BOARD, INSTANCE, THROWAWAY, LocalActor
 from federation.keys import generate_rsa_keypair
@@ -136,6 +136,8 @@ async def retire_if_unused(db: Db, actor_id: str) -> bool:
     if actor is None or actor.kind != THROWAWAY or actor.state != "live":
         return False
     if await notes.count_live_notes_of_actor(db, actor_id) > 0:
+        return False
+    if await interactions.count_likes_by_local_actor(db, actor_id) > 0:
         return False
     await local_actors.update_actor_state(db, actor_id, "retiring")
     return True

@@ -13,6 +13,7 @@ from dataclasses import replace
 import anyio
 import uvicorn
 
+from app import outbound
 from app.actors import ensure_board_actor, ensure_bootstrap_actors
 from app.clock import utcnow
 from app.db.engine import connect, disconnect
@@ -21,10 +22,13 @@ from app.ids import new_id
 from app.logs import configure_logging, logging_config
 from app.main import build_services, build_worker, create_app
 from app.security.passwords import hash_password
-from app.services import build_client
+from app.services import Services, build_client
 from app.settings import ConfigError, Settings, default_base_url, load_settings
-from app.store import admins, boards
+from app.store import admins, boards, followers, local_actors
 from app.store.boards import Board
+from federation.errors import FederationError
+from federation.keys import generate_rsa_keypair
+from federation.webfinger import resolve_handle
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_]{0,31}$")
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
@@ -59,6 +63,11 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--description", default="")
     add.add_argument("--default-ttl", type=int, default=86400)
     add.add_argument("--ttls", default="3600,86400,604800", help="comma-separated seconds")
+    follow = board.add_parser("follow", help="make a board follow a remote actor or board")
+    follow.add_argument("slug")
+    follow.add_argument("target", help="user@host handle or actor URL")
+    rotate = board.add_parser("rotate-key", help="give a board a new key; followers are told")
+    rotate.add_argument("slug")
     return parser
 
 
@@ -193,6 +202,78 @@ def board_add(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _resolve_target(services: Services, target: str) -> str:
+    """An actor URL as given, or a handle resolved by WebFinger (over http only where loopback is
+    allowed, i.e. in tests and local development)."""
+    if target.startswith(("https://", "http://")):
+        return target
+    try:
+        return await resolve_handle(services.fetcher.client, target)
+    except FederationError:
+        if not services.settings.allow_loopback:
+            raise
+        return await resolve_handle(services.fetcher.client, target, scheme="http")
+
+
+async def _follow(settings: Settings, slug: str, target: str) -> str | None:
+    db = await connect(settings.database_url)
+    client = build_client(settings)
+    try:
+        services = await build_services(settings, db, client)
+        board = await boards.get_board_by_slug(db, slug)
+        board_actor = None if board is None else await local_actors.get_board_actor(db, board.id)
+        if board is None or board_actor is None:
+            return f"no board {slug!r}"
+        try:
+            remote = await services.fetcher.fetch_actor(await _resolve_target(services, target))
+        except FederationError as error:
+            return f"cannot reach {target}: {error}"
+        async with db.transaction():
+            follow_id = await outbound.enqueue_follow(
+                db, services.urls, board, board_actor, remote.ap_id, remote.inbox, utcnow()
+            )
+            await followers.insert_follow(db, board_actor.id, remote.id, follow_id, utcnow())
+        return None
+    finally:
+        await client.aclose()
+        await disconnect(db)
+
+
+async def _rotate(settings: Settings, slug: str) -> str | None:
+    db = await connect(settings.database_url)
+    client = build_client(settings)
+    try:
+        services = await build_services(settings, db, client)
+        board = await boards.get_board_by_slug(db, slug)
+        actor = None if board is None else await local_actors.get_board_actor(db, board.id)
+        if board is None or actor is None:
+            return f"no board {slug!r}"
+        pair = await anyio.to_thread.run_sync(generate_rsa_keypair)
+        await outbound.enqueue_key_rotation(
+            db, services.urls, settings.domain, board, actor, (pair.private_pem, pair.public_pem)
+        )
+        return None
+    finally:
+        await client.aclose()
+        await disconnect(db)
+
+
+def board_command(settings: Settings, args: argparse.Namespace) -> int:
+    if args.board_command == "add":
+        return board_add(settings, args)
+    if args.board_command == "follow":
+        error = anyio.run(_follow, settings, args.slug, args.target)
+        if error:
+            return _fail(error)
+        print(f"board {args.slug} asked to follow {args.target}; the worker delivers the request")
+        return 0
+    error = anyio.run(_rotate, settings, args.slug)
+    if error:
+        return _fail(error)
+    print(f"board {args.slug} has a new key; followers are being told")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -213,7 +294,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "admin":
         return admin_create(settings, args)
-    return board_add(settings, args)
+    return board_command(settings, args)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ async def delete_note(db: Db, urls: Urls, note_id: str, reason: str, now: dateti
         return []
     ids = await note_store.list_thread_note_ids(db, note.id) if note.is_root else [note.id]
     purged: list[Note] = []
+    likers = await interactions.list_local_likers(db, ids)
     async with db.transaction():
         for each_id in ids:
             before = await note_store.get_note(db, each_id)
@@ -40,7 +41,7 @@ async def delete_note(db: Db, urls: Urls, note_id: str, reason: str, now: dateti
             await interactions.delete_for_note(db, each_id)
             await outbound.enqueue_note_deletion(db, urls, before, now)
             purged.append(before)
-        for author in {n.local_actor_id for n in purged if n.local_actor_id}:
+        for author in {n.local_actor_id for n in purged if n.local_actor_id} | set(likers):
             await actors.retire_if_unused(db, author)
     return purged
 

@@ -115,6 +115,7 @@ def routes() -> list[Route | Mount]:
         Route("/n/{note_id}", activitypub.note),
         Route("/n/{note_id}/delete", pages.delete_page),
         Route("/n/{note_id}/delete", forms.delete_note, **form),
+        Route("/n/{note_id}/like", forms.like_note, **form),
         Route("/posted/{note_id}", pages.posted_page),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]

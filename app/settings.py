@@ -125,6 +125,16 @@ def _rate_limit(env: Mapping[str, str]) -> RateLimit:
     return limit
 
 
+def _create_key_file(path: Path) -> None:
+    """Write a new key readable by the owner only; a key another process wrote first wins."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, stat.S_IRUSR | stat.S_IWUSR)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
+
+
 def _secret_key(env: Mapping[str, str], data_dir: Path) -> Secret:
     """Explicit key, or one generated on first start and kept in the data dir (mode 0600)."""
     name = "TREEHOLE_SECRET_KEY"
@@ -137,11 +147,7 @@ def _secret_key(env: Mapping[str, str], data_dir: Path) -> Secret:
     try:
         if not path.exists():
             data_dir.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, stat.S_IRUSR | stat.S_IWUSR)
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_urlsafe(48))
-        value = path.read_text().strip()
-    except FileExistsError:
+            _create_key_file(path)
         value = path.read_text().strip()
     except OSError as error:
         raise ConfigError(

@@ -53,6 +53,9 @@ class Urls:
     def note_delete(self, note_id: str) -> str:
         return f"{self.base}/n/{note_id}/delete"
 
+    def note_like(self, note_id: str) -> str:
+        return f"{self.base}/n/{note_id}/like"
+
     def note_ledger(self, note_id: str) -> str:
         return f"{self.base}/n/{note_id}/ledger"
 

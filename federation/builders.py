@@ -340,3 +340,14 @@ def build_ordered_collection(
 def activity_size_ok(payload: bytes) -> bool:
     """Tell whether a serialised activity fits every peer's inbox (Misskey: 64 KiB)."""
     return len(payload) <= MAX_ACTIVITY_BYTES
+
+
+def build_like(*, activity_id: str, actor: str, object_id: str) -> dict[str, Any]:
+    """Build a Like of a note (sent to the note's author)."""
+    return {
+        "@context": AS_CONTEXT,
+        "id": activity_id,
+        "type": "Like",
+        "actor": actor,
+        "object": object_id,
+    }

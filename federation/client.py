@@ -206,6 +206,10 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         assert last_error is not None
         raise last_error
 
+    async def resolve(self, host: str, port: int, timeout: float | None = None) -> list[str]:
+        """The addresses `host` resolves to, unchecked (an IP literal is its own answer)."""
+        return await self._addresses(host, port, timeout)
+
     async def _addresses(self, host: str, port: int, timeout: float | None) -> list[str]:
         try:
             return [str(_as_ip(host))]
@@ -254,6 +258,9 @@ class _GuardedTransport(httpx.AsyncHTTPTransport):
         )
 
 
+TransportFactory = Callable[[GuardedBackend, httpx.Limits], httpx.AsyncBaseTransport]
+
+
 @dataclass(slots=True)
 class _HostSlot:
     limiter: anyio.Semaphore
@@ -265,6 +272,9 @@ class SafeClient:
 
     `timeout` bounds each connect/read/write; a whole exchange, redirects included, gets three
     times that (Mastodon: read 10 s, deadline 30 s). `resolver` replaces the system resolver.
+    `transport(backend, limits)` builds the HTTP transport (default: httpx's pool over the guarded
+    backend); another one must connect only where `backend` allows, as
+    `federation.aiohttp_transport` does.
     """
 
     def __init__(
@@ -277,6 +287,7 @@ class SafeClient:
         max_redirects: int = 3,
         max_connections_per_host: int = 10,
         resolver: Resolver | None = None,
+        transport: TransportFactory | None = None,
     ) -> None:
         self._max_bytes = max_bytes
         self._max_redirects = max_redirects
@@ -289,8 +300,9 @@ class SafeClient:
             max_keepalive_connections=max(20, max_connections_per_host * 4),
             keepalive_expiry=30.0,
         )
+        make_transport = transport if transport is not None else _GuardedTransport
         self._http = httpx.AsyncClient(
-            transport=_GuardedTransport(backend, limits),
+            transport=make_transport(backend, limits),
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
             follow_redirects=False,
             trust_env=False,

@@ -149,6 +149,8 @@ notes = sa.Table(
     sa.Index("ix_notes_federate", "state", "federate_after"),
 )
 
+# Likes and boosts of notes: by remote actors (from their servers) or by local posters (a like
+# from the web, made by the poster's throwaway actor of that thread).
 interactions = sa.Table(
     "interactions",
     metadata,
@@ -156,8 +158,10 @@ interactions = sa.Table(
     sa.Column("ap_id", Url, nullable=False, unique=True),
     sa.Column("kind", sa.String(16), nullable=False),
     sa.Column("note_id", Id, nullable=False, index=True),
-    sa.Column("remote_actor_id", Id, nullable=False, index=True),
+    sa.Column("remote_actor_id", Id, nullable=True, index=True),
+    sa.Column("local_actor_id", Id, nullable=True, index=True),
     sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("kind", "note_id", "local_actor_id", name="uq_interactions_local"),
 )
 
 followers = sa.Table(

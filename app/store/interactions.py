@@ -64,3 +64,45 @@ async def count_by_kind(db: Db, note_ids: Sequence[str]) -> dict[str, dict[str, 
     for row in rows:
         counts.setdefault(row["note_id"], {})[row["kind"]] = int(row["n"])
     return counts
+
+
+async def insert_local_like(
+    db: Db, ap_id: str, note_id: str, local_actor_id: str, now: datetime
+) -> bool:
+    """A poster's like, once per poster per note; False if they had liked it already."""
+    inserted = await db.fetch_val(
+        insert_ignore(
+            db,
+            interactions,
+            {
+                "id": new_id(),
+                "ap_id": ap_id,
+                "kind": LIKE,
+                "note_id": note_id,
+                "local_actor_id": local_actor_id,
+                "created_at": now,
+            },
+        ).returning(interactions.c.id)
+    )
+    return inserted is not None
+
+
+async def list_local_likers(db: Db, note_ids: Sequence[str]) -> Sequence[str]:
+    if not note_ids:
+        return []
+    rows = await db.fetch_all(
+        sa.select(interactions.c.local_actor_id)
+        .where(interactions.c.note_id.in_(note_ids), interactions.c.local_actor_id.is_not(None))
+        .distinct()
+    )
+    return [row["local_actor_id"] for row in rows]
+
+
+async def count_likes_by_local_actor(db: Db, local_actor_id: str) -> int:
+    return int(
+        await db.fetch_val(
+            sa.select(sa.func.count())
+            .select_from(interactions)
+            .where(interactions.c.local_actor_id == local_actor_id)
+        )
+    )

@@ -8,7 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from app import deletion, posting
+from app import deletion, likes, posting
 from app.clock import utcnow
 from app.errors import Invalid
 from app.posting import Posted
@@ -16,6 +16,7 @@ from app.security.cookies import FLASH_COOKIE, OWN_COOKIE, POSTER_COOKIE, YEAR_S
 from app.security.csrf import check_csrf_token
 from app.security.ratelimit import Limit, enforce_limit
 from app.store.boards import Board, get_board
+from app.store.notes import get_note
 from app.web.context import own_tokens_of, render_page, services_of, translate
 from app.web.messages import REASONS, TITLES
 from app.web.pages import board_context, board_or_404, thread_context
@@ -160,4 +161,24 @@ async def delete_note(request: Request) -> Response:
             services.cookies.dump_own_tokens(own),
             **services.cookies.options(YEAR_SECONDS),
         )
+    return response
+
+
+async def like_note(request: Request) -> Response:
+    """An anonymous like, by the poster's actor of that thread; rate limited like posts."""
+    services = services_of(request)
+    note_id = request.path_params["note_id"]
+    form, secret = await _checked_form(request)
+    limit = services.settings.post_rate_limit
+    client_key = request.client.host if request.client else "unknown"
+    await enforce_limit(
+        services.db, Limit("like", limit.count * 3, limit.window_seconds), client_key, utcnow()
+    )
+    secret, new_cookie = _poster(request, secret)
+    await likes.like_note(services.db, services.urls, note_id, secret, utcnow())
+    note = await get_note(services.db, note_id)
+    assert note is not None
+    response = RedirectResponse(services.urls.note_in_thread(note.thread_id, note.id), 303)
+    if new_cookie is not None:
+        response.set_cookie(POSTER_COOKIE, new_cookie, **services.cookies.options(YEAR_SECONDS))
     return response

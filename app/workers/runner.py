@@ -20,7 +20,7 @@ from app.actors import refill_key_pool
 from app.clock import utcnow
 from app.db.engine import Db
 from app.settings import Settings
-from app.store import ratelimits
+from app.store import deliveries, ratelimits
 from app.urls import Urls
 from app.workers.scheduler import PeriodicJob, run_due_jobs
 
@@ -77,8 +77,21 @@ class Worker:
                 log.exception("worker step %s failed", getattr(step, "__name__", step))
         return work
 
+    async def start(self, now: datetime | None = None) -> int:
+        """Start-up work, once per process: after our own outage, one owed delivery per domain
+        is made due now, so servers that gave up on us (Mastodon: 7 failing days) hear from us
+        first instead of waiting out the backoff. Returns how many were pulled forward."""
+        pulled = await deliveries.pull_one_per_domain_forward(self.db, now or utcnow())
+        if pulled:
+            log.info("worker %s pulled %s deliveries forward", self.name, pulled)
+        return pulled
+
     async def run_forever(self, stop: anyio.Event) -> None:
         log.info("worker %s started", self.name)
+        try:
+            await self.start()
+        except Exception:
+            log.exception("worker start-up failed")
         while not stop.is_set():
             try:
                 work = await self.run_once()

@@ -162,13 +162,18 @@ def upgrade() -> None:
         sa.Column("ap_id", sa.String(length=2048), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("note_id", sa.String(length=32), nullable=False),
-        sa.Column("remote_actor_id", sa.String(length=32), nullable=False),
+        sa.Column("remote_actor_id", sa.String(length=32), nullable=True),
+        sa.Column("local_actor_id", sa.String(length=32), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("ap_id"),
+        sa.UniqueConstraint("kind", "note_id", "local_actor_id", name="uq_interactions_local"),
     )
     with op.batch_alter_table("interactions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_interactions_note_id"), ["note_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_interactions_local_actor_id"), ["local_actor_id"], unique=False
+        )
         batch_op.create_index(
             batch_op.f("ix_interactions_remote_actor_id"), ["remote_actor_id"], unique=False
         )
@@ -373,6 +378,7 @@ def downgrade() -> None:
     with op.batch_alter_table("interactions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_interactions_remote_actor_id"))
         batch_op.drop_index(batch_op.f("ix_interactions_note_id"))
+        batch_op.drop_index(batch_op.f("ix_interactions_local_actor_id"))
 
     op.drop_table("interactions")
     with op.batch_alter_table("inbox_items", schema=None) as batch_op:

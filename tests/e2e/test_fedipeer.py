@@ -76,9 +76,7 @@ def test_peer_follows_board_and_gets_verified_announce(
         wait_for_page(client, f"/t/{posted.note_id}", "♥ 1", peer)
         flagged = peer.flag("alice", [note_url], "this is spam")
         assert flagged["ok"], flagged
-        peer.wait_until(
-            lambda: fetch_all(database_url, sa.select(reports.c.comment)), timeout=20
-        )
+        peer.wait_until(lambda: fetch_all(database_url, sa.select(reports.c.comment)), timeout=20)
         # The peer deletes its reply: it disappears here.
         reply_id = replied["activity"]["object"]["id"]
         assert peer.delete("alice", reply_id)["ok"]

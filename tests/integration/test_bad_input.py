@@ -145,9 +145,7 @@ async def test_reply_to_deleted_thread_is_410(instance: RunningApp) -> None:
     client = instance.client
     root = await post_note(client, "soon gone")
     form = await form_for(client, f"/t/{root.note_id}")
-    deleted = await client.post(
-        f"/n/{root.note_id}/delete", data={**form, "token": root.token}
-    )
+    deleted = await client.post(f"/n/{root.note_id}/delete", data={**form, "token": root.token})
     assert deleted.status_code == 200
     before = await count_posted(instance.services.db)
     answer = await client.post(f"/t/{root.note_id}/reply", data={**form, "text": "too late"})
@@ -246,7 +244,7 @@ async def test_post_with_forged_poster_cookie_is_400_and_clears_it(instance: Run
         (b"garbage", "multipart/form-data"),
         (b"garbage", "multipart/form-data; boundary=xyz"),
         (
-            b'--xyz\r\nContent-Disposition form-data name text\r\n\r\nhello\r\n--xyz--\r\n',
+            b"--xyz\r\nContent-Disposition form-data name text\r\n\r\nhello\r\n--xyz--\r\n",
             "multipart/form-data; boundary=xyz",
         ),
         (b"&".join(b"f%d=1" % i for i in range(40)), "application/x-www-form-urlencoded"),

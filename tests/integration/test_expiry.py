@@ -8,7 +8,6 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import asyncpg
 import pytest
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.sql import ClauseElement
@@ -16,7 +15,6 @@ from sqlalchemy.sql import ClauseElement
 from app.store import notes as note_store
 from app.store.notes import Note
 from tests.support.app_client import RunningApp
-from tests.support.databases import postgres_url
 from tests.support.forms import post_note
 from tests.support.snapshots import dump_database
 
@@ -32,7 +30,9 @@ async def note_of(instance: RunningApp, note_id: str) -> Note:
 async def test_sweep_deletes_expired_thread_with_its_replies(instance: RunningApp) -> None:
     client = instance.client
     root = await post_note(client, "root words, one hour", ttl="3600")
-    reply = await post_note(client, "reply words, asked for a week", thread=root.note_id, ttl="604800")
+    reply = await post_note(
+        client, "reply words, asked for a week", thread=root.note_id, ttl="604800"
+    )
     root_note = await note_of(instance, root.note_id)
     reply_note = await note_of(instance, reply.note_id)
     assert reply_note.expires_at == root_note.expires_at, "a reply never outlives its thread"
@@ -88,16 +88,10 @@ class RecordingDb:
 async def test_sweep_query_reads_the_expiry_index(instance: RunningApp) -> None:
     db = instance.services.db
     if db.is_postgres:
-        url = postgres_url()
-        assert url is not None
-        connection = await asyncpg.connect(url.split("?", 1)[0])
-        try:
-            definition = await connection.fetchval(
-                "SELECT indexdef FROM pg_indexes WHERE tablename = 'notes' "
-                "AND indexname = 'ix_notes_expiry'"
-            )
-        finally:
-            await connection.close()
+        definition = await db.database.fetch_val(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'notes' "
+            "AND indexname = 'ix_notes_expiry'"
+        )
         assert definition is not None and "(state, expires_at)" in definition
         return
     recorder = RecordingDb()

@@ -21,3 +21,15 @@ async def _fetch(url: str, query: sa.Select[Any]) -> Sequence[Mapping[str, Any]]
 
 def fetch_all(url: str, query: sa.Select[Any]) -> Sequence[Mapping[str, Any]]:
     return asyncio.run(_fetch(url, query))
+
+
+async def _execute(url: str, statement: Any) -> None:
+    db = await connect(url)
+    try:
+        await db.execute(statement)
+    finally:
+        await disconnect(db)
+
+
+def execute(url: str, statement: Any) -> None:
+    asyncio.run(_execute(url, statement))

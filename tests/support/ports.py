@@ -10,10 +10,12 @@ import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 
 LOOPBACK = "127.0.0.1"
+T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -91,3 +93,18 @@ def wait_for_http(
             if time.monotonic() >= deadline:
                 raise TimeoutError(f"{url} not ready after {timeout:.1f}s (last: {last})")
             time.sleep(interval)
+
+
+def wait_until(
+    predicate: Callable[[], T | None | bool], timeout: float, message: str, interval: float = 0.2
+) -> T:
+    """Poll `predicate` until it returns something truthy (bounded); return that value."""
+    deadline = time.monotonic() + timeout
+    last: object = None
+    while True:
+        last = predicate()
+        if last:
+            return last  # type: ignore[return-value]
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{message} (waited {timeout:.0f} s; last value {last!r})")
+        time.sleep(interval)

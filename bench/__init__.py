@@ -1,0 +1,1 @@
+"""Treehole's benchmarks: `make bench` (`python -m bench.run`). See bench/README.md."""

@@ -1,0 +1,187 @@
+"""The `treehole` command run as a real process: one clear line for bad configuration, migrate,
+board add and admin create."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import anyio
+import pytest
+import sqlalchemy as sa
+
+from app.db.engine import connect, disconnect
+from app.db.tables import admins, boards, local_actors
+from app.security.passwords import check_password
+from tests.support.snapshots import dump_database
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CLI_TIMEOUT = 60
+PASSWORD = "correct horse battery staple"
+
+
+def run_cli(
+    args: list[str], env: dict[str, str], stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("TREEHOLE_")}
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        cwd=REPO_ROOT,
+        env={**base, **env},
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=CLI_TIMEOUT,
+    )
+
+
+def cli_env(tmp_path: Path, database_url: str | None = None, **extra: str) -> dict[str, str]:
+    env = {"TREEHOLE_DATA_DIR": str(tmp_path / "data"), **extra}
+    if database_url is not None:
+        env["TREEHOLE_DATABASE_URL"] = database_url
+    return env
+
+
+def assert_one_line_failure(result: subprocess.CompletedProcess[str], naming: str) -> None:
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert naming in lines[0]
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+async def _select(
+    database_url: str, query: sa.Select[tuple[object, ...]]
+) -> list[dict[str, object]]:
+    db = await connect(database_url)
+    try:
+        return [dict(row) for row in await db.fetch_all(query)]
+    finally:
+        await disconnect(db)
+
+
+def select(database_url: str, query: sa.Select[tuple[object, ...]]) -> list[dict[str, object]]:
+    return anyio.run(_select, database_url, query)
+
+
+def dump(database_url: str) -> str:
+    async def run() -> str:
+        db = await connect(database_url)
+        try:
+            return await dump_database(db)
+        finally:
+            await disconnect(db)
+
+    return anyio.run(run)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("TREEHOLE_PORT", "abc"),
+        ("TREEHOLE_PORT", "0"),
+        ("TREEHOLE_BASE_URL", "ftp://x"),
+        ("TREEHOLE_BASE_URL", "https://example.org/path"),
+        ("TREEHOLE_DATABASE_URL", "mysql://u@db/treehole"),
+        ("TREEHOLE_SECRET_KEY", "short"),
+        ("TREEHOLE_POST_RATE_LIMIT", "x"),
+        ("TREEHOLE_ALLOW_LOOPBACK", "maybe"),
+        ("TREEHOLE_LOG_LEVEL", "loud"),
+    ],
+)
+def test_serve_with_bad_setting_exits_2_with_one_line(
+    tmp_path: Path, variable: str, value: str
+) -> None:
+    result = run_cli(["serve"], cli_env(tmp_path, **{variable: value}))
+    assert_one_line_failure(result, variable)
+
+
+def test_serve_with_data_dir_that_is_a_file_exits_2_with_one_line(tmp_path: Path) -> None:
+    (tmp_path / "data").write_text("a file")
+    result = run_cli(["serve"], cli_env(tmp_path))
+    assert_one_line_failure(result, "TREEHOLE_SECRET_KEY")
+
+
+def test_migrate_on_a_fresh_sqlite_path_creates_the_default_board(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh' / 'treehole.db'}"
+    (tmp_path / "fresh").mkdir()
+    result = run_cli(["migrate"], cli_env(tmp_path, url))
+    assert result.returncode == 0, result.stderr
+    assert "up to date" in result.stdout
+    board_rows = select(url, sa.select(boards.c.slug, boards.c.allowed_ttls))
+    assert [row["slug"] for row in board_rows] == ["main"]
+    kinds = sorted(str(row["kind"]) for row in select(url, sa.select(local_actors.c.kind)))
+    assert kinds == ["board", "instance"]
+    # Running it again changes nothing.
+    assert run_cli(["migrate"], cli_env(tmp_path, url)).returncode == 0
+    assert len(select(url, sa.select(local_actors.c.id))) == 2
+    secret = tmp_path / "data" / "secret_key"
+    assert secret.exists() and secret.stat().st_mode & 0o777 == 0o600
+
+
+def test_board_add_creates_board_and_its_actor(tmp_path: Path, database_url: str) -> None:
+    args = ["board", "add", "late_night", "--title", "Late night", "--ttls", "3600,7200"]
+    result = run_cli([*args, "--default-ttl", "3600"], cli_env(tmp_path, database_url))
+    assert result.returncode == 0, result.stderr
+    rows = select(database_url, sa.select(boards).where(boards.c.slug == "late_night"))
+    assert len(rows) == 1
+    assert rows[0]["allowed_ttls"] == [3600, 7200] and rows[0]["default_ttl"] == 3600
+    actors = select(
+        database_url, sa.select(local_actors).where(local_actors.c.board_id == rows[0]["id"])
+    )
+    assert [actor["username"] for actor in actors] == ["late_night"]
+
+
+@pytest.mark.parametrize(
+    ("args", "naming"),
+    [
+        (["Bad-Slug", "--title", "x"], "slug"),
+        (["a" * 33, "--title", "x"], "slug"),
+        (["_x", "--title", "x"], "slug"),
+        (["ok", "--title", "x", "--ttls", "abc"], "--ttls"),
+        (["ok", "--title", "x", "--ttls", "30", "--default-ttl", "30"], "--ttls"),
+        (["ok", "--title", "x", "--ttls", "99999999", "--default-ttl", "99999999"], "--ttls"),
+        (["ok", "--title", "x", "--ttls", ",", "--default-ttl", "3600"], "--ttls"),
+        (["ok", "--title", "x", "--ttls", "3600", "--default-ttl", "60"], "--default-ttl"),
+        (["main", "--title", "again"], "already exists"),
+    ],
+)
+def test_board_add_refuses_bad_arguments(
+    tmp_path: Path, database_url: str, args: list[str], naming: str
+) -> None:
+    before = select(database_url, sa.select(boards.c.slug))
+    result = run_cli(["board", "add", *args], cli_env(tmp_path, database_url))
+    assert_one_line_failure(result, naming)
+    assert select(database_url, sa.select(boards.c.slug)) == before
+
+
+def test_admin_create_stores_only_a_scrypt_hash(tmp_path: Path, database_url: str) -> None:
+    env = cli_env(tmp_path, database_url)
+    result = run_cli(["admin", "create", "alice", "--password-stdin"], env, PASSWORD + "\n")
+    assert result.returncode == 0, result.stderr
+    rows = select(database_url, sa.select(admins))
+    assert len(rows) == 1 and rows[0]["username"] == "alice" and rows[0]["role"] == "admin"
+    stored = str(rows[0]["password_hash"])
+    assert stored.startswith("scrypt$")
+    assert check_password(PASSWORD, stored) and not check_password(PASSWORD + "!", stored)
+    assert PASSWORD not in dump(database_url)
+    assert PASSWORD not in result.stdout + result.stderr
+
+    again = run_cli(["admin", "create", "alice", "--password-stdin"], env, "another password\n")
+    assert_one_line_failure(again, "already exists")
+    assert len(select(database_url, sa.select(admins))) == 1
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "naming"),
+    [("bob", "short", "at least 10"), ("bad name!", PASSWORD, "username")],
+)
+def test_admin_create_refuses_bad_input(
+    tmp_path: Path, database_url: str, username: str, password: str, naming: str
+) -> None:
+    env = cli_env(tmp_path, database_url)
+    result = run_cli(["admin", "create", username, "--password-stdin"], env, password + "\n")
+    assert_one_line_failure(result, naming)
+    assert select(database_url, sa.select(admins)) == []
