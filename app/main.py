@@ -116,6 +116,8 @@ def routes() -> list[Route | Mount]:
         Route("/n/{note_id}/delete", pages.delete_page),
         Route("/n/{note_id}/delete", forms.delete_note, **form),
         Route("/n/{note_id}/like", forms.like_note, **form),
+        Route("/n/{note_id}/ledger", pages.ledger_page),
+        Route("/n/{note_id}/ledger", forms.show_ledger, **form),
         Route("/posted/{note_id}", pages.posted_page),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]

@@ -16,7 +16,7 @@ from app.web.context import services_of
 from federation.errors import FetchError, ParseError, SignatureError
 from federation.httpsig import parse_signed_request
 from federation.keyfetch import verify_with_key_lookup
-from federation.origin import host_of, object_belongs_to_actor
+from federation.origin import host_of, object_belongs_to_actor, signer_owns_activity
 from federation.parse import load_json, parse_activity
 
 log = logging.getLogger("treehole.inbox")
@@ -66,6 +66,9 @@ async def receive(request: Request) -> Response:
     signer = await remote_actors.get_by_key_id(services.db, signed.key_id)
     if signer is None or signer.ap_id != activity.actor:
         return await _refuse_counted(request, 401, "signer is not the activity's actor")
+    if not signer_owns_activity(signer.ap_id, document):
+        # Ids are the replay key: a foreign id could pre-empt (and so drop) the real activity.
+        return await _refuse_counted(request, 401, "activity id is not on the signer's origin")
     if not object_belongs_to_actor(document):
         return await _refuse_counted(request, 401, "object does not belong to the actor")
     domain = (host_of(signer.ap_id) or "").lower()

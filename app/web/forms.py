@@ -8,7 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from app import deletion, likes, posting
+from app import deletion, ledger, likes, posting
 from app.clock import utcnow
 from app.errors import Invalid
 from app.posting import Posted
@@ -153,7 +153,7 @@ async def delete_note(request: Request) -> Response:
     await deletion.delete_with_token(
         services.db, services.urls, note_id, field(form, "token") or "", utcnow()
     )
-    response = render_page(request, "deleted.html", {})
+    response = render_page(request, "deleted.html", {"note_id": note_id})
     own = own_tokens_of(request)
     if own.pop(note_id, None) is not None:
         response.set_cookie(
@@ -182,3 +182,12 @@ async def like_note(request: Request) -> Response:
     if new_cookie is not None:
         response.set_cookie(POSTER_COOKIE, new_cookie, **services.cookies.options(YEAR_SECONDS))
     return response
+
+
+async def show_ledger(request: Request) -> Response:
+    services = services_of(request)
+    note_id = request.path_params["note_id"]
+    form = await read_form(request)
+    check_csrf_token(services.secret_key, field(form, "csrf_token"))
+    lines = await ledger.ledger_for_poster(services.db, note_id, field(form, "token") or "")
+    return render_page(request, "ledger.html", {"note_id": note_id, "lines": lines})

@@ -46,3 +46,11 @@ REASONS = {
     "before: bad_cursor": N_("That page link is broken. Go back to the board and try again."),
     "form: malformed": N_("The form arrived damaged. Reload the page and try again."),
 }
+
+LEDGER_STATES = {
+    "delivered": N_("Done"),
+    "pending": N_("In progress"),
+    "failed": N_("Failed"),
+    "gone": N_("Server gone"),
+    "cancelled": N_("Not sent"),
+}

@@ -175,3 +175,12 @@ async def robots(request: Request) -> Response:
 
 async def healthz(request: Request) -> Response:
     return PlainTextResponse("ok")
+
+
+async def ledger_page(request: Request) -> Response:
+    note_id = request.path_params["note_id"]
+    note = await note_store.get_note(services_of(request).db, note_id)
+    if note is None or note.origin != "local":
+        raise NotFound("note")
+    token = own_tokens_of(request).get(note_id)
+    return render_page(request, "ledger.html", {"note_id": note_id, "token": token, "lines": None})

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from app.i18n import HTML_LANG, LANGUAGES, Catalogues
 from app.rendering import render_text
 from app.store.notes import Note
+from app.web.messages import LEDGER_STATES
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -43,6 +44,14 @@ def duration_describer(translations: NullTranslations) -> Callable[[int], str]:
     return describe
 
 
+def state_labeller(translations: NullTranslations) -> Callable[[str], str]:
+    def label(state: str) -> str:
+        message = LEDGER_STATES.get(state)
+        return translations.gettext(message) if message else "—"
+
+    return label
+
+
 @dataclass(frozen=True, slots=True)
 class Templates:
     environments: dict[str, jinja2.Environment]
@@ -62,6 +71,7 @@ class Templates:
             env.globals.update(
                 render_note=render_note,
                 describe=duration_describer(translations),
+                state_label=state_labeller(translations),
                 languages=LANGUAGES,
                 lang=code,
                 html_lang=HTML_LANG[code],

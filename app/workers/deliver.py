@@ -38,9 +38,10 @@ class Deliverer:
     urls: Urls
     worker: str
     rng: random.Random = field(default_factory=random.SystemRandom)
+    batch: int = BATCH
 
     async def run(self, now: datetime) -> int:
-        claimed = await deliveries.claim_due(self.db, self.worker, now, BATCH)
+        claimed = await deliveries.claim_due(self.db, self.worker, now, self.batch)
         if not claimed:
             return 0
         slots: dict[str, anyio.Semaphore] = defaultdict(lambda: anyio.Semaphore(PER_DOMAIN))

@@ -15,6 +15,7 @@ from app.db.tables import interactions, local_actors, notes, reports
 from tests.support import fixtures_fedipeer
 from tests.support.dbquery import fetch_all
 from tests.support.fedipeer import Fedipeer
+from tests.support.forms import csrf_from
 from tests.support.instance import run_treehole
 from tests.support.servers import ServerProcess
 from tests.support.sync_forms import delete_note_sync, post_note_sync
@@ -28,6 +29,22 @@ peer = fixtures_fedipeer.peer
 def treehole(database_url: str, tmp_path: Path) -> Iterator[ServerProcess]:
     with run_treehole(database_url, tmp_path / "data") as server:
         yield server
+
+
+def show_ledger(client: httpx.Client, note_id: str, token: str) -> str:
+    page = client.get(f"/n/{note_id}/ledger")
+    answer = client.post(
+        f"/n/{note_id}/ledger", data={"csrf_token": csrf_from(page.text), "token": token}
+    )
+    assert answer.status_code == 200, answer.text
+    return answer.text
+
+
+def show_ledger_status(client: httpx.Client, note_id: str, token: str) -> int:
+    page = client.get(f"/n/{note_id}/ledger")
+    return client.post(
+        f"/n/{note_id}/ledger", data={"csrf_token": csrf_from(page.text), "token": token}
+    ).status_code
 
 
 def wait_for_page(client: httpx.Client, path: str, text: str, peer: Fedipeer) -> str:
@@ -93,6 +110,16 @@ def test_peer_follows_board_and_gets_verified_announce(
         assert client.get(f"/n/{posted.note_id}").status_code == 410
         gone = client.get(f"/n/{posted.note_id}", headers={"Accept": "application/activity+json"})
         assert gone.status_code == 404
+        # The poster's ledger: the peer's server received the note and acknowledged the Delete.
+        ledger = peer.wait_until(
+            lambda: (
+                (page := show_ledger(client, posted.note_id, posted.token)).count("Done") >= 2
+                and page
+            ),
+            timeout=20,
+        )
+        assert "127.0.0.1" in ledger
+        assert show_ledger_status(client, posted.note_id, "not-the-token") == 403
     rows = fetch_all(database_url, sa.select(notes.c.content).where(notes.c.id == posted.note_id))
     assert rows[0]["content"] is None
     assert not fetch_all(database_url, sa.select(interactions))

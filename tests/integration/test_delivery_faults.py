@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import anyio
 import pytest
@@ -346,7 +346,7 @@ async def test_deleted_note_sends_delete_and_undo_everywhere_it_was_meant_to_go(
     await run_worker(instance, fake)
     create = await one_row(db, "Create", fake.inbox_url("z"))
     assert create["state"] == "delivered"
-    failing = await one_row(db, "Announce", fake.inbox_url("y"))
+    failing = await one_row(db, "Announce", fake.inbox_url("y"), reply.note_id)
     assert failing["state"] == "pending" and failing["last_status"] == 500
     fake.clear()
 
@@ -373,7 +373,7 @@ async def test_deleted_note_sends_delete_and_undo_everywhere_it_was_meant_to_go(
     assert undo_paths == ["/inbox", "/users/y/inbox"]
     assert all(a.verified and a.actor == urls.board("main") for a in fake.accepted(type="Undo"))
     assert not fake.arrivals(type="Announce")  # the pending Announce to y was cancelled
-    cancelled = await one_row(db, "Announce", fake.inbox_url("y"))
+    cancelled = await one_row(db, "Announce", fake.inbox_url("y"), reply.note_id)
     assert cancelled["state"] == "cancelled"
     payloads = await db.fetch_all(
         sa.select(activities.c.type, activities.c.payload).where(

@@ -80,8 +80,14 @@ async def delivery_rows(db: Db, activity_type: str | None = None) -> Sequence[Ma
     return await db.fetch_all(query)
 
 
-async def one_row(db: Db, activity_type: str, inbox_url: str) -> Mapping[str, Any]:
-    rows = [r for r in await delivery_rows(db, activity_type) if r["inbox_url"] == inbox_url]
+async def one_row(
+    db: Db, activity_type: str, inbox_url: str, note_id: str | None = None
+) -> Mapping[str, Any]:
+    rows = [
+        r
+        for r in await delivery_rows(db, activity_type)
+        if r["inbox_url"] == inbox_url and (note_id is None or r["note_id"] == note_id)
+    ]
     assert len(rows) == 1, rows
     return rows[0]
 

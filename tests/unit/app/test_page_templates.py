@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from app.i18n import LANGUAGES, Catalogues, load_translations
+from app.ledger import LedgerLine
 from app.store.boards import Board
 from app.store.notes import Note
 from app.urls import Urls
@@ -108,7 +109,13 @@ def page_contexts(language: str = "en") -> dict[str, tuple[str, dict[str, Any]]]
         "posted": ("posted.html", {"note": root, "token": "tok"}),
         "posted-later": ("posted.html", {"note": root, "token": None}),
         "delete": ("delete.html", {"note_id": "root", "token": None}),
-        "deleted": ("deleted.html", {}),
+        "deleted": ("deleted.html", {"note_id": "root"}),
+        "ledger-form": ("ledger.html", {"note_id": "root", "token": None, "lines": None}),
+        "ledger": (
+            "ledger.html",
+            {"note_id": "root", "lines": [LedgerLine("127.0.0.9", "delivered", "pending")]},
+        ),
+        "ledger-empty": ("ledger.html", {"note_id": "root", "lines": []}),
         "error": (
             "error.html",
             {

@@ -1,0 +1,213 @@
+"""Fan-out: one note on a board followed from 1,000 shared inboxes on 100 loopback hosts,
+delivered by ONE worker's Deliverer until every delivery settles.
+
+The fleet (bench/fleet.py) is one process serving all 100 addresses; it answers 202 and verifies
+a sample of signatures. Each client variant federates a new note to the same followers in a
+fresh event loop, and is timed from the first claim to the last settle.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+import uvloop
+
+from app.clock import utcnow
+from app.db.tables import deliveries
+from app.ids import new_id
+from app.outbound import publish_note
+from app.store import notes as note_store
+from app.store.notes import LOCAL, Note
+from app.urls import Urls
+from app.workers.deliver import Deliverer
+from bench import seed
+from bench.fleet import fleet_addresses
+from bench.loadgen import Connection
+from federation.client import GuardedBackend, SafeClient, TransportFactory, _GuardedTransport
+
+INBOXES = 1000
+HOSTS = 100
+SAMPLE = 20
+SETTLE_TIMEOUT = 120.0
+BASE_URL = "http://127.0.0.1:8000"
+
+
+def keepalive_transport(backend: GuardedBackend, limits: httpx.Limits) -> httpx.AsyncBaseTransport:
+    """httpx's pool, keeping as many idle connections as 100 hosts × 10 can use."""
+    wide = httpx.Limits(max_connections=None, max_keepalive_connections=1000, keepalive_expiry=30)
+    return _GuardedTransport(backend, wide)
+
+
+def aiohttp_factory() -> TransportFactory | None:
+    try:
+        from federation.aiohttp_transport import aiohttp_transport  # noqa: PLC0415 (optional)
+    except ImportError:
+        return None
+    return aiohttp_transport
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    name: str
+    loop: str  # "asyncio" or "uvloop"
+    transport: TransportFactory | None
+
+
+def variants() -> list[Variant]:
+    found = [
+        Variant("httpx (app default)", "asyncio", None),
+        Variant("httpx + uvloop", "uvloop", None),
+        Variant("httpx + uvloop, keep-alive 1000", "uvloop", keepalive_transport),
+    ]
+    aiohttp = aiohttp_factory()
+    if aiohttp is not None:
+        found.append(Variant("aiohttp transport + uvloop", "uvloop", aiohttp))
+    return found
+
+
+@contextlib.contextmanager
+def run_fleet(public_key: Path, log_path: Path) -> Iterator[int]:
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bench.fleet", "--hosts", str(HOSTS), "--sample", str(SAMPLE),
+             "--public-key", str(public_key)],
+            stdout=subprocess.PIPE,
+            stderr=log,
+        )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline().decode()
+        if not line.startswith("PORT "):
+            raise RuntimeError(f"fleet did not start; see {log_path}")
+        port = int(line.split()[1])
+        _wait_listening(port)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+def _wait_listening(port: int) -> None:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            asyncio.run(fleet_stats(port))
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("fleet not answering")
+
+
+async def fleet_stats(port: int) -> dict[str, int]:
+    connection = Connection(fleet_addresses(1)[0], port)
+    try:
+        answer = await connection.request("GET", "/stats")
+    finally:
+        await connection.close()
+    return dict(json.loads(answer.body))
+
+
+def inbox_for(port: int) -> Callable[[int], str]:
+    addresses = fleet_addresses(HOSTS)
+
+    def inbox(number: int) -> str:
+        return f"http://{addresses[number % HOSTS]}:{port}/inbox/{number}"
+
+    return inbox
+
+
+async def prepare(engine: str, scratch: Path, port: int, key_file: Path) -> str:
+    url = await seed.create_database(engine, scratch)
+    db = await seed.open_db(url)
+    try:
+        _, board_actor = await seed.board_and_actor(db)
+        key_file.write_text(board_actor.public_key_pem)
+        inbox = inbox_for(port)
+        await seed.add_followers_with_store(db, board_actor, [inbox(n) for n in range(INBOXES)])
+    finally:
+        await seed.close_db(db)
+    return url
+
+
+async def _one_variant(url: str, variant: Variant, port: int) -> dict[str, Any]:
+    db = await seed.open_db(url)
+    try:
+        board, board_actor = await seed.board_and_actor(db)
+        now = utcnow()
+        note = _note(board.id, board_actor.id, now)
+        await note_store.insert_note(db, note)
+        urls = Urls(BASE_URL)
+        assert await publish_note(db, urls, note, now)
+        queued = await _count(db, note.id, None)
+        before = await fleet_stats(port)
+        client = SafeClient(
+            allow_loopback=True, user_agent="Treehole-bench", transport=variant.transport
+        )
+        deliverer = Deliverer(db, client, urls, f"bench-{new_id()[:8]}")
+        cpu, started = time.process_time(), time.perf_counter()
+        try:
+            async with asyncio.timeout(SETTLE_TIMEOUT):
+                while await deliverer.run(utcnow()):
+                    pass
+        finally:
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+            await client.aclose()
+        after = await fleet_stats(port)
+        delivered = await _count(db, note.id, "delivered")
+    finally:
+        await seed.close_db(db)
+    return {
+        "variant": variant.name,
+        "queued": queued,
+        "delivered": delivered,
+        "seconds": elapsed,
+        "deliveries_per_s": delivered / elapsed if elapsed else 0.0,
+        "cpu_ms_per_delivery": cpu * 1000 / max(1, delivered),
+        "fleet_received": after["received"] - before["received"],
+        "fleet_verified": after["verified"] - before["verified"],
+        "fleet_failed": after["failed"] - before["failed"],
+        "fleet_hosts": after["hosts"],
+    }
+
+
+def _note(board_id: str, author_id: str, now: Any) -> Note:
+    note_id = new_id()
+    return Note(
+        id=note_id, board_id=board_id, thread_id=note_id, in_reply_to_id=None, origin=LOCAL,
+        ap_id=None, local_actor_id=author_id, remote_actor_id=None, pseudonym="Bench Owl",
+        is_op=True, content="Fan-out benchmark note. " * 10, content_format="text", summary=None,
+        url=None, state="live", deletion_token_hash=None, created_at=now, published_at=now,
+        expires_at=now + timedelta(days=1), federate_after=now, deleted_at=None,
+        deletion_reason=None,
+    )  # fmt: skip
+
+
+async def _count(db: Any, note_id: str, state: str | None) -> int:
+    query = sa.select(sa.func.count()).select_from(deliveries).where(
+        deliveries.c.note_id == note_id, deliveries.c.inbox_url.like("%/inbox/%")
+    )
+    if state is not None:
+        query = query.where(deliveries.c.state == state)
+    return int(await db.fetch_val(query))
+
+
+def run_variant(url: str, variant: Variant, port: int) -> dict[str, Any]:
+    factory = uvloop.new_event_loop if variant.loop == "uvloop" else asyncio.new_event_loop
+    with asyncio.Runner(loop_factory=factory) as runner:
+        return runner.run(_one_variant(url, variant, port))
