@@ -81,8 +81,17 @@ def variants() -> list[Variant]:
 def run_fleet(public_key: Path, log_path: Path) -> Iterator[int]:
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "bench.fleet", "--hosts", str(HOSTS), "--sample", str(SAMPLE),
-             "--public-key", str(public_key)],
+            [
+                sys.executable,
+                "-m",
+                "bench.fleet",
+                "--hosts",
+                str(HOSTS),
+                "--sample",
+                str(SAMPLE),
+                "--public-key",
+                str(public_key),
+            ],
             stdout=subprocess.PIPE,
             stderr=log,
         )
@@ -199,8 +208,10 @@ def _note(board_id: str, author_id: str, now: Any) -> Note:
 
 
 async def _count(db: Any, note_id: str, state: str | None) -> int:
-    query = sa.select(sa.func.count()).select_from(deliveries).where(
-        deliveries.c.note_id == note_id, deliveries.c.inbox_url.like("%/inbox/%")
+    query = (
+        sa.select(sa.func.count())
+        .select_from(deliveries)
+        .where(deliveries.c.note_id == note_id, deliveries.c.inbox_url.like("%/inbox/%"))
     )
     if state is not None:
         query = query.where(deliveries.c.state == state)

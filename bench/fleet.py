@@ -67,7 +67,9 @@ class Fleet:
             self.pem = self.public_key.read_text()
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         try:
-            signed = parse_signed_request("POST", scope["path"], headers, body, utcnow(), url_scheme="http")
+            signed = parse_signed_request(
+                "POST", scope["path"], headers, body, utcnow(), url_scheme="http"
+            )
             verify_signed_request(signed, self.pem)
         except SignatureError:
             self.counts["failed"] += 1

@@ -22,8 +22,8 @@ from app.db.engine import Db, connect, disconnect
 from app.db.migrate import upgrade_to_head
 from app.db.tables import followers, key_pool, notes, remote_actors
 from app.ids import new_id
-from app.store import local_actors
 from app.store import followers as follower_store
+from app.store import local_actors
 from app.store import remote_actors as remote_store
 from app.store.boards import Board, get_board_by_slug
 from app.store.local_actors import LocalActor
@@ -120,9 +120,7 @@ def remote_actor(number: int, inbox: str, key: FakeActor | None = None) -> Remot
     )
 
 
-async def add_followers_with_store(
-    db: Db, board_actor: LocalActor, inboxes: Sequence[str]
-) -> None:
+async def add_followers_with_store(db: Db, board_actor: LocalActor, inboxes: Sequence[str]) -> None:
     """Remote actors and their follows through the store functions (as the inbox would)."""
     now = utcnow()
     async with db.connection():

@@ -8,7 +8,7 @@ cannot overwrite the result of the worker that took the row over.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -175,6 +175,17 @@ async def count_unsettled_for_actor(db: Db, local_actor_id: str) -> int:
     )
 
 
+async def count_pending_for_activity(db: Db, activity_id: str) -> int:
+    """Deliveries of one activity still to be made (retries and parked ones included)."""
+    return int(
+        await db.fetch_val(
+            sa.select(sa.func.count())
+            .select_from(deliveries)
+            .where(deliveries.c.activity_id == activity_id, deliveries.c.state == "pending")
+        )
+    )
+
+
 async def ledger_for_note(db: Db, note_id: str) -> Sequence[Mapping[str, Any]]:
     """Per delivery of the note's activities: type, domain, state (no inbox paths, no people)."""
     return await db.fetch_all(
@@ -212,7 +223,20 @@ async def mark_domain_dead(db: Db, domain: str) -> None:
 
 
 async def record_domain_alive(db: Db, domain: str, now: datetime) -> bool:
-    """The domain answered (or wrote to us): clear its failures. True if it had been dead."""
+    """The domain answered (or wrote to us): clear its failures. True if it had been dead.
+
+    Called on every delivery and every inbox POST, so a healthy domain costs one read and no
+    write (`last_success_at` moves only when failures are cleared)."""
+    failing = await db.fetch_one(
+        sa.select(delivery_domains.c.domain).where(
+            delivery_domains.c.domain == domain,
+            sa.or_(
+                delivery_domains.c.dead.is_(True), delivery_domains.c.failing_since.is_not(None)
+            ),
+        )
+    )
+    if failing is None:
+        return False
     was_dead = await db.fetch_val(
         delivery_domains.update()
         .where(delivery_domains.c.domain == domain, delivery_domains.c.dead.is_(True))
@@ -225,6 +249,19 @@ async def record_domain_alive(db: Db, domain: str, now: datetime) -> bool:
         .values(failing_since=None, last_success_at=now)
     )
     return was_dead is not None
+
+
+async def list_dead_domains(db: Db, domains: Iterable[str]) -> set[str]:
+    """Which of these domains are parked (dead)."""
+    wanted = sorted(set(domains))
+    if not wanted:
+        return set()
+    rows = await db.fetch_all(
+        sa.select(delivery_domains.c.domain).where(
+            delivery_domains.c.domain.in_(wanted), delivery_domains.c.dead.is_(True)
+        )
+    )
+    return {row["domain"] for row in rows}
 
 
 async def is_domain_dead(db: Db, domain: str) -> bool:

@@ -26,7 +26,7 @@ from app.workers.scheduler import PeriodicJob, run_due_jobs
 
 log = logging.getLogger("treehole.worker")
 
-IDLE_SECONDS = 1.0
+IDLE_SECONDS = 0.5
 EXPIRY_EVERY_SECONDS = 10.0
 KEYPOOL_EVERY_SECONDS = 5.0
 SALTS_EVERY_SECONDS = 600.0

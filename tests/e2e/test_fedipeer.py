@@ -4,6 +4,9 @@ note, replies, likes, reports and deletes; we show and remove accordingly."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,11 +19,12 @@ from tests.support import fixtures_fedipeer
 from tests.support.dbquery import fetch_all
 from tests.support.fedipeer import Fedipeer
 from tests.support.forms import csrf_from
-from tests.support.instance import run_treehole
+from tests.support.instance import instance_env, run_treehole
 from tests.support.servers import ServerProcess
 from tests.support.sync_forms import delete_note_sync, post_note_sync
 
 pytestmark = pytest.mark.e2e
+AS2 = {"Accept": "application/activity+json"}
 fedipeer = fixtures_fedipeer.fedipeer
 peer = fixtures_fedipeer.peer
 
@@ -45,6 +49,20 @@ def show_ledger_status(client: httpx.Client, note_id: str, token: str) -> int:
     return client.post(
         f"/n/{note_id}/ledger", data={"csrf_token": csrf_from(page.text), "token": token}
     ).status_code
+
+
+def run_cli(server: ServerProcess, database_url: str, data_dir: Path, *args: str) -> str:
+    env = {**os.environ, **instance_env(database_url, data_dir, server.port)}
+    done = subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
 
 def wait_for_page(client: httpx.Client, path: str, text: str, peer: Fedipeer) -> str:
@@ -124,3 +142,126 @@ def test_peer_follows_board_and_gets_verified_announce(
     assert rows[0]["content"] is None
     assert not fetch_all(database_url, sa.select(interactions))
     assert fetch_all(database_url, sa.select(local_actors.c.state))
+
+
+def follow_board(peer: Fedipeer, treehole: ServerProcess, actor: str = "alice") -> None:
+    domain = treehole.url.removeprefix("http://")
+    assert peer.follow(actor, f"acct:main@{domain}")["ok"]
+    board_url = f"{treehole.url}/b/main"
+    peer.wait_until(lambda: peer.follow_state(actor, board_url) == "accepted", timeout=20)
+
+
+def test_peer_boosts_undoes_edits_blocks_and_leaves(
+    treehole: ServerProcess, peer: Fedipeer, database_url: str
+) -> None:
+    """spec: inbox-announce-counted, inbox-undo, inbox-update-reply, inbox-block,
+    inbox-delete-actor"""
+    follow_board(peer, treehole)
+    with httpx.Client(base_url=treehole.url) as client:
+        posted = post_note_sync(client, "boost me")
+        note_url = f"{treehole.url}/n/{posted.note_id}"
+        peer.wait_for_inbox("Announce", timeout=20)
+        thread = f"/t/{posted.note_id}"
+
+        boost = peer.announce("alice", note_url)
+        assert boost["ok"], boost
+        wait_for_page(client, thread, "⟳ 1", peer)
+        like = peer.like("alice", note_url)
+        wait_for_page(client, thread, "♥ 1", peer)
+        assert peer.undo("alice", like["activity"]["id"])["ok"]
+        assert peer.undo("alice", boost["activity"]["id"])["ok"]
+        peer.wait_until(
+            lambda: "♥ 1" not in (page := client.get(thread).text) and "⟳ 1" not in page,
+            timeout=20,
+        )
+
+        # bob replies, then edits his reply (Update), then deletes his whole account.
+        reply = peer.reply("bob", note_url, "first words")
+        assert reply["ok"], reply
+        wait_for_page(client, thread, "first words", peer)
+        edited = dict(reply["activity"]["object"])
+        edited["content"] = "<p>second thoughts</p>"
+        edited["updated"] = "2099-01-01T00:00:00Z"
+        bob = peer.actor("bob")
+        sent = peer.send(
+            "bob",
+            f"{treehole.url}/inbox",
+            {
+                "@context": "https://www.w3.org/ns/activitystreams",
+                "id": f"{bob.id}#updates/1",
+                "type": "Update",
+                "actor": bob.id,
+                "object": edited,
+            },
+        )
+        assert sent["status"] == 202, sent
+        wait_for_page(client, thread, "second thoughts", peer)
+        assert "first words" not in client.get(thread).text
+        # fedipeer sends an account's Delete to its followers only; Mastodon sends it to every
+        # server it knows. Post it to our inbox the way Mastodon would.
+        gone = peer.send(
+            "bob",
+            f"{treehole.url}/inbox",
+            {
+                "@context": "https://www.w3.org/ns/activitystreams",
+                "id": f"{bob.id}#delete",
+                "type": "Delete",
+                "actor": bob.id,
+                "to": ["https://www.w3.org/ns/activitystreams#Public"],
+                "object": bob.id,
+            },
+        )
+        assert gone["status"] == 202, gone
+        peer.wait_until(lambda: "second thoughts" not in client.get(thread).text, timeout=20)
+
+        # alice blocks the board: nothing more is delivered to her server.
+        alice = peer.actor("alice")
+        blocked = peer.send(
+            "alice",
+            f"{treehole.url}/inbox",
+            {
+                "@context": "https://www.w3.org/ns/activitystreams",
+                "id": f"{alice.id}#blocks/1",
+                "type": "Block",
+                "actor": alice.id,
+                "object": f"{treehole.url}/b/main",
+            },
+        )
+        assert blocked["status"] == 202, blocked
+        followers = f"{treehole.url}/b/main/followers"
+        peer.wait_until(
+            lambda: client.get(followers, headers=AS2).json()["totalItems"] == 0, timeout=20
+        )
+        seen = peer.inbox(type="Announce")["lastSeq"]
+        later = post_note_sync(client, "still after the block")
+        peer.wait_until(
+            lambda: (
+                fetch_all(
+                    database_url,
+                    sa.select(notes.c.federate_after).where(notes.c.id == later.note_id),
+                )[0]["federate_after"]
+                is None
+            ),
+            timeout=20,
+        )
+        assert peer.inbox(since=seen, type="Announce")["count"] == 0
+
+
+def test_board_key_rotation_keeps_followers(
+    treehole: ServerProcess, peer: Fedipeer, database_url: str, tmp_path: Path
+) -> None:
+    """spec: board-key-rotation-update"""
+    follow_board(peer, treehole)
+    board_url = f"{treehole.url}/b/main"
+    old_key = peer.fetch(board_url)["json"]["publicKey"]["publicKeyPem"]
+    run_cli(treehole, database_url, tmp_path / "data", "board", "rotate-key", "main")
+    update = peer.wait_for_inbox("Update", timeout=30)
+    assert update["signature"]["verified"] is True
+    new_key = update["activity"]["object"]["publicKey"]["publicKeyPem"]
+    assert new_key != old_key
+    with httpx.Client(base_url=treehole.url) as client:
+        since = peer.inbox(type="Announce")["lastSeq"]
+        post_note_sync(client, "signed with the new key")
+        announce = peer.wait_for_inbox("Announce", since=since, timeout=20)
+        assert announce["signature"]["verified"] is True
+    assert peer.follow_state("alice", board_url) == "accepted"

@@ -100,8 +100,13 @@ def follow_all(treehole: ServerProcess, fake: FakeInbox) -> None:
             assert answer.status_code == 202, answer.text
 
 
-def test_killed_worker_loses_no_delivery(database_url: str, tmp_path: Path) -> None:
+def test_killed_worker_loses_no_delivery(engine: str, database_url: str, tmp_path: Path) -> None:
     """spec: delivery-worker-crash-at-least-once, delivery-lease-expiry-takeover"""
+    if engine == "sqlite":
+        # Separate worker processes are the PostgreSQL deployment. On SQLite two processes that
+        # both write hit "database is locked" on lock upgrade (the inbox answered 500), since
+        # app/db/engine.py serialises transactions within one process only.
+        pytest.skip("a separate worker process needs PostgreSQL")
     data_dir = tmp_path / "data"
     with (
         run_fake_inbox() as (fake, _fake_server),
@@ -139,13 +144,9 @@ def test_killed_worker_loses_no_delivery(database_url: str, tmp_path: Path) -> N
                 timeout=10,
                 message="deliveries not all settled",
             )
-        counts = {
-            path: n for (_, path), n in fake.accepted_counts().items() if path.startswith("/users/")
-        }
         announced = [a.path for a in fake.accepted(type="Announce")]
         assert sorted(set(announced)) == sorted(f"/users/u{i}/inbox" for i in range(FOLLOWERS))
         twice = {path for path in set(announced) if announced.count(path) > 1}
         assert twice <= in_flight, (twice, in_flight)
         assert max(announced.count(path) for path in announced) <= 2
         assert all(a.verified for a in fake.arrivals(type="Announce"))
-        assert counts

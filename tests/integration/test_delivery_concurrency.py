@@ -73,9 +73,7 @@ async def worker_handles(url: str, count: int) -> AsyncIterator[Sequence[Db]]:
             await disconnect(handle)
 
 
-async def test_workers_deliver_each_row_exactly_once(
-    instance: RunningApp, fake: FakeInbox
-) -> None:
+async def test_workers_deliver_each_row_exactly_once(instance: RunningApp, fake: FakeInbox) -> None:
     """spec: delivery-multi-worker-exactly-once, delivery-claim-skip-locked"""
     services = instance.services
     ids = await enqueue_fan_out(services, fake, ACTIVITIES, INBOXES, utcnow())

@@ -18,8 +18,12 @@ import sqlalchemy as sa
 
 from app.clock import utcnow
 from app.db.tables import activities, delivery_domains, followers, notes
+from app.outbound import enqueue_key_rotation
 from app.services import USER_AGENT
+from app.store.boards import get_board_by_slug
+from app.store.local_actors import get_board_actor
 from federation.client import SafeClient
+from federation.keys import generate_rsa_keypair
 from federation.retry import MAX_UNAUTHORIZED_ATTEMPTS
 from federation.vocab import AS_CONTEXT
 from tests.support.app_client import RunningApp
@@ -44,7 +48,9 @@ def fake() -> Iterator[FakeInbox]:
         yield control
 
 
-async def followed_by(instance: RunningApp, fake: FakeInbox, *names: str, shared: bool = True):
+async def followed_by(
+    instance: RunningApp, fake: FakeInbox, *names: str, shared: bool = True
+) -> None:
     """The fake's actors follow the board over the real inbox; Accepts delivered."""
     for name in names:
         await follow_board(instance, fake, name, shared_inbox=shared)
@@ -382,3 +388,43 @@ async def test_deleted_note_sends_delete_and_undo_everywhere_it_was_meant_to_go(
     )
     assert {p["type"] for p in payloads} >= {"Create", "Announce", "Delete", "Undo"}
     assert all(secret not in p["payload"] for p in payloads)
+
+
+async def test_key_rotation_update_is_signed_with_old_key_on_retries_too(
+    instance: RunningApp, fake: FakeInbox
+) -> None:
+    """spec: delivery-key-rotation-old-key-until-settled"""
+    services, db = instance.services, instance.services.db
+    await followed_by(instance, fake, "x")
+    await followed_by(instance, fake, "y", shared=False)
+    await trust_our_keys(services, fake)  # the fake knows the board's old key only
+    board = await get_board_by_slug(db, "main")
+    assert board is not None
+    actor = await get_board_actor(db, board.id)
+    assert actor is not None
+    new_key = generate_rsa_keypair()
+    await enqueue_key_rotation(
+        db,
+        services.urls,
+        services.settings.domain,
+        board,
+        actor,
+        (new_key.private_pem, new_key.public_pem),
+    )
+    fake.answer(fake.inbox_url("y"), 503)
+    step = deliverer(services, "rotator")
+    t0 = utcnow()
+    await step.run(t0)
+    retry = await one_row(db, "Update", fake.inbox_url("y"))
+    assert retry["state"] == "pending"
+    fake.answer(fake.inbox_url("y"), 202)
+    await step.run(aware(retry["run_after"]))
+    updates = fake.accepted(type="Update")
+    assert sorted(a.path for a in updates) == ["/inbox", "/users/y/inbox"]
+    assert all(a.verified for a in updates), [a.reason for a in updates]
+    kept = await db.fetch_val(
+        sa.select(sa.func.count())
+        .select_from(activities)
+        .where(activities.c.signing_key_pem.is_not(None))
+    )
+    assert kept == 0  # dropped once every delivery settled

@@ -180,7 +180,7 @@ async def test_inbox_refuses_malformed_signature_header(
 
 @pytest.mark.parametrize(
     "body",
-    [b"{", b"[]", b'"text"', b'{"type":"Follow"}', "{\"a\":\"\udc80\"}".encode("utf-8", "replace")],
+    [b"{", b"[]", b'"text"', b'{"type":"Follow"}', b'{"a":"\xff"}'],
 )
 async def test_inbox_refuses_bodies_that_are_not_activities(
     instance: RunningApp, body: bytes
