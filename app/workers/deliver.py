@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import anyio
-from anyio.abc import ObjectReceiveStream, ObjectSendStream
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
 from app.db.engine import Db
 from app.documents import key_id
@@ -119,7 +119,7 @@ class Deliverer:
         slot: anyio.Semaphore,
         payload: _Payload | None,
         state: _BatchState,
-        results: ObjectSendStream[_Result],
+        results: MemoryObjectSendStream[_Result],
         now: datetime,
     ) -> None:
         async with slot:
@@ -141,7 +141,7 @@ class Deliverer:
             await results.send(result)
 
     async def _settle_results(
-        self, results: ObjectReceiveStream[_Result], state: _BatchState, now: datetime
+        self, results: MemoryObjectReceiveStream[_Result], state: _BatchState, now: datetime
     ) -> None:
         async with self.db.connection():
             async for first in results:

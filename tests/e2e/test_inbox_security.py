@@ -246,7 +246,8 @@ MISSING = [
 def covered_without(spec: str, missing: str) -> tuple[str, ...]:
     full = CAVAGE_FULL if spec == CAVAGE else RFC9421_FULL
     if missing == "@target-uri":
-        return tuple(name for name in full if name != "@target-uri") + ("@path",)
+        # Nothing locates the request: neither @target-uri nor @path nor @request-target.
+        return tuple(name for name in full if name != "@target-uri")
     if missing == "@authority":
         # @target-uri names the authority too, so the request is located by @path alone.
         dropped = {"@target-uri", "@authority", "host"}
