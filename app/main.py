@@ -28,7 +28,7 @@ from app.settings import Settings, load_settings
 from app.urls import Urls
 from app.web import feeds, forms, pages
 from app.web.errors import EXCEPTION_HANDLERS
-from app.web.middleware import ConnectionPerRequest, SecurityHeaders
+from app.web.middleware import BodyLimit, ConnectionPerRequest, SecurityHeaders
 from app.web.templates import TEMPLATE_DIR, Templates
 from app.workers.deliver import Deliverer
 from app.workers.receive import Receiver
@@ -79,8 +79,14 @@ def build_worker(services: Services) -> Worker:
 
 
 def routes() -> list[Route | Mount]:
-    form = {"methods": ["POST"], "max_body_size": FORM_MAX_BODY_BYTES}
-    inbox_post = {"methods": ["POST"], "max_body_size": inbox.INBOX_MAX_BODY_BYTES}
+    form = {
+        "methods": ["POST"],
+        "middleware": [Middleware(BodyLimit, max_bytes=FORM_MAX_BODY_BYTES)],
+    }
+    inbox_post = {
+        "methods": ["POST"],
+        "middleware": [Middleware(BodyLimit, max_bytes=inbox.INBOX_MAX_BODY_BYTES)],
+    }
     return [
         Route("/.well-known/webfinger", wellknown.webfinger),
         Route("/.well-known/host-meta", wellknown.host_meta),

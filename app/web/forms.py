@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from app import deletion, ledger, likes, posting
 from app.clock import utcnow
-from app.errors import Invalid
+from app.errors import Invalid, TreeholeError
 from app.posting import Posted
 from app.security.cookies import FLASH_COOKIE, OWN_COOKIE, POSTER_COOKIE, YEAR_SECONDS
 from app.security.csrf import check_csrf_token
@@ -33,6 +33,8 @@ async def read_form(request: Request) -> FormData:
         # many fields) into a bare 400; a 413 from the body limit passes through as it is.
         if error.status_code == 400:
             raise Invalid("form", "malformed") from error
+        raise
+    except TreeholeError:
         raise
     except Exception as error:  # the multipart parser's errors are malformed input, not bugs
         raise Invalid("form", "malformed") from error

@@ -270,11 +270,6 @@ async def test_post_over_the_form_size_limit_is_413(instance: RunningApp) -> Non
     assert await count_posted(instance.services.db) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app/main.py: Route(max_body_size=…) makes Starlette's body-limit middleware replace "
-    "any answer to an over-long Content-Length with its own text/plain 'Content Too Large'",
-)
 async def test_post_over_the_form_size_limit_answers_a_readable_page(instance: RunningApp) -> None:
     form = {**await form_for(instance.client), "text": "x" * (70 * 1024)}
     assert_page(await instance.client.post("/b/main/post", data=form), 413, "too_large")
