@@ -68,6 +68,11 @@ boards = sa.Table(
     sa.Column("locked", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("last_post_at", UtcDateTime, nullable=True),
+    # off | threads | all: which new posts wait for a moderator before anyone sees them.
+    sa.Column("premoderation", sa.String(8), nullable=False, server_default="off"),
+    sa.Column("pow_required", sa.Boolean, nullable=False, server_default=sa.false()),
+    # The board deletes everything after this many hours without a new post (None: never).
+    sa.Column("self_destruct_hours", sa.Integer, nullable=True),
 )
 
 # Our own actors: the instance actor, one per board, and throwaway authors (one per poster per
@@ -115,6 +120,9 @@ remote_actors = sa.Table(
     sa.Column("key_id", Url, nullable=True, unique=True),
     sa.Column("public_key_pem", sa.Text, nullable=True),
     sa.Column("blocks_us", sa.Boolean, nullable=False, server_default=sa.false()),
+    # Moderation of one actor: suspended (refused, content removed) or silenced (held).
+    sa.Column("suspended", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("silenced", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("fetched_at", UtcDateTime, nullable=False),
 )
 
@@ -267,6 +275,90 @@ reports = sa.Table(
     sa.Column("comment", sa.Text, nullable=False, server_default=""),
     sa.Column("state", sa.String(16), nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("resolved_at", UtcDateTime, nullable=True),
+    sa.Column("resolution", sa.String(32), nullable=True),
+)
+
+# Domain blocks as enforced (severity suspend | silence | noop). Their provenance (which source
+# asserts what) belongs to blocklist sharing; enforcement reads only this table.
+domain_blocks = sa.Table(
+    "domain_blocks",
+    metadata,
+    sa.Column("id", Id, primary_key=True),
+    sa.Column("domain", sa.String(255), nullable=False, unique=True),
+    sa.Column("severity", sa.String(16), nullable=False),
+    sa.Column("reject_media", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("reject_reports", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("public_comment", sa.Text, nullable=False, server_default=""),
+    sa.Column("private_comment", sa.Text, nullable=False, server_default=""),
+    sa.Column("obfuscate", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# Word and pattern filters, in categories an admin switches on one by one.
+filter_categories = sa.Table(
+    "filter_categories",
+    metadata,
+    sa.Column("name", sa.String(32), primary_key=True),
+    sa.Column("enabled", sa.Boolean, nullable=False),
+    sa.Column("action", sa.String(8), nullable=False),
+)
+
+filter_terms = sa.Table(
+    "filter_terms",
+    metadata,
+    sa.Column("id", Id, primary_key=True),
+    sa.Column("category", sa.String(32), nullable=False),
+    sa.Column("term", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(8), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("category", "term", "kind", name="uq_filter_terms"),
+)
+
+filter_allowlist = sa.Table(
+    "filter_allowlist",
+    metadata,
+    sa.Column("term", sa.String(200), primary_key=True),
+)
+
+moderation_settings = sa.Table(
+    "moderation_settings",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", Json(), nullable=False),
+)
+
+# Every moderation decision: what was decided about which content, by which check, why, when.
+# Never who posted.
+moderation_decisions = sa.Table(
+    "moderation_decisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("subject_id", Id, nullable=False, index=True),
+    sa.Column("subject_kind", sa.String(16), nullable=False),
+    sa.Column("check_name", sa.String(32), nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("reason", sa.String(200), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False, index=True),
+)
+
+# Fingerprints of recent posts for near-duplicate detection (a flood copies and pastes). Only a
+# locality-sensitive hash is kept, for a short window.
+content_fingerprints = sa.Table(
+    "content_fingerprints",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("fingerprint", sa.String(32), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False, index=True),
+)
+
+# Proof-of-work challenges already used (each is single-use until it expires).
+pow_spent = sa.Table(
+    "pow_spent",
+    metadata,
+    sa.Column("signature", sa.String(128), primary_key=True),
+    sa.Column("expires_at", UtcDateTime, nullable=False, index=True),
 )
 
 # Rate limiting: counts per salted hash of a client key per window. The salt rotates daily and is

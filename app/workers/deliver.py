@@ -73,9 +73,10 @@ class Deliverer:
     urls: Urls
     worker: str
     rng: random.Random = field(default_factory=random.SystemRandom)
+    batch: int = BATCH
 
     async def run(self, now: datetime) -> int:
-        claimed = await deliveries.claim_due(self.db, self.worker, now, BATCH)
+        claimed = await deliveries.claim_due(self.db, self.worker, now, self.batch)
         if not claimed:
             return 0
         async with self.db.connection():
@@ -143,7 +144,7 @@ class Deliverer:
     async def _settle_results(
         self, results: MemoryObjectReceiveStream[_Result], state: _BatchState, now: datetime
     ) -> None:
-        async with self.db.connection():
+        async with results, self.db.connection():
             async for first in results:
                 group = [first]
                 while len(group) < SETTLE_GROUP:
@@ -187,8 +188,6 @@ class Deliverer:
                 state.alive.add(row.domain)
                 if await deliveries.record_domain_alive(self.db, row.domain, now):
                     await deliveries.wake_domain(self.db, row.domain, now)
-            if payload.old_key:
-                await activities.clear_signing_key(self.db, payload.activity_id)
         elif step.kind == "gone":
             await followers.delete_followers_at_inbox(self.db, row.inbox_url)
         elif step.kind == "retry":
@@ -201,6 +200,12 @@ class Deliverer:
         await self._settle(
             row, state_name, row.attempts + 1, step.run_after, outcome.status, outcome.error, now
         )
+        # An Update announcing a rotated key is signed with the old key at every inbox, retries
+        # included; the old key is forgotten once no delivery of it is left to make.
+        if payload.old_key and not await deliveries.count_pending_for_activity(
+            self.db, payload.activity_id
+        ):
+            await activities.clear_signing_key(self.db, payload.activity_id)
 
     async def _settle(
         self,

@@ -363,14 +363,14 @@ def test_inbox_refuses_body_over_one_mib(
 ) -> None:
     """spec: inbox-body-limit-413 (with Content-Length, and streamed without one)"""
     payload = b'{"pad": "' + b"x" * MIB + b'"}'
-    headers = {"Content-Type": "application/activity+json"}
+    headers = {"Content-Type": "application/activity+json", "Accept": "application/activity+json"}
     with httpx.Client(trust_env=False, timeout=30) as client:
         if chunked:
             pieces = [payload[i : i + 65536] for i in range(0, len(payload), 65536)]
             response = client.post(f"{treehole.url}/inbox", content=iter(pieces), headers=headers)
         else:
             response = client.post(f"{treehole.url}/inbox", content=payload, headers=headers)
-    assert response.status_code == 413
+    assert_refused(response.status_code, response.json(), 413)
     assert_nothing_stored(database_url)
 
 
