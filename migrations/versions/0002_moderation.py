@@ -36,11 +36,11 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("domain", sa.String(length=255), nullable=False),
         sa.Column("severity", sa.String(length=16), nullable=False),
-        sa.Column("reject_media", sa.Boolean(), server_default=sa.text("0"), nullable=False),
-        sa.Column("reject_reports", sa.Boolean(), server_default=sa.text("0"), nullable=False),
+        sa.Column("reject_media", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("reject_reports", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("public_comment", sa.Text(), server_default="", nullable=False),
         sa.Column("private_comment", sa.Text(), server_default="", nullable=False),
-        sa.Column("obfuscate", sa.Boolean(), server_default=sa.text("0"), nullable=False),
+        sa.Column("obfuscate", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
@@ -109,16 +109,16 @@ def upgrade() -> None:
             sa.Column("premoderation", sa.String(length=8), server_default="off", nullable=False)
         )
         batch_op.add_column(
-            sa.Column("pow_required", sa.Boolean(), server_default=sa.text("0"), nullable=False)
+            sa.Column("pow_required", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
         batch_op.add_column(sa.Column("self_destruct_hours", sa.Integer(), nullable=True))
 
     with op.batch_alter_table("remote_actors", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("suspended", sa.Boolean(), server_default=sa.text("0"), nullable=False)
+            sa.Column("suspended", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
         batch_op.add_column(
-            sa.Column("silenced", sa.Boolean(), server_default=sa.text("0"), nullable=False)
+            sa.Column("silenced", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
 
     with op.batch_alter_table("reports", schema=None) as batch_op:
