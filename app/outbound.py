@@ -21,6 +21,7 @@ from app.clock import utcnow
 from app.db.engine import Db
 from app.documents import build_actor_document, build_note_document
 from app.ids import new_id
+from app.moderation.blocks import is_suspended_host
 from app.store import activities, deliveries, followers, local_actors, remote_actors
 from app.store import notes as note_store
 from app.store.activities import StoredActivity
@@ -38,6 +39,7 @@ from federation.builders import (
     build_undo,
     build_update_actor,
 )
+from federation.origin import host_of
 from federation.vocab import AS_CONTEXT
 
 NOTE_TYPES = ("Create", "Announce")
@@ -58,7 +60,8 @@ async def store_and_enqueue(
     now: datetime,
     signing_key_pem: str | None = None,
 ) -> None:
-    """Write the activity and its deliveries; call inside the caller's transaction."""
+    """Write the activity and its deliveries (never to a suspended domain); call inside the
+    caller's transaction."""
     await activities.insert_activity(
         db,
         StoredActivity(
@@ -72,7 +75,12 @@ async def store_and_enqueue(
             created_at=now,
         ),
     )
-    await deliveries.enqueue(db, activity_id, note_id, inboxes, now)
+    await deliveries.enqueue(db, activity_id, note_id, await deliverable(db, inboxes), now)
+
+
+async def deliverable(db: Db, inboxes: Sequence[str]) -> list[str]:
+    """The inboxes whose server is not suspended."""
+    return [inbox for inbox in inboxes if not await is_suspended_host(db, host_of(inbox))]
 
 
 async def related_inboxes(db: Db, thread_id: str) -> list[str]:

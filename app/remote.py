@@ -10,10 +10,11 @@ from typing import Any
 from app.clock import utcnow
 from app.db.engine import Db
 from app.ids import new_id
+from app.moderation.blocks import is_suspended_host
 from app.store import remote_actors
 from app.store.remote_actors import RemoteActor
 from federation.client import SafeClient
-from federation.errors import FetchError, SignatureError
+from federation.errors import FetchBlocked, FetchError, SignatureError
 from federation.httpsig import sign_request_cavage
 from federation.origin import host_of
 from federation.parse import RemoteActorDoc, parse_actor
@@ -45,6 +46,8 @@ def _row(doc: RemoteActorDoc, now: datetime) -> RemoteActor:
         key_id=doc.key_id,
         public_key_pem=doc.public_key_pem,
         blocks_us=False,
+        suspended=False,
+        silenced=False,
         fetched_at=now,
     )
 
@@ -56,6 +59,9 @@ class RemoteFetcher:
     signer: InstanceSigner
 
     async def fetch_json(self, url: str) -> dict[str, Any]:
+        """GET an AS2 document, signed; never from a suspended domain."""
+        if await is_suspended_host(self.db, host_of(url)):
+            raise FetchBlocked("domain suspended")
         return await self.client.get_json(url, sign=self.signer)
 
     async def fetch_actor(self, ap_id: str) -> RemoteActor:

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from app.clock import utcnow
+from app.db.engine import Db
+from app.moderation.blocks import is_suspended_host
 from app.store import counters, deliveries, inbox_items, remote_actors
 from app.web.context import services_of
 from federation.errors import FetchError, ParseError, SignatureError
@@ -22,6 +26,7 @@ from federation.parse import load_json, parse_activity
 log = logging.getLogger("treehole.inbox")
 
 INBOX_MAX_BODY_BYTES = 1024 * 1024
+KEY_ID = re.compile(r'keyid="([^"]+)"', re.IGNORECASE)
 
 
 def refuse(status: int, reason: str) -> Response:
@@ -35,6 +40,22 @@ async def _refuse_counted(request: Request, status: int, reason: str) -> Respons
     return refuse(status, reason)
 
 
+def _key_id_host(headers: Mapping[str, str]) -> str | None:
+    """The host named by a draft-cavage or RFC 9421 keyId, read without verifying anything."""
+    raw = headers.get("signature-input") or headers.get("signature") or ""
+    match = KEY_ID.search(raw)
+    return host_of(match.group(1)) if match else None
+
+
+async def _suspended(db: Db, actor_id: str, headers: Mapping[str, str]) -> bool:
+    """Checked before any fetch or verification: a suspended domain costs us nothing."""
+    for host in (host_of(actor_id), _key_id_host(headers)):
+        if host and await is_suspended_host(db, host):
+            return True
+    known = await remote_actors.get_by_ap_id(db, actor_id)
+    return known is not None and known.suspended
+
+
 async def receive(request: Request) -> Response:
     services = services_of(request)
     now = utcnow()
@@ -44,6 +65,8 @@ async def receive(request: Request) -> Response:
         activity = parse_activity(document)
     except ParseError as error:
         return await _refuse_counted(request, 400, f"malformed activity: {error}")
+    if await _suspended(services.db, activity.actor, request.headers):
+        return await _refuse_counted(request, 403, "domain or actor suspended")
     if activity.type == "Delete" and activity.object_id == activity.actor:
         # Every server that ever saw an account sends these; unknown ones need no work at all.
         if await remote_actors.get_by_ap_id(services.db, activity.actor) is None:

@@ -26,6 +26,8 @@ class RemoteActor:
     key_id: str | None
     public_key_pem: str | None
     blocks_us: bool
+    suspended: bool
+    silenced: bool
     fetched_at: datetime
 
     @property
@@ -68,7 +70,8 @@ async def upsert_remote_actor(db: Db, actor: RemoteActor) -> RemoteActor:
                 )
             await db.execute(remote_actors.insert().values(id=actor.id, **values))
             return actor
-        values.pop("blocks_us")
+        for kept in ("blocks_us", "suspended", "silenced"):
+            values.pop(kept)
         await db.execute(
             remote_actors.update().where(remote_actors.c.id == existing.id).values(**values)
         )

@@ -1,0 +1,103 @@
+"""Domain blocks as enforced. A block on a domain covers its subdomains; the most specific block
+that matches a host decides."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.db.engine import Db
+from app.db.tables import domain_blocks
+from app.ids import new_id
+
+SUSPEND = "suspend"
+SILENCE = "silence"
+NOOP = "noop"
+SEVERITIES = (SUSPEND, SILENCE, NOOP)
+
+
+@dataclass(frozen=True, slots=True)
+class DomainBlock:
+    id: str
+    domain: str
+    severity: str
+    reject_media: bool
+    reject_reports: bool
+    public_comment: str
+    private_comment: str
+    obfuscate: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+def _block(row: Mapping[str, Any]) -> DomainBlock:
+    return DomainBlock(**{name: row[name] for name in DomainBlock.__slots__})
+
+
+def host_and_parents(host: str) -> list[str]:
+    """`a.b.example` → ["a.b.example", "b.example", "example"] (ports dropped)."""
+    name = host.lower().split(":", 1)[0].rstrip(".")
+    parts = name.split(".")
+    return [".".join(parts[i:]) for i in range(len(parts))] if name else []
+
+
+async def get_block(db: Db, domain: str) -> DomainBlock | None:
+    row = await db.fetch_one(sa.select(domain_blocks).where(domain_blocks.c.domain == domain))
+    return None if row is None else _block(row)
+
+
+async def get_block_by_id(db: Db, block_id: str) -> DomainBlock | None:
+    row = await db.fetch_one(sa.select(domain_blocks).where(domain_blocks.c.id == block_id))
+    return None if row is None else _block(row)
+
+
+async def block_for_host(db: Db, host: str | None) -> DomainBlock | None:
+    """The block that governs `host`: its own, or the closest parent's."""
+    candidates = host_and_parents(host or "")
+    if not candidates:
+        return None
+    rows = await db.fetch_all(
+        sa.select(domain_blocks).where(domain_blocks.c.domain.in_(candidates))
+    )
+    blocks = sorted((_block(row) for row in rows), key=lambda b: -len(b.domain))
+    return blocks[0] if blocks else None
+
+
+async def list_blocks(db: Db) -> Sequence[DomainBlock]:
+    rows = await db.fetch_all(sa.select(domain_blocks).order_by(domain_blocks.c.domain))
+    return [_block(row) for row in rows]
+
+
+async def list_suspended_domains(db: Db) -> Sequence[str]:
+    rows = await db.fetch_all(
+        sa.select(domain_blocks.c.domain).where(domain_blocks.c.severity == SUSPEND)
+    )
+    return [row["domain"] for row in rows]
+
+
+async def upsert_block(db: Db, values: Mapping[str, Any], now: datetime) -> DomainBlock:
+    existing = await get_block(db, values["domain"])
+    if existing is None:
+        await db.execute(
+            domain_blocks.insert().values(id=new_id(), created_at=now, updated_at=now, **values)
+        )
+    else:
+        await db.execute(
+            domain_blocks.update()
+            .where(domain_blocks.c.id == existing.id)
+            .values(updated_at=now, **values)
+        )
+    stored = await get_block(db, values["domain"])
+    assert stored is not None
+    return stored
+
+
+async def delete_block(db: Db, domain: str) -> bool:
+    gone = await db.fetch_val(
+        domain_blocks.delete().where(domain_blocks.c.domain == domain).returning(domain_blocks.c.id)
+    )
+    return gone is not None
