@@ -16,7 +16,7 @@ import uvicorn
 from app import outbound
 from app.actors import ensure_board_actor, ensure_bootstrap_actors
 from app.clock import utcnow
-from app.db.engine import connect, disconnect
+from app.db.engine import connect, dialect_of, disconnect
 from app.db.migrate import upgrade_to_head
 from app.ids import new_id
 from app.logs import configure_logging, logging_config
@@ -283,6 +283,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings.log_level)
     if args.command == "serve":
         return serve(settings, args)
+    if args.command == "worker" and dialect_of(settings.database_url) == "sqlite":
+        return _fail(
+            "TREEHOLE_DATABASE_URL: SQLite supports one process; `treehole serve` already runs "
+            "the worker (use PostgreSQL for separate workers)"
+        )
     if args.command == "worker" and not args.no_migrate:
         migrate(settings)
     if args.command == "migrate":

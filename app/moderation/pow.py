@@ -1,0 +1,87 @@
+"""Proof of work (ALTCHA v1, self-hosted): HMAC-signed challenges that expire and are spent once.
+
+The browser finds `n` with SHA-256(salt + n) = challenge (app/web/static/pow.js); the server
+checks the signature, the expiry and that the solution was not used before. It raises the cost of
+each post for a bot; it does not stop a determined one, so it is one layer among several.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import altcha
+import sqlalchemy as sa
+
+from app.db.engine import Db
+from app.db.tables import pow_spent
+from app.errors import Invalid
+from app.store.upsert import insert_ignore
+
+CHALLENGE_SECONDS = 600
+MAX_NUMBER = 100_000  # ~0.1–0.5 s of hashing in a browser
+
+
+@dataclass(frozen=True, slots=True)
+class PowChallenge:
+    algorithm: str
+    challenge: str
+    salt: str
+    signature: str
+    max_number: int
+
+
+def issue_challenge(secret_key: str, now: datetime) -> PowChallenge:
+    options = altcha.ChallengeOptionsV1(
+        hmac_key=_key(secret_key),
+        max_number=MAX_NUMBER,
+        expires=now + timedelta(seconds=CHALLENGE_SECONDS),
+    )
+    made = altcha.create_challenge_v1(options)
+    return PowChallenge(made.algorithm, made.challenge, made.salt, made.signature, MAX_NUMBER)
+
+
+def _key(secret_key: str) -> str:
+    return f"treehole.pow:{secret_key}"
+
+
+def _signature_of(payload: str) -> str:
+    try:
+        decoded = json.loads(base64.b64decode(payload, validate=True))
+    except (binascii.Error, ValueError):
+        raise Invalid("pow", "invalid") from None
+    signature = decoded.get("signature") if isinstance(decoded, dict) else None
+    if not isinstance(signature, str) or not 0 < len(signature) <= 128:
+        raise Invalid("pow", "invalid")
+    return signature
+
+
+async def spend_solution(db: Db, secret_key: str, payload: str | None, now: datetime) -> None:
+    """Accept a solved challenge once; `Invalid("pow", …)` for a missing, wrong, expired or
+    already used one."""
+    if not payload:
+        raise Invalid("pow", "missing")
+    signature = _signature_of(payload)
+    try:
+        valid, _ = altcha.verify_solution_v1(payload, _key(secret_key), True)
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        valid = False
+    if not valid:
+        raise Invalid("pow", "invalid")
+    await db.execute(pow_spent.delete().where(pow_spent.c.expires_at < now))
+    spent = await db.fetch_val(
+        insert_ignore(
+            db,
+            pow_spent,
+            {"signature": signature, "expires_at": now + timedelta(seconds=CHALLENGE_SECONDS)},
+        ).returning(pow_spent.c.signature)
+    )
+    if spent is None:
+        raise Invalid("pow", "spent")
+
+
+async def count_spent(db: Db) -> int:
+    return int(await db.fetch_val(sa.select(sa.func.count()).select_from(pow_spent)))
