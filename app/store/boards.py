@@ -26,6 +26,9 @@ class Board:
     locked: bool
     created_at: datetime
     last_post_at: datetime | None
+    premoderation: str = "off"
+    pow_required: bool = False
+    self_destruct_hours: int | None = None
 
 
 def _board(row: Mapping[str, Any]) -> Board:
@@ -39,6 +42,9 @@ def _board(row: Mapping[str, Any]) -> Board:
         locked=bool(row["locked"]),
         created_at=row["created_at"],
         last_post_at=row["last_post_at"],
+        premoderation=row["premoderation"],
+        pow_required=bool(row["pow_required"]),
+        self_destruct_hours=row["self_destruct_hours"],
     )
 
 
@@ -72,9 +78,84 @@ async def insert_board(db: Db, board: Board) -> None:
             locked=board.locked,
             created_at=board.created_at,
             last_post_at=board.last_post_at,
+            premoderation=board.premoderation,
+            pow_required=board.pow_required,
+            self_destruct_hours=board.self_destruct_hours,
         )
     )
 
 
 async def update_last_post_at(db: Db, board_id: str, now: datetime) -> None:
     await db.execute(boards.update().where(boards.c.id == board_id).values(last_post_at=now))
+
+
+PREMODERATION_MODES = ("off", "threads", "all")
+
+
+@dataclass(frozen=True, slots=True)
+class BoardModeration:
+    """A board's moderation settings: pre-moderation, proof of work, self-destruct."""
+
+    premoderation: str
+    pow_required: bool
+    self_destruct_hours: int | None
+
+
+def _board_moderation(row: Mapping[str, Any]) -> BoardModeration:
+    return BoardModeration(
+        premoderation=row["premoderation"],
+        pow_required=bool(row["pow_required"]),
+        self_destruct_hours=row["self_destruct_hours"],
+    )
+
+
+async def list_board_moderation(db: Db) -> dict[str, BoardModeration]:
+    """Moderation settings of every board, by board id."""
+    rows = await db.fetch_all(
+        sa.select(
+            boards.c.id,
+            boards.c.premoderation,
+            boards.c.pow_required,
+            boards.c.self_destruct_hours,
+        )
+    )
+    return {row["id"]: _board_moderation(row) for row in rows}
+
+
+async def get_board_moderation(db: Db, board_id: str) -> BoardModeration | None:
+    row = await db.fetch_one(sa.select(boards).where(boards.c.id == board_id))
+    return None if row is None else _board_moderation(row)
+
+
+async def update_board_settings(
+    db: Db,
+    board_id: str,
+    moderation: BoardModeration,
+    default_ttl: int,
+    allowed_ttls: tuple[int, ...],
+) -> None:
+    await db.execute(
+        boards.update()
+        .where(boards.c.id == board_id)
+        .values(
+            premoderation=moderation.premoderation,
+            pow_required=moderation.pow_required,
+            self_destruct_hours=moderation.self_destruct_hours,
+            default_ttl=default_ttl,
+            allowed_ttls=list(allowed_ttls),
+        )
+    )
+
+
+async def list_boards_due_to_self_destruct(db: Db, now: datetime) -> Sequence[Board]:
+    """Boards set to self-destruct whose last post (or creation) is older than their limit."""
+    rows = await db.fetch_all(
+        sa.select(boards).where(boards.c.self_destruct_hours.is_not(None))
+    )
+    due = []
+    for board in (_board(row) for row in rows):
+        quiet_since = board.last_post_at or board.created_at
+        assert board.self_destruct_hours is not None
+        if (now - quiet_since).total_seconds() >= board.self_destruct_hours * 3600:
+            due.append(board)
+    return due
