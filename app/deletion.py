@@ -13,6 +13,7 @@ from app import actors, outbound
 from app.db.engine import Db
 from app.errors import Forbidden, Gone, NotFound
 from app.posting import hash_token
+from app.store import boards as board_store
 from app.store import interactions
 from app.store import notes as note_store
 from app.store.notes import Note
@@ -66,4 +67,16 @@ async def delete_expired(db: Db, urls: Urls, now: datetime, batch: int = 100) ->
     count = 0
     for note_id in await note_store.list_expired_note_ids(db, now, batch):
         count += len(await delete_note(db, urls, note_id, EXPIRED, now))
+    return count
+
+
+SELF_DESTRUCT = "self_destruct"
+
+
+async def self_destruct_quiet_boards(db: Db, urls: Urls, now: datetime) -> int:
+    """Boards set to self-destruct after N quiet hours lose every note (federated as deletes)."""
+    count = 0
+    for board in await board_store.list_boards_due_to_self_destruct(db, now):
+        for thread_id in await note_store.list_board_thread_ids(db, board.id):
+            count += len(await delete_note(db, urls, thread_id, SELF_DESTRUCT, now))
     return count

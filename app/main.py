@@ -15,7 +15,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from app import outbound
+from app import deletion, outbound
 from app.actors import ensure_bootstrap_actors
 from app.api import activitypub, inbox, wellknown
 from app.clock import utcnow
@@ -38,6 +38,7 @@ from federation.client import SafeClient
 
 FORM_MAX_BODY_BYTES = 64 * 1024
 RETIRE_EVERY_SECONDS = 15.0
+SELF_DESTRUCT_EVERY_SECONDS = 60.0
 STATIC_DIR = TEMPLATE_DIR.parent / "static"
 
 
@@ -71,9 +72,13 @@ def build_worker(services: Services) -> Worker:
     async def retire(now: datetime) -> int:
         return await outbound.retire_actors(db, urls, now)
 
+    async def self_destruct(now: datetime) -> int:
+        return await deletion.self_destruct_quiet_boards(db, urls, now)
+
     jobs = [
         *foundation_jobs(db, urls, services.settings),
         PeriodicJob("retire_actors", RETIRE_EVERY_SECONDS, retire),
+        PeriodicJob("self_destruct_boards", SELF_DESTRUCT_EVERY_SECONDS, self_destruct),
     ]
     return Worker(db, jobs, steps=(publish, receiver.run, deliverer.run), name=name)
 

@@ -37,6 +37,8 @@ class Submission:
     text: str
     summary: str | None
     ttl_seconds: int
+    # Set by moderation: the note waits for a moderator before anyone sees or receives it.
+    held: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +139,7 @@ async def _insert(
                 content_format="text",
                 summary=submission.summary,
                 url=None,
-                state="live",
+                state="held" if submission.held else "live",
                 deletion_token_hash=hash_token(token),
                 created_at=now,
                 published_at=floor_to(now, NOTE_PUBLISHED_GRANULARITY_SECONDS),

@@ -266,3 +266,39 @@ async def count_announced_notes(db: Db, board_id: str) -> int:
             )
         )
     )
+
+
+async def list_held_notes(db: Db, limit: int) -> Sequence[Note]:
+    """Notes waiting for a moderator, local and remote, newest first."""
+    rows = await db.fetch_all(
+        sa.select(notes)
+        .where(notes.c.state == "held")
+        .order_by(notes.c.created_at.desc(), notes.c.id.desc())
+        .limit(limit)
+    )
+    return [_note(row) for row in rows]
+
+
+async def approve_held_note(db: Db, note_id: str, federate_after: datetime | None) -> bool:
+    """Make a held note live (local ones marked for federation); True if it was held."""
+    if not is_possible_id(note_id):
+        return False
+    approved = await db.fetch_val(
+        notes.update()
+        .where(notes.c.id == note_id, notes.c.state == "held")
+        .values(state="live", federate_after=federate_after)
+        .returning(notes.c.id)
+    )
+    return approved is not None
+
+
+async def list_board_thread_ids(db: Db, board_id: str) -> Sequence[str]:
+    """Roots of the board's threads that still have content."""
+    rows = await db.fetch_all(
+        sa.select(notes.c.id).where(
+            notes.c.board_id == board_id,
+            notes.c.in_reply_to_id.is_(None),
+            notes.c.state != "deleted",
+        )
+    )
+    return [row["id"] for row in rows]

@@ -129,7 +129,11 @@ async def note_page(request: Request) -> Response:
 
 async def posted_page(request: Request) -> Response:
     services = services_of(request)
-    note = await live_note(request, request.path_params["note_id"])
+    note = await note_store.get_note(services.db, request.path_params["note_id"])
+    if note is None:
+        raise NotFound("note")
+    if note.state == "deleted":
+        raise Gone("gone")
     token = services.cookies.read_flash(request.cookies.get(FLASH_COOKIE), note.id)
     response = render_page(request, "posted.html", {"note": note, "token": token})
     response.delete_cookie(FLASH_COOKIE, httponly=True, samesite="lax")
