@@ -289,11 +289,140 @@ domain_blocks = sa.Table(
     sa.Column("severity", sa.String(16), nullable=False),
     sa.Column("reject_media", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("reject_reports", sa.Boolean, nullable=False, server_default=sa.false()),
-    sa.Column("public_comment", sa.Text, nullable=False, server_default=""),
-    sa.Column("private_comment", sa.Text, nullable=False, server_default=""),
+    # Comments are stored exactly as written: "" stays "", NULL stays NULL (a second sync by a
+    # Mastodon-API tool must find nothing to change).
+    sa.Column("public_comment", sa.Text, nullable=True),
+    sa.Column("private_comment", sa.Text, nullable=True),
     sa.Column("obfuscate", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# Provenance: every source that asserts a block on a domain, with what it said and since when.
+# The effective row in domain_blocks is computed from these.
+domain_block_assertions = sa.Table(
+    "domain_block_assertions",
+    metadata,
+    sa.Column("id", Id, primary_key=True),
+    sa.Column("domain", sa.String(255), nullable=False, index=True),
+    # manual | import | token | subscription
+    sa.Column("source_kind", sa.String(16), nullable=False),
+    sa.Column("source_id", sa.String(64), nullable=False),
+    sa.Column("severity", sa.String(16), nullable=False),
+    sa.Column("reject_media", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("reject_reports", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("public_comment", sa.Text, nullable=True),
+    sa.Column("private_comment", sa.Text, nullable=True),
+    sa.Column("obfuscate", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("first_seen", UtcDateTime, nullable=False),
+    sa.Column("last_seen", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("domain", "source_kind", "source_id", name="uq_assertions_source"),
+)
+
+# Every change to a domain block: who or what made it, values before and after, and the run it
+# belongs to (an import or a subscription sync can be reverted in one step).
+domain_block_audit = sa.Table(
+    "domain_block_audit",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", UtcDateTime, nullable=False, index=True),
+    # admin | token | subscription | import | system
+    sa.Column("actor_kind", sa.String(16), nullable=False),
+    sa.Column("actor_id", sa.String(64), nullable=True),
+    sa.Column("actor_label", sa.String(200), nullable=False),
+    sa.Column("domain", sa.String(255), nullable=False, index=True),
+    sa.Column("before", Json(), nullable=True),
+    sa.Column("after", Json(), nullable=True),
+    sa.Column("reason", sa.String(200), nullable=False, server_default=""),
+    sa.Column("run_id", Id, nullable=True, index=True),
+)
+
+# Bearer tokens for the Mastodon-compatible admin API (stored hashed).
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", Id, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("scopes", Json(), nullable=False),
+    sa.Column("created_by", Id, nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("last_used_at", UtcDateTime, nullable=True),
+    sa.Column("revoked_at", UtcDateTime, nullable=True),
+)
+
+# Blocklist sources an admin subscribes to.
+blocklist_sources = sa.Table(
+    "blocklist_sources",
+    metadata,
+    sa.Column("id", Id, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    # mastodon_public | mastodon_admin | csv | json | plain | fires | treehole
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("url", sa.String(2048), nullable=False),
+    # none | bearer | basic
+    sa.Column("auth_kind", sa.String(8), nullable=False, server_default="none"),
+    sa.Column("auth_secret", sa.Text, nullable=True),
+    sa.Column("trust", sa.Float, nullable=False, server_default="1.0"),
+    sa.Column("max_severity", sa.String(16), nullable=False, server_default="suspend"),
+    sa.Column("priority", sa.Integer, nullable=False, server_default="0"),
+    # auto | review
+    sa.Column("mode", sa.String(8), nullable=False, server_default="review"),
+    sa.Column("enabled", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("fetch_every_seconds", sa.Integer, nullable=False, server_default="3600"),
+    sa.Column("etag", sa.String(512), nullable=True),
+    sa.Column("cursor", sa.String(200), nullable=True),
+    sa.Column("last_fetched_at", UtcDateTime, nullable=True),
+    sa.Column("last_status", sa.String(32), nullable=True),
+    sa.Column("last_error", sa.String(500), nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+# One import or subscription sync: its parsed proposal (for preview/review), its outcome, and
+# what it changed (through domain_block_audit.run_id) so it can be reverted.
+blocklist_runs = sa.Table(
+    "blocklist_runs",
+    metadata,
+    sa.Column("id", Id, primary_key=True),
+    # import | subscription
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("source_id", Id, nullable=True, index=True),
+    # previewed | applied | held | reverted | failed | discarded
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("proposal", Json(), nullable=True),
+    sa.Column("summary", Json(), nullable=True),
+    sa.Column("error", sa.String(500), nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("finished_at", UtcDateTime, nullable=True),
+)
+
+# Domains that are never blocked by imports or subscriptions (the allowlist always wins), and
+# local exclusions of single entries.
+domain_allows = sa.Table(
+    "domain_allows",
+    metadata,
+    sa.Column("id", Id, primary_key=True),
+    sa.Column("domain", sa.String(255), nullable=False, unique=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+domain_excludes = sa.Table(
+    "domain_excludes",
+    metadata,
+    sa.Column("domain", sa.String(255), primary_key=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+# Our published list as a FIRES change log: append-only, ids are UUIDv7 (ordered by time).
+fires_changes = sa.Table(
+    "fires_changes",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    # Recommendation | Advisory | Retraction
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("domain", sa.String(255), nullable=False, index=True),
+    sa.Column("document", Json(), nullable=False),
+    sa.Column("published", UtcDateTime, nullable=False),
 )
 
 # Word and pattern filters, in categories an admin switches on one by one.

@@ -33,8 +33,8 @@ class DomainBlockInput:
     severity: str
     reject_media: bool = False
     reject_reports: bool = False
-    public_comment: str = ""
-    private_comment: str = ""
+    public_comment: str | None = ""
+    private_comment: str | None = ""
     obfuscate: bool = False
 
 

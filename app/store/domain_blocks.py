@@ -27,8 +27,8 @@ class DomainBlock:
     severity: str
     reject_media: bool
     reject_reports: bool
-    public_comment: str
-    private_comment: str
+    public_comment: str | None
+    private_comment: str | None
     obfuscate: bool
     created_at: datetime
     updated_at: datetime
