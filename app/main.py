@@ -27,6 +27,7 @@ from app.services import Services, build_client, post_policy
 from app.settings import Settings, load_settings
 from app.urls import Urls
 from app.web import feeds, forms, pages
+from app.web.admin import admin_routes
 from app.web.errors import EXCEPTION_HANDLERS
 from app.web.middleware import BodyLimit, ConnectionPerRequest, SecurityHeaders
 from app.web.templates import TEMPLATE_DIR, Templates
@@ -117,6 +118,7 @@ def routes() -> list[Route | Mount]:
         Route("/healthz", pages.healthz),
         Route("/robots.txt", pages.robots),
         Route("/random", pages.random_page),
+        Route("/transparency", pages.transparency_page),
         Route("/lang/{code}", pages.switch_language),
         Route("/b/{slug}", activitypub.board),
         Route("/b/{slug}/post", forms.post_thread, **form),
@@ -130,6 +132,7 @@ def routes() -> list[Route | Mount]:
         Route("/n/{note_id}/ledger", pages.ledger_page),
         Route("/n/{note_id}/ledger", forms.show_ledger, **form),
         Route("/posted/{note_id}", pages.posted_page),
+        *admin_routes(),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
 

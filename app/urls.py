@@ -62,6 +62,9 @@ class Urls:
     def posted(self, note_id: str) -> str:
         return f"{self.base}/posted/{note_id}"
 
+    def transparency(self) -> str:
+        return f"{self.base}/transparency"
+
     def random_note(self) -> str:
         return f"{self.base}/random"
 
@@ -109,3 +112,57 @@ class Urls:
 
     def nodeinfo(self, version: str) -> str:
         return f"{self.base}/nodeinfo/{version}"
+
+    def admin(self) -> str:
+        return f"{self.base}/admin"
+
+    def admin_login(self) -> str:
+        return f"{self.base}/admin/login"
+
+    def admin_logout(self) -> str:
+        return f"{self.base}/admin/logout"
+
+    def admin_queue(self) -> str:
+        return f"{self.base}/admin/queue"
+
+    def admin_reports(self) -> str:
+        return f"{self.base}/admin/reports"
+
+    def admin_report(self, report_id: str) -> str:
+        return f"{self.base}/admin/reports/{report_id}"
+
+    def admin_filters(self) -> str:
+        return f"{self.base}/admin/filters"
+
+    def admin_filter_categories(self) -> str:
+        return f"{self.base}/admin/filters/categories"
+
+    def admin_filter_terms(self) -> str:
+        return f"{self.base}/admin/filters/terms"
+
+    def admin_filter_term_delete(self, term_id: str) -> str:
+        return f"{self.base}/admin/filters/terms/{term_id}/delete"
+
+    def admin_allowlist(self) -> str:
+        return f"{self.base}/admin/filters/allowlist"
+
+    def admin_allowlist_delete(self) -> str:
+        return f"{self.base}/admin/filters/allowlist/delete"
+
+    def admin_settings(self) -> str:
+        return f"{self.base}/admin/settings"
+
+    def admin_boards(self) -> str:
+        return f"{self.base}/admin/boards"
+
+    def admin_board(self, slug: str) -> str:
+        return f"{self.base}/admin/boards/{slug}"
+
+    def admin_domains(self) -> str:
+        return f"{self.base}/admin/domains"
+
+    def admin_domain_remove(self) -> str:
+        return f"{self.base}/admin/domains/remove"
+
+    def admin_actors(self) -> str:
+        return f"{self.base}/admin/actors"

@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
+from app import transparency
+from app.clock import utcnow
 from app.errors import Gone, Invalid, NotFound
 from app.i18n import LANGUAGES
 from app.posting import allowed_ttls, live_parent
@@ -188,3 +190,8 @@ async def ledger_page(request: Request) -> Response:
         raise NotFound("note")
     token = own_tokens_of(request).get(note_id)
     return render_page(request, "ledger.html", {"note_id": note_id, "token": token, "lines": None})
+
+
+async def transparency_page(request: Request) -> Response:
+    weeks = await transparency.weekly_report(services_of(request).db, utcnow())
+    return render_page(request, "transparency.html", {"weeks": weeks})

@@ -13,6 +13,7 @@ import pytest
 
 from app.i18n import LANGUAGES, Catalogues, load_translations
 from app.ledger import LedgerLine
+from app.transparency import build_weeks
 from app.store.boards import Board
 from app.store.notes import Note
 from app.urls import Urls
@@ -116,6 +117,10 @@ def page_contexts(language: str = "en") -> dict[str, tuple[str, dict[str, Any]]]
             {"note_id": "root", "lines": [LedgerLine("127.0.0.9", "delivered", "pending")]},
         ),
         "ledger-empty": ("ledger.html", {"note_id": "root", "lines": []}),
+        "transparency": (
+            "transparency.html",
+            {"weeks": build_weeks(datetime(2026, 11, 27, tzinfo=UTC), [], [], [], weeks=2)},
+        ),
         "error": (
             "error.html",
             {
