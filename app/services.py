@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.db.engine import Db
 from app.inbound import Inbound
 from app.posting import PostPolicy
 from app.remote import RemoteFetcher
 from app.security.cookies import CookieJar
+from app.security.ratelimit import Limit, WindowCounter
 from app.settings import Settings
 from app.urls import Urls
 from app.web.templates import Templates
 from federation.client import SafeClient
+
+
+@dataclass(frozen=True, slots=True)
+class InboxLimits:
+    """Activities accepted per remote actor and per remote domain, per 5 minutes."""
+
+    actor: WindowCounter = field(default_factory=lambda: WindowCounter(Limit("actor", 300, 300)))
+    domain: WindowCounter = field(default_factory=lambda: WindowCounter(Limit("domain", 3000, 300)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +35,7 @@ class Services:
     policy: PostPolicy
     rng: random.Random
     fetcher: RemoteFetcher
+    inbox_limits: InboxLimits = field(default_factory=lambda: InboxLimits())
 
     @property
     def inbound(self) -> Inbound:

@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 
 from app.clock import utcnow
 from app.db.engine import Db
+from app.errors import RateLimited
 from app.moderation.blocks import is_suspended_host
 from app.store import counters, deliveries, inbox_items, remote_actors
 from app.web.context import services_of
@@ -26,6 +27,7 @@ from federation.parse import load_json, parse_activity
 log = logging.getLogger("treehole.inbox")
 
 INBOX_MAX_BODY_BYTES = 1024 * 1024
+
 KEY_ID = re.compile(r'keyid="([^"]+)"', re.IGNORECASE)
 
 
@@ -95,6 +97,14 @@ async def receive(request: Request) -> Response:
     if not object_belongs_to_actor(document):
         return await _refuse_counted(request, 401, "object does not belong to the actor")
     domain = (host_of(signer.ap_id) or "").lower()
+    try:
+        # Per actor and per domain: one noisy account or server cannot flood the queue.
+        services.inbox_limits.actor.hit(signer.ap_id, now)
+        services.inbox_limits.domain.hit(domain, now)
+    except RateLimited as limited:
+        response = await _refuse_counted(request, 429, "too many activities")
+        response.headers["Retry-After"] = str(limited.retry_after)
+        return response
     if await deliveries.record_domain_alive(services.db, domain, now):
         await deliveries.wake_domain(services.db, domain, now)
     # Through the transaction queue: on SQLite the process's writers then take turns in asyncio,

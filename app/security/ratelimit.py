@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.clock import floor_to
@@ -39,3 +39,23 @@ async def enforce_limit(db: Db, limit: Limit, client_key: str, now: datetime) ->
     if hits > limit.count:
         elapsed = int((now - window_start).total_seconds())
         raise RateLimited(retry_after=max(1, limit.window_seconds - elapsed))
+
+
+@dataclass(slots=True)
+class WindowCounter:
+    """Fixed-window counts kept in this process: for remote actors and domains at the inbox,
+    where a database round trip per activity would cost more than the check is worth. With
+    several web processes each counts its own share, so the effective limit is per process."""
+
+    limit: Limit
+    window_start: datetime | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def hit(self, key: str, now: datetime) -> None:
+        start = floor_to(now, self.limit.window_seconds)
+        if start != self.window_start:
+            self.window_start, self.counts = start, {}
+        self.counts[key] = self.counts.get(key, 0) + 1
+        if self.counts[key] > self.limit.count:
+            elapsed = int((now - start).total_seconds())
+            raise RateLimited(retry_after=max(1, self.limit.window_seconds - elapsed))
