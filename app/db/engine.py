@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import databases
+import sqlalchemy as sa
 from sqlalchemy.sql import ClauseElement
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
@@ -60,20 +61,24 @@ class Db:
         return self.dialect == "postgresql"
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[None]:
+    async def _turn(self) -> AsyncIterator[None]:
+        """On SQLite, wait for this process's write turn (re-entrant within one task)."""
         task = asyncio.current_task()
         if self._write_turn is None or self._turn_holder is task:
-            # PostgreSQL, or a nested transaction of the task that holds the turn (a savepoint).
-            async with self.database.transaction():
-                yield
+            yield
             return
         async with self._write_turn:
             self._turn_holder = task
             try:
-                async with self.database.transaction():
-                    yield
+                yield
             finally:
                 self._turn_holder = None
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        # Nested in a transaction of the same task, this is a savepoint.
+        async with self._turn(), self.database.transaction():
+            yield
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[None]:
@@ -81,22 +86,38 @@ class Db:
         async with self.database.connection():
             yield
 
+    @asynccontextmanager
+    async def _writing(self, query: ClauseElement) -> AsyncIterator[None]:
+        """Single writes take the turn too: a loose write landing while another connection's
+        transaction holds the write lock fails at once on SQLite ("database is locked")."""
+        if isinstance(query, sa.Select):
+            yield
+            return
+        async with self._turn():
+            yield
+
     async def fetch_one(self, query: ClauseElement) -> Mapping[str, Any] | None:
-        row = await self.database.fetch_one(query)
+        async with self._writing(query):
+            row = await self.database.fetch_one(query)
         return None if row is None else _typed(row)
 
     async def fetch_all(self, query: ClauseElement) -> Sequence[Mapping[str, Any]]:
-        return [_typed(row) for row in await self.database.fetch_all(query)]
+        async with self._writing(query):
+            rows = await self.database.fetch_all(query)
+        return [_typed(row) for row in rows]
 
     async def fetch_val(self, query: ClauseElement) -> Any:
-        return await self.database.fetch_val(query)
+        async with self._writing(query):
+            return await self.database.fetch_val(query)
 
     async def execute(self, query: ClauseElement) -> None:
-        await self.database.execute(query)
+        async with self._writing(query):
+            await self.database.execute(query)
 
     async def execute_many(self, query: ClauseElement, values: list[dict[str, Any]]) -> None:
         if values:
-            await self.database.execute_many(query, values)
+            async with self._writing(query):
+                await self.database.execute_many(query, values)
 
 
 def _typed(row: Any) -> dict[str, Any]:
