@@ -17,10 +17,12 @@ from starlette.staticfiles import StaticFiles
 
 from app import deletion, outbound
 from app.actors import ensure_bootstrap_actors
-from app.api import activitypub, inbox, wellknown
+from app.api import activitypub, domain_blocks, fires, inbox, wellknown
+from app.blocklists import subscriptions
 from app.clock import utcnow
 from app.db.engine import Db, connect, disconnect
 from app.i18n import Catalogues
+from app.moderation.service import Moderator
 from app.remote import InstanceSigner, RemoteFetcher
 from app.security.cookies import CookieJar
 from app.services import Services, build_client, post_policy
@@ -40,6 +42,7 @@ from federation.client import SafeClient
 FORM_MAX_BODY_BYTES = 64 * 1024
 RETIRE_EVERY_SECONDS = 15.0
 SELF_DESTRUCT_EVERY_SECONDS = 60.0
+SUBSCRIPTIONS_EVERY_SECONDS = 300.0
 STATIC_DIR = TEMPLATE_DIR.parent / "static"
 
 
@@ -58,6 +61,7 @@ async def build_services(settings: Settings, db: Db, client: SafeClient) -> Serv
         policy=post_policy(settings),
         rng=random.SystemRandom(),
         fetcher=RemoteFetcher(db, client, signer),
+        moderator=Moderator(db),
     )
 
 
@@ -76,10 +80,14 @@ def build_worker(services: Services) -> Worker:
     async def self_destruct(now: datetime) -> int:
         return await deletion.self_destruct_quiet_boards(db, urls, now)
 
+    async def refresh_subscriptions(now: datetime) -> int:
+        return await subscriptions.sync_due_sources(db, services.fetcher.client, urls, now)
+
     jobs = [
         *foundation_jobs(db, urls, services.settings),
         PeriodicJob("retire_actors", RETIRE_EVERY_SECONDS, retire),
         PeriodicJob("self_destruct_boards", SELF_DESTRUCT_EVERY_SECONDS, self_destruct),
+        PeriodicJob("blocklist_subscriptions", SUBSCRIPTIONS_EVERY_SECONDS, refresh_subscriptions),
     ]
     return Worker(db, jobs, steps=(publish, receiver.run, deliverer.run), name=name)
 
@@ -100,6 +108,26 @@ def routes() -> list[Route | Mount]:
         Route("/nodeinfo/{version}", wellknown.nodeinfo),
         Route("/api/v1/instance", wellknown.instance_v1),
         Route("/api/v2/instance", wellknown.instance_v2),
+        Route("/api/v1/instance/domain_blocks", domain_blocks.public_list),
+        Route("/domain_blocks.csv", domain_blocks.public_csv),
+        Route("/api/v1/admin/domain_blocks", domain_blocks.admin_list),
+        Route("/api/v1/admin/domain_blocks", domain_blocks.admin_create, **form),
+        Route("/api/v1/admin/domain_blocks/export.csv", domain_blocks.admin_csv),
+        Route("/api/v1/admin/domain_blocks/{block_id}", domain_blocks.admin_show),
+        Route(
+            "/api/v1/admin/domain_blocks/{block_id}",
+            domain_blocks.admin_update,
+            methods=["PUT"],
+            middleware=[Middleware(BodyLimit, max_bytes=FORM_MAX_BODY_BYTES)],
+        ),
+        Route(
+            "/api/v1/admin/domain_blocks/{block_id}", domain_blocks.admin_delete, methods=["DELETE"]
+        ),
+        Route("/api/v1/admin/measures", domain_blocks.measures, **form),
+        Route("/datasets", fires.datasets),
+        Route("/datasets/{dataset_id}", fires.dataset),
+        Route("/datasets/{dataset_id}/snapshot", fires.snapshot),
+        Route("/datasets/{dataset_id}/changes", fires.changes),
         Route("/inbox", inbox.receive, **inbox_post),
         Route("/actor", activitypub.instance_actor),
         Route("/actor/inbox", inbox.receive, **inbox_post),

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from app.db.engine import Db
 from app.inbound import Inbound
+from app.moderation.service import Moderator
 from app.posting import PostPolicy
 from app.remote import RemoteFetcher
 from app.security.cookies import CookieJar
@@ -35,6 +36,7 @@ class Services:
     policy: PostPolicy
     rng: random.Random
     fetcher: RemoteFetcher
+    moderator: Moderator
     inbox_limits: InboxLimits = field(default_factory=lambda: InboxLimits())
 
     @property

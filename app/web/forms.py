@@ -3,6 +3,9 @@ redirect (POST/redirect/GET). Invalid input re-renders the form with the reason,
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -11,14 +14,21 @@ from starlette.responses import RedirectResponse, Response
 from app import deletion, ledger, likes, posting
 from app.clock import utcnow
 from app.errors import Invalid, TreeholeError
+from app.ids import new_id
+from app.moderation.breaker import count_accepted_post, pow_required
+from app.moderation.decision import HOLD, PUBLISH_WITH_WARNING, REJECT, Decision
+from app.moderation.pipeline import Content
+from app.moderation.pow import spend_solution
+from app.moderation.service import record as record_moderation
 from app.posting import Posted
 from app.security.cookies import FLASH_COOKIE, OWN_COOKIE, POSTER_COOKIE, YEAR_SECONDS
 from app.security.csrf import check_csrf_token
 from app.security.ratelimit import Limit, enforce_limit
 from app.store.boards import Board, get_board
+from app.store.moderation import ModerationSettings, get_moderation_settings
 from app.store.notes import get_note
 from app.web.context import own_tokens_of, render_page, services_of, translate
-from app.web.messages import REASONS, TITLES
+from app.web.messages import CATEGORY_LABELS, REASONS, REJECTED, TITLES
 from app.web.pages import board_context, board_or_404, thread_context
 
 FORM_MAX_PART_BYTES = 64 * 1024
@@ -92,22 +102,90 @@ def _invalid_context(request: Request, error: Invalid, form: FormData) -> dict[s
     return {"error": message, "values": values}
 
 
-async def post_thread(request: Request) -> Response:
+RenderInvalid = Callable[[dict[str, object], int], Awaitable[Response]]
+
+
+async def _screened(
+    request: Request,
+    form: FormData,
+    board: Board,
+    is_thread_start: bool,
+    render_invalid: RenderInvalid,
+) -> tuple[posting.Submission, Decision, ModerationSettings] | Response:
+    """Validation, proof of work, rate limit, the self-harm help page and the moderation
+    pipeline, in that order. Returns the submission to post with its decision, or the answer to
+    give instead (nothing is stored in that case but the decision record)."""
     services = services_of(request)
-    board = await board_or_404(request, request.path_params["slug"])
-    form, secret = await _checked_form(request)
+    now = utcnow()
     try:
         submission = posting.validate_submission(
             field(form, "text"), field(form, "summary"), field(form, "ttl"), board, services.policy
         )
+        settings = await get_moderation_settings(services.db)
+        if pow_required(board, settings, now):
+            await spend_solution(services.db, services.secret_key, field(form, "altcha"), now)
     except Invalid as error:
-        context = {**await board_context(request, board), **_invalid_context(request, error, form)}
-        return render_page(request, "board.html", context, status_code=400)
+        return await render_invalid(_invalid_context(request, error, form), 400)
     await _enforce_post_limit(request)
+    if services.moderator.mentions_self_harm(submission.text) and not field(form, "confirmed"):
+        return render_page(request, "help.html", {"form": _kept_fields(form)})
+    decision = await services.moderator.screen(
+        Content(submission.text, submission.summary, "local", is_thread_start),
+        now,
+        board=board,
+        settings=settings,
+    )
+    if decision.outcome == REJECT:
+        await record_moderation(services.db, new_id(), "submission", decision, now)
+        context = _invalid_context(request, Invalid("moderation", decision.reason), form)
+        context["error"] = rejection_message(request, decision.reason)
+        return await render_invalid(context, 400)
+    summary = submission.summary
+    if decision.outcome == PUBLISH_WITH_WARNING and not summary:
+        summary = decision.warning
+    held = decision.outcome == HOLD
+    return replace(submission, summary=summary, held=held), decision, settings
+
+
+def rejection_message(request: Request, reason: str) -> str:
+    label = CATEGORY_LABELS.get(reason)
+    shown = translate(request, label) if label else reason.replace("_", " ")
+    return translate(request, REJECTED) % {"reason": shown}
+
+
+def _kept_fields(form: FormData) -> dict[str, str]:
+    names = ("text", "summary", "ttl", "in_reply_to", "altcha")
+    return {name: value for name in names if (value := field(form, name))}
+
+
+async def _after_screening(
+    request: Request, decision: Decision, settings: ModerationSettings, posted: Posted
+) -> None:
+    services = services_of(request)
+    now = utcnow()
+    await record_moderation(services.db, posted.note_id, "note", decision, now)
+    if decision.outcome != HOLD:
+        await count_accepted_post(services.db, settings, now)
+
+
+async def post_thread(request: Request) -> Response:
+    services = services_of(request)
+    board = await board_or_404(request, request.path_params["slug"])
+    form, secret = await _checked_form(request)
+
+    async def render_invalid(extra: dict[str, object], status: int) -> Response:
+        context = {**await board_context(request, board), **extra}
+        return render_page(request, "board.html", context, status_code=status)
+
+    screened = await _screened(request, form, board, True, render_invalid)
+    if isinstance(screened, Response):
+        return screened
+    submission, decision, settings = screened
     secret, new_cookie = _poster(request, secret)
     posted = await posting.post_thread(
         services.db, board, submission, secret, services.policy, utcnow(), services.rng
     )
+    await _after_screening(request, decision, settings, posted)
     return _after_post(request, posted, new_cookie)
 
 
@@ -118,26 +196,21 @@ async def post_reply(request: Request) -> Response:
         services.db, request.path_params["thread_id"], field(form, "in_reply_to")
     )
     board = await board_or_404_by_id(request, root.board_id)
-    try:
-        submission = posting.validate_submission(
-            field(form, "text"), field(form, "summary"), field(form, "ttl"), board, services.policy
-        )
-    except Invalid as error:
-        context = {**await thread_context(request, root), **_invalid_context(request, error, form)}
-        return render_page(request, "thread.html", context, status_code=400)
-    await _enforce_post_limit(request)
+
+    async def render_invalid(extra: dict[str, object], status: int) -> Response:
+        context = {**await thread_context(request, root), **extra}
+        return render_page(request, "thread.html", context, status_code=status)
+
+    screened = await _screened(request, form, board, False, render_invalid)
+    if isinstance(screened, Response):
+        return screened
+    submission, decision, settings = screened
     secret, new_cookie = _poster(request, secret)
     posted = await posting.post_reply(
-        services.db,
-        board,
-        root,
-        parent,
-        submission,
-        secret,
-        services.policy,
-        utcnow(),
+        services.db, board, root, parent, submission, secret, services.policy, utcnow(),
         services.rng,
-    )
+    )  # fmt: skip
+    await _after_screening(request, decision, settings, posted)
     return _after_post(request, posted, new_cookie)
 
 

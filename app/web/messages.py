@@ -10,6 +10,7 @@ def N_(message: str) -> str:
 
 TITLES = {
     400: N_("That did not work"),
+    401: N_("Sign in first"),
     403: N_("Not allowed"),
     404: N_("Nothing here"),
     405: N_("Not allowed"),
@@ -37,6 +38,10 @@ REASONS = {
     "thread": N_("There is no such thread."),
     "note": N_("There is no such note."),
     "gone": N_("This note is gone. Notes expire, and their posters can delete them sooner."),
+    "pow: missing": N_("This board asks your browser to solve a small puzzle before posting. "
+                       "Turn on JavaScript, wait for the puzzle to be solved, and post again."),
+    "pow: invalid": N_("The puzzle answer was not right. Reload the page and post again."),
+    "pow: spent": N_("That puzzle was already used. Reload the page and post again."),
     "rate_limited": N_(
         "You are posting faster than this board allows. Wait a little and try again."
     ),
@@ -45,6 +50,12 @@ REASONS = {
     "method": N_("This address does not take that kind of request."),
     "before: bad_cursor": N_("That page link is broken. Go back to the board and try again."),
     "form: malformed": N_("The form arrived damaged. Reload the page and try again."),
+    "not_authenticated": N_(
+        "This page is for the moderators of this server. Sign in, or sign in again if your "
+        "session has ended."
+    ),
+    "not_permitted": N_("Only an admin can change this; moderators can act on content only."),
+    "report": N_("There is no such open report."),
 }
 
 LEDGER_STATES = {
@@ -53,4 +64,20 @@ LEDGER_STATES = {
     "failed": N_("Failed"),
     "gone": N_("Server gone"),
     "cancelled": N_("Not sent"),
+}
+
+REJECTED = N_("This note was not posted: it breaks the rules of this place (%(reason)s).")
+CATEGORY_LABELS = {
+    "sexual": N_("sexual content"),
+    "harassment": N_("harassment"),
+    "violence": N_("violence"),
+    "fraud": N_("fraud"),
+    "self_harm": N_("self-harm"),
+    "hate": N_("hate"),
+    "spam": N_("spam"),
+    "profanity": N_("profanity"),
+    "offensive": N_("offensive language"),
+    "link": N_("links"),
+    "contact": N_("contact details"),
+    "duplicate": N_("a copy of a recent post"),
 }

@@ -13,12 +13,15 @@ from app import transparency
 from app.clock import utcnow
 from app.errors import Gone, Invalid, NotFound
 from app.i18n import LANGUAGES
+from app.moderation.breaker import pow_required
+from app.moderation.pow import issue_challenge
 from app.posting import allowed_ttls, live_parent
 from app.security.cookies import FLASH_COOKIE, LANG_COOKIE, YEAR_SECONDS
 from app.store import boards as board_store
 from app.store import interactions
 from app.store import notes as note_store
 from app.store.boards import Board
+from app.store.moderation import get_moderation_settings
 from app.store.notes import Note
 from app.web.context import own_tokens_of, render_page, services_of
 
@@ -52,12 +55,17 @@ async def board_or_404(request: Request, slug: str) -> Board:
     return board
 
 
-def form_context(request: Request, board: Board) -> dict[str, object]:
+async def form_context(request: Request, board: Board) -> dict[str, object]:
+    """What the post form needs, including a proof-of-work challenge when one is asked for."""
     services = services_of(request)
+    now = utcnow()
+    settings = await get_moderation_settings(services.db)
+    required = pow_required(board, settings, now)
     return {
         "ttls": allowed_ttls(board, services.policy),
         "default_ttl": board.default_ttl,
         "max_chars": services.policy.max_chars,
+        "pow": issue_challenge(services.secret_key, now) if required else None,
     }
 
 
@@ -79,7 +87,7 @@ async def board_context(request: Request, board: Board) -> dict[str, object]:
         "counts": await interactions.count_by_kind(db, ids),
         "next_cursor": encode_cursor(shown[-1]) if len(threads) > PAGE_SIZE else None,
         "own_tokens": own_tokens_of(request),
-        **form_context(request, board),
+        **await form_context(request, board),
     }
 
 
@@ -104,7 +112,7 @@ async def thread_context(request: Request, root: Note) -> dict[str, object]:
         "own_tokens": own_tokens_of(request),
         "reply_to": reply_to_note.id if reply_to_note else root.id,
         "reply_to_note": reply_to_note,
-        **form_context(request, board),
+        **await form_context(request, board),
     }
 
 
@@ -153,11 +161,16 @@ async def random_page(request: Request) -> Response:
     services = services_of(request)
     pivot = base64.b32encode(secrets.token_bytes(16)).decode().rstrip("=").lower()
     note = await note_store.get_random_live_root(services.db, pivot)
-    context: dict[str, object] = {"note": note, "counts": {}, "own_tokens": own_tokens_of(request)}
+    context: dict[str, object] = {
+        "note": note,
+        "counts": {},
+        "own_tokens": own_tokens_of(request),
+        "pow": None,
+    }
     if note is not None:
         board = await board_store.get_board(services.db, note.board_id)
         assert board is not None
-        context.update(form_context(request, board))
+        context.update(await form_context(request, board))
         context["counts"] = await interactions.count_by_kind(services.db, [note.id])
     return render_page(request, "bottle.html", context)
 

@@ -1,0 +1,144 @@
+"""The moderation pipeline with its configuration read from the database.
+
+Every piece of content (a local post or reply, a remote reply arriving in the inbox) goes
+through `Moderator.screen`: the pure content checks (app/moderation/pipeline.py), then what
+needs state: premoderation, silenced senders, "review everything" while under attack. Proof of
+work and rate limits are checked by the caller before. Each decision is recorded (content id,
+check, outcome, reason, time; never who posted).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+import anyio
+
+from app.db.engine import Db
+from app.moderation.breaker import review_everything
+from app.moderation.classifier import Classifier, Thresholds
+from app.moderation.decision import HOLD, Decision, Verdict, combine
+from app.moderation.duplicates import fingerprint, has_enough_text
+from app.moderation.filters import CategoryRule, FilterSet, default_rules
+from app.moderation.normalize import normalize
+from app.moderation.pipeline import (
+    Content,
+    build_content_checks,
+    content_text,
+    latin_text,
+    run_checks,
+)
+from app.moderation.selfharm import default_self_harm_matcher, mentions_self_harm
+from app.moderation.wordlists import default_terms
+from app.store import filters as filter_store
+from app.store import fingerprints
+from app.store.boards import Board
+from app.store.moderation import ModerationSettings, get_moderation_settings, record_decision
+
+DUPLICATE_WINDOW = timedelta(minutes=30)
+MAX_DISTANCE = 7
+PREMODERATION = "premoderation"
+SILENCED = "silenced"
+UNDER_ATTACK = "under_attack"
+
+
+@lru_cache(maxsize=4)
+def build_filter_set(
+    rules: tuple[tuple[str, CategoryRule], ...],
+    terms: tuple[tuple[str, tuple[str, ...]], ...],
+    patterns: tuple[tuple[str, tuple[str, ...]], ...],
+    allowlist: tuple[str, ...],
+) -> FilterSet:
+    """Compiling takes a moment; the same configuration compiles once per process."""
+    return FilterSet.build(dict(rules), dict(terms), dict(patterns), list(allowlist))
+
+
+@dataclass(slots=True)
+class Moderator:
+    """One per process: holds the compiled filters (rebuilt when admins change them) and the
+    classifier model (loaded on first use, off the event loop)."""
+
+    db: Db
+    classifier: Classifier = field(default_factory=Classifier)
+    _filters: tuple[str, FilterSet] | None = None
+
+    async def filter_set(self) -> FilterSet:
+        version = await filter_store.get_filter_config_version(self.db)
+        if self._filters is None or self._filters[0] != version:
+            rules = default_rules()
+            for category in await filter_store.list_categories(self.db):
+                rules[category.name] = CategoryRule(category.enabled, category.action)
+            terms: dict[str, list[str]] = {k: list(v) for k, v in default_terms().items()}
+            patterns: dict[str, list[str]] = {}
+            for term in await filter_store.list_terms(self.db):
+                target = patterns if term.kind == filter_store.REGEX else terms
+                target.setdefault(term.category, []).append(term.term)
+            allowlist = tuple(await filter_store.list_allowlist(self.db))
+            config = (
+                tuple(sorted(rules.items())),
+                tuple((k, tuple(v)) for k, v in sorted(terms.items())),
+                tuple((k, tuple(v)) for k, v in sorted(patterns.items())),
+                allowlist,
+            )
+            built = await anyio.to_thread.run_sync(build_filter_set, *config)
+            self._filters = (version, built)
+        return self._filters[1]
+
+    async def classifier_score(self, content: Content) -> float | None:
+        text = latin_text(content_text(content))
+        if not any(ch.isascii() and ch.isalpha() for ch in text):
+            return None
+        scores = await anyio.to_thread.run_sync(self.classifier.score, [text])
+        return scores[0]
+
+    async def screen(
+        self,
+        content: Content,
+        now: datetime,
+        *,
+        board: Board | None = None,
+        sender_silenced: bool = False,
+        settings: ModerationSettings | None = None,
+    ) -> Decision:
+        """Decide about one piece of content; remembers its fingerprint unless rejected."""
+        settings = settings or await get_moderation_settings(self.db)
+        score = await self.classifier_score(content)
+        recent = await fingerprints.list_recent(self.db, now - DUPLICATE_WINDOW)
+        checks = build_content_checks(
+            await self.filter_set(),
+            settings.link_allowlist,
+            None if score is None else (lambda _text: score),
+            Thresholds(
+                settings.classifier_warn, settings.classifier_hold, settings.classifier_reject
+            ),
+            recent,
+            MAX_DISTANCE,
+        )
+        decision = run_checks(content, checks)
+        extra = list(decision.verdicts)
+        if board is not None and (
+            board.premoderation == "all"
+            or (board.premoderation == "threads" and content.is_thread_start)
+        ):
+            extra.append(Verdict(HOLD, PREMODERATION, PREMODERATION))
+        if sender_silenced:
+            extra.append(Verdict(HOLD, SILENCED, SILENCED))
+        if review_everything(settings, now):
+            extra.append(Verdict(HOLD, UNDER_ATTACK, UNDER_ATTACK))
+        final = combine(extra) if len(extra) != len(decision.verdicts) else decision
+        normalized = normalize(content_text(content))
+        if final.outcome != "reject" and has_enough_text(normalized):
+            await fingerprints.insert_fingerprint(self.db, fingerprint(normalized), now)
+        return final
+
+    def mentions_self_harm(self, text: str) -> bool:
+        return mentions_self_harm(normalize(text), default_self_harm_matcher())
+
+
+async def record(
+    db: Db, subject_id: str, subject_kind: str, decision: Decision, now: datetime
+) -> None:
+    await record_decision(
+        db, subject_id, subject_kind, decision.check, decision.outcome, decision.reason, now
+    )
