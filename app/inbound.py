@@ -17,6 +17,11 @@ from app import deletion
 from app.db.engine import Db
 from app.ids import new_id
 from app.local_refs import parse_local_url
+from app.moderation.blocks import is_silenced, refuses_reports
+from app.moderation.decision import HOLD, PUBLISH_WITH_WARNING, REJECT
+from app.moderation.pipeline import Content
+from app.moderation.service import Moderator
+from app.moderation.service import record as record_moderation
 from app.outbound import enqueue_follow_answer
 from app.remote import RemoteFetcher
 from app.store import followers, interactions, local_actors, remote_actors, reports
@@ -27,7 +32,7 @@ from app.store.remote_actors import RemoteActor
 from app.urls import Urls
 from federation.origin import same_origin
 from federation.parse import IncomingActivity, RemoteNoteDoc, parse_activity, parse_note
-from federation.sanitize import sanitize_remote_html
+from federation.sanitize import plain_text, sanitize_remote_html
 
 log = logging.getLogger("treehole.inbound")
 
@@ -39,6 +44,7 @@ class Inbound:
     db: Db
     urls: Urls
     fetcher: RemoteFetcher
+    moderator: Moderator
 
     async def apply(self, raw: dict[str, Any], now: datetime) -> str:
         """Apply one activity; returns what happened (for the item's record, no content)."""
@@ -183,11 +189,28 @@ async def _insert_remote(
     now: datetime,
     note_id: str | None = None,
 ) -> None:
+    """Store a remote note after the same moderation pipeline local posts go through: rejected
+    content is dropped, held content waits for a moderator, silenced senders are held."""
+    content_html = sanitize_remote_html(doc.content_html)
+    board = await get_board(ctx.db, board_id)
+    decision = await ctx.moderator.screen(
+        Content(plain_text(content_html), doc.summary, "remote", note_id is not None),
+        now,
+        board=board,
+        sender_silenced=await is_silenced(ctx.db, author),
+    )
+    stored_id = note_id or new_id()
+    await record_moderation(ctx.db, stored_id, "remote_note", decision, now)
+    if decision.outcome == REJECT:
+        return
+    summary = (doc.summary or None) and doc.summary[:500]
+    if decision.outcome == PUBLISH_WITH_WARNING and not summary:
+        summary = decision.warning
     handle = f"@{author.preferred_username}@{author.domain}" if author.preferred_username else ""
     await note_store.insert_note(
         ctx.db,
         Note(
-            id=note_id or new_id(),
+            id=stored_id,
             board_id=board_id,
             thread_id=thread_id,
             in_reply_to_id=in_reply_to_id,
@@ -197,11 +220,11 @@ async def _insert_remote(
             remote_actor_id=author.id,
             pseudonym=(f"{author.name} {handle}".strip() if author.name else handle)[:100],
             is_op=False,
-            content=sanitize_remote_html(doc.content_html),
+            content=content_html,
             content_format="html",
-            summary=(doc.summary or None) and doc.summary[:500],
+            summary=summary,
             url=doc.url or doc.id,
-            state="live",
+            state=HOLD if decision.outcome == HOLD else "live",
             deletion_token_hash=None,
             created_at=now,
             published_at=min(doc.published or now, now),
@@ -251,6 +274,8 @@ async def on_delete(
 async def on_flag(
     ctx: Inbound, activity: IncomingActivity, sender: RemoteActor, now: datetime
 ) -> str:
+    if await refuses_reports(ctx.db, sender.domain):
+        return "reports from this domain are refused: ignored"
     comment = str(activity.raw.get("content") or "")[:MAX_REPORT_COMMENT]
     stored = 0
     for object_id in activity.object_ids or ((activity.object_id,) if activity.object_id else ()):

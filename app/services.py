@@ -41,7 +41,7 @@ class Services:
 
     @property
     def inbound(self) -> Inbound:
-        return Inbound(self.db, self.urls, self.fetcher)
+        return Inbound(self.db, self.urls, self.fetcher, self.moderator)
 
     @property
     def secret_key(self) -> str:

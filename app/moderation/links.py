@@ -1,0 +1,154 @@
+"""Link and contact policy: external links only to allowlisted domains, never shorteners,
+never contact details.
+
+Owns recognising URLs, bare and obfuscated domains ("example dot com"), e-mail addresses,
+phone numbers (international, North American, Chinese mobile and landline) and messenger
+handles (WeChat, QQ, Telegram, WhatsApp, Line, …) in text. Every finding holds the post for
+review; nothing here rejects. Reads no settings: the caller passes the allowed domains
+(including our own).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection, Iterator
+
+from app.moderation.decision import ALLOW, HOLD, Verdict
+from app.moderation.normalize import Normalized
+
+CHECK = "links"
+REASON_SHORTENER = "link_shortener"
+REASON_LINK = "link_not_allowed"
+REASON_CONTACT = "contact"
+
+SHORTENERS = frozenset(
+    {
+        "bit.ly", "t.co", "tinyurl.com", "goo.gl", "is.gd", "ow.ly", "buff.ly", "cutt.ly",
+        "rebrand.ly", "t.cn", "url.cn", "dwz.cn", "suo.im", "t.ly", "tiny.cc", "shorturl.at",
+        "rb.gy", "v.gd", "bl.ink", "s.id", "lnkd.in", "db.tt", "qr.net", "x.co", "short.io",
+        "shorte.st", "adf.ly", "bc.vc", "soo.gd", "mcaf.ee", "po.st", "tr.im", "clck.ru",
+        "u.nu", "2.gy", "surl.li", "kutt.it", "urlz.fr", "dlvr.it", "ift.tt", "trib.al",
+        "sohu.gg", "w.url.cn", "mrw.so", "985.so", "sina.lt", "tb.cn", "dwz.date",
+    }
+)  # fmt: skip
+
+# Bare "word.tld" is only a domain for these TLDs: "readme.md", "file.py" and "node.js" are
+# file names far more often than links. URLs with a scheme or "www." accept any TLD.
+COMMON_TLDS = frozenset(
+    {
+        "com", "net", "org", "info", "biz", "io", "co", "me", "cn", "top", "xyz", "cc", "tv",
+        "ly", "gd", "im", "gl", "app", "dev", "site", "online", "shop", "store", "club", "vip",
+        "link", "live", "pro", "win", "bid", "loan", "click", "icu", "buzz", "fun", "work",
+        "asia", "tk", "ml", "ga", "cf", "gq", "ru", "su", "uk", "de", "fr", "jp", "kr", "hk",
+        "tw", "sg", "us", "ca", "au", "in", "eu", "nl", "to", "ws", "la", "ai", "gg", "social",
+        "space", "website", "tech", "one", "news", "blog", "page", "art", "mobi", "name", "xxx",
+        "porn", "sex", "cam", "bet", "casino", "poker", "money", "cash", "loans", "lol", "wang",
+        "ren", "ink", "pub", "ltd", "group", "zone", "today", "world", "life", "email", "chat",
+        "cloud", "host", "network", "city", "run", "so", "st", "id", "it", "gy", "li", "lt",
+    }
+)  # fmt: skip
+
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_URL = re.compile(r"\b(?:https?|ftp)://([^\s/?#\"'<>()\[\]{}]+)")
+_WWW = re.compile(rf"(?<![a-z0-9.-])(www\.(?:{_LABEL}\.)+[a-z]{{2,24}})(?![a-z0-9-])")
+_BARE = re.compile(rf"(?<![a-z0-9.@-])((?:{_LABEL}\.)+([a-z]{{2,24}}))(?![a-z0-9-])")
+# "example dot com", "example(dot)com", "example。com", "example点com"
+_DOTTED = re.compile(
+    rf"(?<![a-z0-9-])({_LABEL})\s*(?:[(\[{{]\s*(?:dot|点)\s*[)\]}}]|\s(?:dot|点)\s|点|。|．)"
+    r"\s*([a-z]{2,24})(?![a-z0-9-])"
+)
+_DOTTED_STOPWORDS = frozenset({"the", "a", "an", "this", "that", "of", "in", "on", "at", "dot"})
+
+_EMAIL = re.compile(r"[a-z0-9._%+-]+@(?:[a-z0-9-]+\.)+[a-z]{2,24}")
+_EMAIL_OBFUSCATED = re.compile(
+    r"[a-z0-9._%+-]+\s*(?:[(\[{]\s*at\s*[)\]}]|\sat\s|＠)\s*[a-z0-9-]+"
+    r"\s*(?:\.|[(\[{]\s*dot\s*[)\]}]|\sdot\s)\s*[a-z]{2,24}\b"
+)
+_PHONES = (
+    # Chinese mobile: 1[3-9] + 9 digits, optional +86, any spaces or dashes between digits.
+    re.compile(r"(?<!\d)(?:\+?86[\s-]?)?1[3-9](?:[\s.-]?\d){9}(?!\d)"),
+    # Chinese landline with area code: 010-12345678, 0755 1234567.
+    re.compile(r"(?<!\d)0\d{2,3}[\s-]\d{7,8}(?!\d)"),
+    # North American: (555) 123-4567, 555.123.4567, 555-123-4567.
+    re.compile(r"(?<!\d)\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}(?!\d)"),
+    # International: +44 20 7946 0958, +1-202-555-0143 (8–15 digits, checked below).
+    re.compile(r"\+\d{1,3}(?:[\s.-]?\(?\d{1,5}\)?){2,6}(?!\d)"),
+)
+_MESSENGERS = (
+    re.compile(r"(?:t|telegram)\.me/[a-z0-9_+]{3,}|wa\.me/\+?\d+|line\.me/\S+"),
+    # WeChat with an id: "微信：abc123", "wx: abc_123", "vx号 abc123", "weixin abc123".
+    re.compile(
+        r"(?:微信|威信|薇信|徽信|v信|卫星|(?<![a-z])(?:wechat|weixin|vx|wx)(?![a-z]))"
+        r"\s*(?:号|id)?\s*[:：]?\s*[a-z][a-z0-9_-]{4,19}(?![a-z0-9_-])"
+    ),
+    re.compile(r"(?<![a-z])v\s*[:：]\s*[a-z][a-z0-9_-]{4,19}(?![a-z0-9_-])"),
+    # "加v", "加我vx", "加微", "+v": an invitation to move to WeChat/QQ, with or without an id.
+    re.compile(
+        r"(?:加|(?<![a-z0-9])\+)\s*(?:我\s*)?(?:(?:vx|wx|v|q|qq)(?![a-z])|微信|薇信|威信|v信|扣扣|企鹅)"
+    ),
+    # QQ numbers: "qq 12345678", "QQ号：12345678", "扣扣 12345678".
+    re.compile(r"(?:(?<![a-z])qq|扣扣|企鹅)\s*(?:号|群)?\s*[:：]?\s*\d{5,12}(?!\d)"),
+    # "@handle on telegram", "telegram: @handle", "tg @handle", "电报 @handle".
+    re.compile(
+        r"@[a-z0-9_.]{3,32}\s*(?:on|at|via|in)\s+"
+        r"(?:telegram|tg|whatsapp|signal|snapchat|snap|kik|discord|instagram|ig|line)\b"
+    ),
+    re.compile(
+        r"(?<![a-z])(?:telegram|tg|whatsapp|snapchat|kik|discord|电报|飞机|纸飞机)"
+        r"\s*(?:id|号)?\s*[:：]?\s*@?[a-z0-9_.]{4,32}"
+    ),
+    re.compile(r"(?<![a-z])(?:line|signal|instagram|ig)\s*(?:id)?\s*[:：]\s*@?[a-z0-9_.]{3,32}"),
+)
+
+
+def check_links(text: Normalized | str, allowed_domains: Collection[str]) -> Verdict:
+    """HOLD for a shortener, a contact detail or a link outside `allowed_domains` (a domain
+    allows its subdomains); ALLOW otherwise."""
+    plain = text.plain if isinstance(text, Normalized) else _fold(text)
+    allowed = {domain.casefold().strip(".") for domain in allowed_domains}
+    hosts = list(_hosts(plain))
+    if any(host in SHORTENERS for host in hosts):
+        return Verdict(HOLD, CHECK, REASON_SHORTENER)
+    if has_contact(plain):
+        return Verdict(HOLD, CHECK, REASON_CONTACT)
+    if any(not _is_allowed(host, allowed) for host in hosts):
+        return Verdict(HOLD, CHECK, REASON_LINK)
+    return Verdict(ALLOW, CHECK)
+
+
+def has_contact(plain: str) -> bool:
+    """An e-mail address, phone number or messenger handle in already folded text."""
+    if _EMAIL.search(plain) or _EMAIL_OBFUSCATED.search(plain):
+        return True
+    if any(_is_phone(match.group(0)) for pattern in _PHONES for match in pattern.finditer(plain)):
+        return True
+    return any(pattern.search(plain) for pattern in _MESSENGERS)
+
+
+def _hosts(plain: str) -> Iterator[str]:
+    without_emails = _EMAIL.sub(" ", plain)
+    for match in _URL.finditer(without_emails):
+        yield match.group(1).rsplit("@", 1)[-1].split(":", 1)[0].strip(".")
+    for match in _WWW.finditer(without_emails):
+        yield match.group(1)
+    for match in _BARE.finditer(_URL.sub(" ", without_emails)):
+        if match.group(2) in COMMON_TLDS:
+            yield match.group(1)
+    for match in _DOTTED.finditer(without_emails):
+        label, tld = match.group(1), match.group(2)
+        if tld in COMMON_TLDS and label not in _DOTTED_STOPWORDS:
+            yield f"{label}.{tld}"
+
+
+def _is_allowed(host: str, allowed: set[str]) -> bool:
+    parts = host.split(".")
+    return any(".".join(parts[i:]) in allowed for i in range(len(parts) - 1))
+
+
+def _is_phone(candidate: str) -> bool:
+    return 8 <= sum(char.isdigit() for char in candidate) <= 15
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
