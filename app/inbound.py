@@ -224,7 +224,7 @@ async def _insert_remote(
             content_format="html",
             summary=summary,
             url=doc.url or doc.id,
-            state=HOLD if decision.outcome == HOLD else "live",
+            state="held" if decision.outcome == HOLD else "live",
             deletion_token_hash=None,
             created_at=now,
             published_at=min(doc.published or now, now),

@@ -335,6 +335,9 @@ domain_block_audit = sa.Table(
     sa.Column("after", Json(), nullable=True),
     sa.Column("reason", sa.String(200), nullable=False, server_default=""),
     sa.Column("run_id", Id, nullable=True, index=True),
+    # The source's own assertion before and after: {source_kind, source_id, before, after}. Undoing
+    # a change or reverting a run restores it, and the effective block is recomputed.
+    sa.Column("assertion", Json(), nullable=True),
 )
 
 # Bearer tokens for the Mastodon-compatible admin API (stored hashed).
@@ -467,7 +470,7 @@ moderation_decisions = sa.Table(
     sa.Column("subject_id", Id, nullable=False, index=True),
     sa.Column("subject_kind", sa.String(16), nullable=False),
     sa.Column("check_name", sa.String(32), nullable=False),
-    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
     sa.Column("reason", sa.String(200), nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False, index=True),
 )

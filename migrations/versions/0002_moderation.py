@@ -74,7 +74,7 @@ def upgrade() -> None:
         sa.Column("subject_id", sa.String(length=32), nullable=False),
         sa.Column("subject_kind", sa.String(length=16), nullable=False),
         sa.Column("check_name", sa.String(length=32), nullable=False),
-        sa.Column("action", sa.String(length=16), nullable=False),
+        sa.Column("action", sa.String(length=32), nullable=False),
         sa.Column("reason", sa.String(length=200), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),

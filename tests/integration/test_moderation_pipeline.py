@@ -1,0 +1,302 @@
+"""The moderation pipeline end to end, for local posts through the form and for remote replies
+arriving in the inbox: publish, publish with a content warning, hold, reject; premoderation; the
+self-harm help page; proof of work; the under-attack circuit breaker; near-duplicate floods."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+from dataclasses import replace
+from datetime import timedelta
+
+import altcha
+import pytest
+import sqlalchemy as sa
+
+from app.clock import utcnow
+from app.db.tables import boards, moderation_decisions, notes
+from app.db.tables import remote_actors as remote_actor_table
+from app.ids import new_id
+from app.moderation.pipeline import Content
+from app.store import filters as filter_store
+from app.store import remote_actors
+from app.store.moderation import get_moderation_settings, update_moderation_settings
+from app.store.remote_actors import RemoteActor
+from tests.support.app_client import RunningApp
+from tests.support.forms import csrf_from, post_note
+
+pytestmark = pytest.mark.anyio
+
+
+async def submit(instance: RunningApp, text: str, **extra: str) -> object:
+    page = await instance.client.get("/b/main")
+    form = {"csrf_token": csrf_from(page.text), "text": text, **extra}
+    return await instance.client.post("/b/main/post", data=form)
+
+
+async def note_rows(instance: RunningApp) -> list[dict[str, object]]:
+    rows = await instance.services.db.fetch_all(
+        sa.select(notes.c.id, notes.c.state, notes.c.summary, notes.c.content)
+    )
+    return [dict(row) for row in rows]
+
+
+async def decisions(instance: RunningApp) -> list[dict[str, object]]:
+    rows = await instance.services.db.fetch_all(
+        sa.select(
+            moderation_decisions.c.subject_kind,
+            moderation_decisions.c.check_name,
+            moderation_decisions.c.action,
+            moderation_decisions.c.reason,
+        )
+    )
+    return [dict(row) for row in rows]
+
+
+async def set_category(instance: RunningApp, name: str, action: str) -> None:
+    await filter_store.update_category(instance.services.db, name, True, action, utcnow())
+
+
+async def test_clean_post_is_published_and_decision_recorded(instance: RunningApp) -> None:
+    posted = await post_note(instance.client, "The rain on the window tonight is calming.")
+    rows = await note_rows(instance)
+    assert rows[0]["state"] == "live" and rows[0]["summary"] is None
+    recorded = await decisions(instance)
+    assert [(r["subject_kind"], r["action"]) for r in recorded] == [("note", "publish")]
+    assert posted.note_id
+
+
+async def test_warn_category_publishes_with_content_warning(instance: RunningApp) -> None:
+    await set_category(instance, "sexual", "warn")
+    await post_note(instance.client, "we talked about porn addiction for hours")
+    row = (await note_rows(instance))[0]
+    assert row["state"] == "live"
+    assert row["summary"]  # a content warning was added
+    assert (await decisions(instance))[0]["action"] == "publish_with_warning"
+
+
+async def test_contact_details_are_held_and_hidden(instance: RunningApp) -> None:
+    """spec: moderation-contact-held"""
+    answer = await submit(instance, "add me on wechat, wx: lonely_cat_1999")
+    assert answer.status_code == 303
+    held = (await note_rows(instance))[0]
+    assert held["state"] == "held"
+    board = await instance.client.get("/b/main")
+    assert "lonely_cat_1999" not in board.text
+    posted_page = await instance.client.get(answer.headers["location"])
+    assert "waits for a moderator" in posted_page.text
+    assert (await decisions(instance))[0] == {
+        "subject_kind": "note",
+        "check_name": "links",
+        "action": "hold",
+        "reason": "contact",
+    }
+
+
+async def test_rejected_post_shows_reason_and_stores_nothing(instance: RunningApp) -> None:
+    await set_category(instance, "hate", "reject")
+    answer = await submit(instance, "they are all 死基佬, every one of them")
+    assert answer.status_code == 400
+    assert "was not posted" in answer.text and "hate" in answer.text
+    assert await note_rows(instance) == []
+    recorded = await decisions(instance)
+    assert recorded and recorded[0]["action"] == "reject"
+    assert recorded[0]["subject_kind"] == "submission"
+
+
+async def test_chinese_filters_match_traditional_and_obfuscated(instance: RunningApp) -> None:
+    await set_category(instance, "fraud", "reject")
+    for text in ("代 开 发 票，量大从优", "代開發票，量大從優"):
+        answer = await submit(instance, text)
+        assert answer.status_code == 400, text
+    assert await note_rows(instance) == []
+
+
+async def test_near_duplicate_is_held(instance: RunningApp) -> None:
+    text = "Limited offer!!! the best deal of the year is waiting for you right now, act fast"
+    await post_note(instance.client, text)
+    await submit(instance, text.replace("year", "yeaaar") + "!")
+    states = sorted(row["state"] for row in await note_rows(instance))
+    assert states == ["held", "live"]
+
+
+async def test_flood_of_near_identical_posts_is_stopped(instance: RunningApp) -> None:
+    """spec: moderation-flood"""
+    moderator = instance.services.moderator
+    now = utcnow()
+    outcomes = []
+    for i in range(200):
+        text = f"Sunny morning {i % 7} in the park, the ducks are out and the coffee is {i} cents"
+        decision = await moderator.screen(Content(text, None, "local", True), now)
+        outcomes.append(decision.outcome)
+    assert outcomes[0] == "publish"
+    assert outcomes[1:].count("hold") >= 195
+
+
+async def test_premoderation_holds_new_threads_only(instance: RunningApp) -> None:
+    db = instance.services.db
+    live = await post_note(instance.client, "a thread before premoderation")
+    await db.execute(boards.update().values(premoderation="threads"))
+    held = await submit(instance, "a new thread under premoderation")
+    assert held.status_code == 303
+    await post_note(instance.client, "a reply is fine", thread=live.note_id)
+    rows = {row["content"]: row["state"] for row in await note_rows(instance)}
+    assert rows["a new thread under premoderation"] == "held"
+    assert rows["a reply is fine"] == "live"
+    await db.execute(boards.update().values(premoderation="all"))
+    await submit(instance, "now every post waits")
+    rows = {row["content"]: row["state"] for row in await note_rows(instance)}
+    assert rows["now every post waits"] == "held"
+
+
+async def test_self_harm_shows_help_page_then_posts_after_confirming(instance: RunningApp) -> None:
+    """spec: moderation-self-harm-help"""
+    answer = await submit(instance, "i want to kill myself tonight")
+    assert answer.status_code == 200
+    assert "You are not alone" in answer.text and "988" in answer.text
+    assert await note_rows(instance) == []
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', answer.text))
+    assert hidden["confirmed"] == "1" and "kill myself" in hidden["text"]
+    confirmed = await instance.client.post("/b/main/post", data=hidden)
+    assert confirmed.status_code == 303
+    assert len(await note_rows(instance)) == 1
+
+
+def solve(page: str) -> str:
+    box = re.search(r'<div class="pow" ([^>]+)>', page)
+    assert box, "the form carries a proof-of-work challenge"
+    attrs = {k: html.unescape(v) for k, v in re.findall(r'data-([a-z-]+)="([^"]*)"', box.group(1))}
+    solution = altcha.solve_challenge_v1(
+        attrs["challenge"], attrs["salt"], attrs["algorithm"], int(attrs["max-number"]), 0
+    )
+    assert solution is not None
+    payload = {
+        "algorithm": attrs["algorithm"],
+        "challenge": attrs["challenge"],
+        "number": solution.number,
+        "salt": attrs["salt"],
+        "signature": attrs["signature"],
+    }
+    return base64.b64encode(json.dumps(payload).encode()).decode()
+
+
+async def test_proof_of_work_required_checked_and_single_use(instance: RunningApp) -> None:
+    """spec: moderation-pow"""
+    db = instance.services.db
+    page = await instance.client.get("/b/main")
+    assert 'class="pow"' not in page.text  # off by default: no JavaScript needed
+    await db.execute(boards.update().values(pow_required=True))
+    page = await instance.client.get("/b/main")
+    assert 'class="pow"' in page.text and "pow.js" in page.text
+    missing = await instance.client.post(
+        "/b/main/post", data={"csrf_token": csrf_from(page.text), "text": "no puzzle"}
+    )
+    assert missing.status_code == 400 and await note_rows(instance) == []
+    solution = solve(page.text)
+    form = {"csrf_token": csrf_from(page.text), "text": "solved it", "altcha": solution}
+    assert (await instance.client.post("/b/main/post", data=form)).status_code == 303
+    again = await instance.client.post("/b/main/post", data={**form, "text": "reuse"})
+    assert again.status_code == 400
+    forged = {**form, "text": "forged", "altcha": base64.b64encode(b'{"x":1}').decode()}
+    assert (await instance.client.post("/b/main/post", data=forged)).status_code == 400
+    assert [row["content"] for row in await note_rows(instance)] == ["solved it"]
+
+
+async def test_circuit_breaker_sends_everything_to_review(instance: RunningApp) -> None:
+    """spec: moderation-circuit-breaker"""
+    db = instance.services.db
+    settings = await get_moderation_settings(db)
+    await update_moderation_settings(
+        db, replace(settings, breaker_posts_per_minute=2, breaker_mode="review")
+    )
+    texts = ("the tea went cold again", "a cat sat on my balcony", "finished the long novel")
+    for text in texts:
+        await post_note(instance.client, text)
+    after = await submit(instance, "this one arrives while under attack")
+    assert after.status_code == 303
+    rows = {row["content"]: row["state"] for row in await note_rows(instance)}
+    assert rows["this one arrives while under attack"] == "held"
+    assert (await get_moderation_settings(db)).under_attack_until is not None
+
+
+async def test_circuit_breaker_in_pow_mode_asks_for_proof_of_work(instance: RunningApp) -> None:
+    db = instance.services.db
+    settings = await get_moderation_settings(db)
+    await update_moderation_settings(
+        db, replace(settings, under_attack_until=utcnow() + timedelta(minutes=5))
+    )
+    page = await instance.client.get("/b/main")
+    assert 'class="pow"' in page.text
+
+
+async def remote_author(instance: RunningApp, domain: str = "remote.example") -> RemoteActor:
+    actor = RemoteActor(
+        id=new_id(),
+        ap_id=f"https://{domain}/users/ann",
+        domain=domain,
+        preferred_username="ann",
+        name="Ann",
+        url=None,
+        inbox=f"https://{domain}/users/ann/inbox",
+        shared_inbox=f"https://{domain}/inbox",
+        key_id=f"https://{domain}/users/ann#main-key",
+        public_key_pem=None,
+        blocks_us=False,
+        suspended=False,
+        silenced=False,
+        fetched_at=utcnow(),
+    )
+    return await remote_actors.upsert_remote_actor(instance.services.db, actor)
+
+
+def reply_create(actor: RemoteActor, in_reply_to: str, text: str) -> dict[str, object]:
+    note_id = f"{actor.ap_id}/statuses/{new_id()}"
+    return {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": f"{note_id}/activity",
+        "type": "Create",
+        "actor": actor.ap_id,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "object": {
+            "id": note_id,
+            "type": "Note",
+            "attributedTo": actor.ap_id,
+            "content": f"<p>{text}</p>",
+            "inReplyTo": in_reply_to,
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        },
+    }
+
+
+async def test_remote_replies_go_through_the_same_pipeline(instance: RunningApp) -> None:
+    """spec: moderation-remote"""
+    posted = await post_note(instance.client, "a thread for remote replies")
+    note_url = f"http://treehole.test/n/{posted.note_id}"
+    ann = await remote_author(instance)
+    inbound = instance.services.inbound
+    await set_category(instance, "hate", "reject")
+    now = utcnow()
+    await inbound.apply(reply_create(ann, note_url, "a kind remote reply"), now)
+    await inbound.apply(reply_create(ann, note_url, "call me, mail me at ann@example.org"), now)
+    await inbound.apply(reply_create(ann, note_url, "they are all 死基佬 here"), now)
+    rows = {row["content"]: row["state"] for row in await note_rows(instance)}
+    assert rows["<p>a kind remote reply</p>"] == "live"
+    assert rows["<p>call me, mail me at ann@example.org</p>"] == "held"
+    assert not any("死基佬" in (content or "") for content in rows)
+    kinds = {row["subject_kind"] for row in await decisions(instance)}
+    assert "remote_note" in kinds
+
+
+async def test_silenced_sender_is_held(instance: RunningApp) -> None:
+    posted = await post_note(instance.client, "thread")
+    ann = await remote_author(instance, "quiet.example")
+    await instance.services.db.execute(
+        remote_actor_table.update().where(remote_actor_table.c.id == ann.id).values(silenced=True)
+    )
+    await instance.services.inbound.apply(
+        reply_create(ann, f"http://treehole.test/n/{posted.note_id}", "hello there"), utcnow()
+    )
+    rows = {row["content"]: row["state"] for row in await note_rows(instance)}
+    assert rows["<p>hello there</p>"] == "held"
