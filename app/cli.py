@@ -15,13 +15,16 @@ import uvicorn
 
 from app import outbound
 from app.actors import ensure_board_actor, ensure_bootstrap_actors
+from app.api_tokens import issue_api_token
 from app.clock import utcnow
 from app.db.engine import connect, dialect_of, disconnect
 from app.db.migrate import upgrade_to_head
+from app.errors import Invalid
 from app.ids import new_id
 from app.logs import configure_logging, logging_config
 from app.main import build_services, build_worker, create_app
 from app.security.passwords import hash_password
+from app.security.tokens import KNOWN_SCOPES
 from app.services import Services, build_client
 from app.settings import ConfigError, Settings, default_base_url, load_settings
 from app.store import admins, boards, followers, local_actors
@@ -53,6 +56,11 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--role", choices=admins.ROLES, default="admin")
     create.add_argument(
         "--password-stdin", action="store_true", help="read the password from stdin"
+    )
+    token = admin.add_parser("token", help="create an admin API bearer token (printed once)")
+    token.add_argument("--name", required=True)
+    token.add_argument(
+        "--scopes", required=True, help="comma-separated, e.g. admin:read,admin:write:domain_blocks"
     )
     board = commands.add_parser("board", help="boards").add_subparsers(
         dest="board_command", required=True
@@ -158,6 +166,25 @@ def admin_create(settings: Settings, args: argparse.Namespace) -> int:
     if error:
         return _fail(error)
     print(f"created {args.role} {args.username}")
+    return 0
+
+
+async def _issue_token(settings: Settings, name: str, scopes: list[str]) -> str:
+    db = await connect(settings.database_url)
+    try:
+        _, token = await issue_api_token(db, name, scopes, None, utcnow())
+        return token
+    finally:
+        await disconnect(db)
+
+
+def admin_token(settings: Settings, args: argparse.Namespace) -> int:
+    scopes = args.scopes.split(",")
+    try:
+        token = anyio.run(_issue_token, settings, args.name, scopes)
+    except Invalid as error:
+        return _fail(f"{error.field}: {error.reason} (scopes: {', '.join(KNOWN_SCOPES)})")
+    print(token)
     return 0
 
 
@@ -297,6 +324,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "worker":
         anyio.run(_run_worker, settings)
         return 0
+    if args.command == "admin" and args.admin_command == "token":
+        return admin_token(settings, args)
     if args.command == "admin":
         return admin_create(settings, args)
     return board_command(settings, args)

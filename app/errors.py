@@ -30,6 +30,12 @@ class Invalid(TreeholeError):
         self.reason = reason
 
 
+class NotAuthenticated(TreeholeError):
+    """An admin page or action without a valid admin session."""
+
+    status = 401
+
+
 class Forbidden(TreeholeError):
     status = 403
 

@@ -30,6 +30,7 @@ from app.settings import Settings, load_settings
 from app.urls import Urls
 from app.web import feeds, forms, pages
 from app.web.admin import admin_routes
+from app.web.admin.subscriptions import subscription_routes
 from app.web.errors import EXCEPTION_HANDLERS
 from app.web.middleware import BodyLimit, ConnectionPerRequest, SecurityHeaders
 from app.web.templates import TEMPLATE_DIR, Templates
@@ -157,10 +158,13 @@ def routes() -> list[Route | Mount]:
         Route("/n/{note_id}/delete", pages.delete_page),
         Route("/n/{note_id}/delete", forms.delete_note, **form),
         Route("/n/{note_id}/like", forms.like_note, **form),
+        Route("/n/{note_id}/report", pages.report_page),
+        Route("/n/{note_id}/report", forms.report_note, **form),
         Route("/n/{note_id}/ledger", pages.ledger_page),
         Route("/n/{note_id}/ledger", forms.show_ledger, **form),
         Route("/posted/{note_id}", pages.posted_page),
         *admin_routes(),
+        *subscription_routes(),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
 

@@ -166,3 +166,37 @@ class Urls:
 
     def admin_actors(self) -> str:
         return f"{self.base}/admin/actors"
+
+    def datasets(self) -> str:
+        return f"{self.base}/datasets"
+
+    def dataset(self, dataset_id: str) -> str:
+        return f"{self.base}/datasets/{dataset_id}"
+
+    def dataset_snapshot(self, dataset_id: str) -> str:
+        return f"{self.base}/datasets/{dataset_id}/snapshot"
+
+    def dataset_changes(self, dataset_id: str, since: str | None = None) -> str:
+        suffix = f"?{urlencode({'since': since})}" if since else ""
+        return f"{self.base}/datasets/{dataset_id}/changes{suffix}"
+
+    def admin_subscriptions(self) -> str:
+        return f"{self.base}/admin/subscriptions"
+
+    def admin_subscription(self, source_id: str) -> str:
+        return f"{self.base}/admin/subscriptions/{source_id}"
+
+    def admin_subscription_action(self, source_id: str, action: str) -> str:
+        return f"{self.base}/admin/subscriptions/{source_id}/{action}"
+
+    def admin_subscription_settings(self) -> str:
+        return f"{self.base}/admin/subscriptions/settings"
+
+    def admin_subscription_run(self, run_id: str) -> str:
+        return f"{self.base}/admin/subscriptions/runs/{run_id}"
+
+    def admin_subscription_run_action(self, run_id: str, action: str) -> str:
+        return f"{self.base}/admin/subscriptions/runs/{run_id}/{action}"
+
+    def note_report(self, note_id: str) -> str:
+        return f"{self.base}/n/{note_id}/report"

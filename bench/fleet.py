@@ -2,7 +2,7 @@
 
 A raw ASGI app on one uvicorn server with one listening socket per address, all on one port. It
 answers every POST with 202 and verifies one signature in `--sample` with our verifier against
-the board key in `--public-key` (read when the first sample is due), counting verified/failed.
+the board key in `--public-key` (read again for every sample), counting verified/failed.
 `GET /stats` answers the counts as JSON. Prints `PORT <n>` once it listens.
 
     python -m bench.fleet --hosts 100 --sample 20 --public-key FILE
@@ -63,8 +63,8 @@ class Fleet:
         await _answer(send, 202, b"")
 
     def _verify(self, scope: dict[str, Any], body: bytes) -> None:
-        if self.pem is None:
-            self.pem = self.public_key.read_text()
+        # Re-read each time: each database of the run has its own board key (1 in `sample`).
+        self.pem = self.public_key.read_text()
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         try:
             signed = parse_signed_request(

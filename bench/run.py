@@ -24,7 +24,7 @@ from bench.keys import make_keypairs
 CLIENTS = 50
 LOAD_SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "8"))
 INTAKE_REQUESTS = 8000
-SIGNERS = 4
+SIGNERS = 40  # the inbox accepts 300 activities per actor per 5 min (InboxLimits)
 POOL_KEYS = 2500
 SIZES = {"1x": 1_000, "10x": 10_000}  # stored notes and followers
 FANOUT_TARGET = 0.60

@@ -104,20 +104,23 @@ async def board_and_actor(db: Db) -> tuple[Board, LocalActor]:
 def remote_actor(number: int, inbox: str, key: FakeActor | None = None) -> RemoteActor:
     host = inbox.split("/")[2]
     ap_id = key.ap_id if key else f"http://{host}/users/follower{number}"
-    return RemoteActor(
-        id=new_id(),
-        ap_id=ap_id,
-        domain=host.split(":")[0],
-        preferred_username=f"follower{number}",
-        name=None,
-        url=None,
-        inbox=f"{ap_id}/inbox",
-        shared_inbox=inbox,
-        key_id=key.key_id if key else f"{ap_id}#main-key",
-        public_key_pem=key.public_pem if key else None,
-        blocks_us=False,
-        fetched_at=utcnow(),
-    )
+    values: dict[str, object] = {
+        "id": new_id(),
+        "ap_id": ap_id,
+        "domain": host.split(":")[0],
+        "preferred_username": f"follower{number}",
+        "name": None,
+        "url": None,
+        "inbox": f"{ap_id}/inbox",
+        "shared_inbox": inbox,
+        "key_id": key.key_id if key else f"{ap_id}#main-key",
+        "public_key_pem": key.public_pem if key else None,
+        "blocks_us": False,
+        "fetched_at": utcnow(),
+    }
+    # Moderation flags (suspended, silenced, …) are all off for these actors.
+    flags = {name: False for name in RemoteActor.__slots__ if name not in values}
+    return RemoteActor(**values, **flags)  # type: ignore[arg-type]
 
 
 async def add_followers_with_store(db: Db, board_actor: LocalActor, inboxes: Sequence[str]) -> None:

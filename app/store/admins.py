@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -27,3 +28,20 @@ async def insert_admin(db: Db, username: str, password_hash: str, role: str, now
 
 async def get_admin_by_username(db: Db, username: str) -> Mapping[str, Any] | None:
     return await db.fetch_one(sa.select(admins).where(admins.c.username == username))
+
+
+@dataclass(frozen=True, slots=True)
+class Admin:
+    id: str
+    username: str
+    role: str
+
+
+async def get_admin(db: Db, admin_id: str) -> Admin | None:
+    """The login with this id, without its password hash."""
+    if len(admin_id) > 32 or "\x00" in admin_id:
+        return None
+    row = await db.fetch_one(
+        sa.select(admins.c.id, admins.c.username, admins.c.role).where(admins.c.id == admin_id)
+    )
+    return None if row is None else Admin(id=row["id"], username=row["username"], role=row["role"])

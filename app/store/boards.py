@@ -149,9 +149,7 @@ async def update_board_settings(
 
 async def list_boards_due_to_self_destruct(db: Db, now: datetime) -> Sequence[Board]:
     """Boards set to self-destruct whose last post (or creation) is older than their limit."""
-    rows = await db.fetch_all(
-        sa.select(boards).where(boards.c.self_destruct_hours.is_not(None))
-    )
+    rows = await db.fetch_all(sa.select(boards).where(boards.c.self_destruct_hours.is_not(None)))
     due = []
     for board in (_board(row) for row in rows):
         quiet_since = board.last_post_at or board.created_at

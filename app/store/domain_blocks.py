@@ -101,3 +101,25 @@ async def delete_block(db: Db, domain: str) -> bool:
         domain_blocks.delete().where(domain_blocks.c.domain == domain).returning(domain_blocks.c.id)
     )
     return gone is not None
+
+
+async def list_blocks_page(
+    db: Db,
+    limit: int,
+    max_id: str | None = None,
+    since_id: str | None = None,
+    min_id: str | None = None,
+) -> Sequence[DomainBlock]:
+    """Mastodon-style paging, newest id first: `max_id`/`since_id` bound the page from above and
+    below; `min_id` pages forward (the page just above `min_id`)."""
+    query = sa.select(domain_blocks)
+    if max_id is not None:
+        query = query.where(domain_blocks.c.id < max_id)
+    if since_id is not None:
+        query = query.where(domain_blocks.c.id > since_id)
+    if min_id is not None:
+        query = query.where(domain_blocks.c.id > min_id).order_by(domain_blocks.c.id.asc())
+        rows = await db.fetch_all(query.limit(limit))
+        return [_block(row) for row in reversed(rows)]
+    rows = await db.fetch_all(query.order_by(domain_blocks.c.id.desc()).limit(limit))
+    return [_block(row) for row in rows]

@@ -48,3 +48,20 @@ async def list_open_reports(db: Db) -> Sequence[Mapping[str, Any]]:
     return await db.fetch_all(
         sa.select(reports).where(reports.c.state == "open").order_by(reports.c.created_at)
     )
+
+
+async def get_report(db: Db, report_id: str) -> Mapping[str, Any] | None:
+    if len(report_id) > 32 or "\x00" in report_id:
+        return None
+    return await db.fetch_one(sa.select(reports).where(reports.c.id == report_id))
+
+
+async def resolve_report(db: Db, report_id: str, resolution: str, now: datetime) -> bool:
+    """Close an open report with its resolution; True if it was open."""
+    resolved = await db.fetch_val(
+        reports.update()
+        .where(reports.c.id == report_id, reports.c.state == "open")
+        .values(state="resolved", resolution=resolution, resolved_at=now)
+        .returning(reports.c.id)
+    )
+    return resolved is not None

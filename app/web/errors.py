@@ -6,9 +6,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from app.errors import Invalid, RateLimited, TreeholeError
+from app.errors import Invalid, NotAuthenticated, RateLimited, TreeholeError
 from app.security.cookies import POSTER_COOKIE, ForgedCookie
-from app.web.context import render_page, translate
+from app.security.sessions import ADMIN_COOKIE, clear_cookie_options
+from app.web.context import render_page, services_of, translate
 from app.web.messages import REASONS, TITLES
 
 HTTP_REASONS = {404: "not_found", 405: "method", 413: "too_large", 410: "gone"}
@@ -21,7 +22,7 @@ def wants_json(request: Request) -> bool:
     )
 
 
-def _answer(request: Request, status: int, reason: str) -> Response:
+def _answer(request: Request, status: int, reason: str, login: str | None = None) -> Response:
     if wants_json(request):
         return JSONResponse({"error": reason}, status_code=status)
     title = translate(request, TITLES.get(status, TITLES[400]))
@@ -33,7 +34,7 @@ def _answer(request: Request, status: int, reason: str) -> Response:
     return render_page(
         request,
         "error.html",
-        {"title": title, "message": message, "back": None},
+        {"title": title, "message": message, "back": None, "login": login},
         status_code=status,
     )
 
@@ -43,11 +44,22 @@ async def treehole_error(request: Request, error: Exception) -> Response:
     reason = str(error) if isinstance(error, Invalid) else (error.message or "not_found")
     if isinstance(error, RateLimited):
         reason = "rate_limited"
+    if isinstance(error, NotAuthenticated):
+        return _not_authenticated(request, reason)
     response = _answer(request, error.status, reason)
     if isinstance(error, RateLimited):
         response.headers["Retry-After"] = str(error.retry_after)
     if isinstance(error, ForgedCookie):
         response.delete_cookie(POSTER_COOKIE, httponly=True, samesite="lax")
+    return response
+
+
+def _not_authenticated(request: Request, reason: str) -> Response:
+    """401 with a way in; a stale or forged session cookie is cleared on the way."""
+    services = services_of(request)
+    response = _answer(request, 401, reason, login=services.urls.admin_login())
+    if request.cookies.get(ADMIN_COOKIE) is not None:
+        response.delete_cookie(ADMIN_COOKIE, **clear_cookie_options(services.cookies.secure))
     return response
 
 

@@ -24,12 +24,19 @@ from app.posting import Posted
 from app.security.cookies import FLASH_COOKIE, OWN_COOKIE, POSTER_COOKIE, YEAR_SECONDS
 from app.security.csrf import check_csrf_token
 from app.security.ratelimit import Limit, enforce_limit
+from app.store import reports
 from app.store.boards import Board, get_board
 from app.store.moderation import ModerationSettings, get_moderation_settings
 from app.store.notes import get_note
 from app.web.context import own_tokens_of, render_page, services_of, translate
-from app.web.messages import CATEGORY_LABELS, REASONS, REJECTED, TITLES
-from app.web.pages import board_context, board_or_404, thread_context
+from app.web.messages import CATEGORY_LABELS, REASONS, REJECTED, REPORT_CATEGORIES, TITLES
+from app.web.pages import (
+    board_context,
+    board_or_404,
+    live_note,
+    report_categories,
+    thread_context,
+)
 
 FORM_MAX_PART_BYTES = 64 * 1024
 FORM_MAX_FIELDS = 20
@@ -266,3 +273,33 @@ async def show_ledger(request: Request) -> Response:
     check_csrf_token(services.secret_key, field(form, "csrf_token"))
     lines = await ledger.ledger_for_poster(services.db, note_id, field(form, "token") or "")
     return render_page(request, "ledger.html", {"note_id": note_id, "lines": lines})
+
+
+REPORT_LIMIT = Limit("report", 10, 600)
+REPORT_COMMENT_MAX = 1000
+
+
+async def report_note(request: Request) -> Response:
+    """An anonymous report: rate limited like posts, stored for the moderation queue."""
+    services = services_of(request)
+    note_id = request.path_params["note_id"]
+    form = await read_form(request)
+    check_csrf_token(services.secret_key, field(form, "csrf_token"))
+    note = await live_note(request, note_id)
+    category = field(form, "category") or ""
+    comment = (field(form, "comment") or "").strip()
+    if category not in REPORT_CATEGORIES or len(comment) > REPORT_COMMENT_MAX:
+        context = {
+            "note_id": note.id,
+            "categories": report_categories(request),
+            "sent": False,
+            "error": translate(request, REASONS["report: invalid"]),
+        }
+        return render_page(request, "report.html", context, status_code=400)
+    client_key = request.client.host if request.client else "unknown"
+    await enforce_limit(services.db, REPORT_LIMIT, client_key, utcnow())
+    await reports.insert_report(
+        services.db, note_id=note.id, source="local", category=category, comment=comment,
+        now=utcnow(),
+    )  # fmt: skip
+    return render_page(request, "report.html", {"note_id": note.id, "sent": True})

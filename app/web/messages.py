@@ -38,10 +38,13 @@ REASONS = {
     "thread": N_("There is no such thread."),
     "note": N_("There is no such note."),
     "gone": N_("This note is gone. Notes expire, and their posters can delete them sooner."),
-    "pow: missing": N_("This board asks your browser to solve a small puzzle before posting. "
-                       "Turn on JavaScript, wait for the puzzle to be solved, and post again."),
+    "pow: missing": N_(
+        "This board asks your browser to solve a small puzzle before posting. "
+        "Turn on JavaScript, wait for the puzzle to be solved, and post again."
+    ),
     "pow: invalid": N_("The puzzle answer was not right. Reload the page and post again."),
     "pow: spent": N_("That puzzle was already used. Reload the page and post again."),
+    "report: invalid": N_("Choose what is wrong with the note (and keep the comment short)."),
     "rate_limited": N_(
         "You are posting faster than this board allows. Wait a little and try again."
     ),
@@ -80,4 +83,15 @@ CATEGORY_LABELS = {
     "link": N_("links"),
     "contact": N_("contact details"),
     "duplicate": N_("a copy of a recent post"),
+}
+
+REPORT_CATEGORIES = {
+    "spam": N_("Spam or advertising"),
+    "sexual": N_("Sexual content"),
+    "harassment": N_("Harassment or bullying"),
+    "violence": N_("Violence or threats"),
+    "self_harm": N_("Someone may hurt themselves"),
+    "personal_data": N_("Personal information about someone"),
+    "illegal": N_("Illegal content"),
+    "other": N_("Something else"),
 }

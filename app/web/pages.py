@@ -23,7 +23,8 @@ from app.store import notes as note_store
 from app.store.boards import Board
 from app.store.moderation import get_moderation_settings
 from app.store.notes import Note
-from app.web.context import own_tokens_of, render_page, services_of
+from app.web.context import own_tokens_of, render_page, services_of, translate
+from app.web.messages import REPORT_CATEGORIES
 
 PAGE_SIZE = 20
 ROBOTS = "User-agent: *\nDisallow: /t/\nDisallow: /n/\nDisallow: /a/\nDisallow: /random\n"
@@ -208,3 +209,13 @@ async def ledger_page(request: Request) -> Response:
 async def transparency_page(request: Request) -> Response:
     weeks = await transparency.weekly_report(services_of(request).db, utcnow())
     return render_page(request, "transparency.html", {"weeks": weeks})
+
+
+def report_categories(request: Request) -> list[tuple[str, str]]:
+    return [(value, translate(request, label)) for value, label in REPORT_CATEGORIES.items()]
+
+
+async def report_page(request: Request) -> Response:
+    note = await live_note(request, request.path_params["note_id"])
+    context = {"note_id": note.id, "categories": report_categories(request), "sent": False}
+    return render_page(request, "report.html", context)

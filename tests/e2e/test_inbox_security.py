@@ -83,7 +83,8 @@ def follow(actor: str, target: str, activity_id: str | None = None) -> dict[str,
 
 
 def rows(database_url: str, table: sa.Table) -> list[dict[str, Any]]:
-    return [dict(row) for row in fetch_all(database_url, sa.select(table))]
+    query = sa.select(table).order_by(*table.primary_key.columns)
+    return [dict(row) for row in fetch_all(database_url, query)]
 
 
 def assert_nothing_stored(database_url: str) -> None:

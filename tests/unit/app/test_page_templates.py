@@ -4,7 +4,7 @@ a label for every control, no script, and no English left on a Chinese page."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any
@@ -13,10 +13,16 @@ import pytest
 
 from app.i18n import LANGUAGES, Catalogues, load_translations
 from app.ledger import LedgerLine
-from app.transparency import build_weeks
+from app.store.admins import Admin
 from app.store.boards import Board
+from app.store.domain_blocks import DomainBlock
+from app.store.filters import ACTIONS, KINDS, FilterCategory, FilterTerm
+from app.store.moderated import ModeratedActor
+from app.store.moderation import BREAKER_MODES, RecordedDecision
 from app.store.notes import Note
+from app.transparency import build_weeks
 from app.urls import Urls
+from app.web.admin import texts
 from app.web.messages import REASONS, TITLES
 from app.web.templates import Templates
 
@@ -26,6 +32,8 @@ PSEUDONYM = "Curious Bamboo b7"
 # ASCII words a Chinese page may show: data, brand names and units, not interface text.
 ZH_ALLOWED_WORDS = {"UTC", "Atom", "IP", "Cookie", "English", "main", "tree", "example", "tok"}
 ZH_ALLOWED_WORDS |= set(PSEUDONYM.split())
+# Data on the admin pages: domains, account URLs, board paths, check names.
+ZH_ALLOWED_WORDS |= {"b", "bad", "https", "users", "troll", "org", "words"}
 
 
 def make_board() -> Board:
@@ -57,6 +65,98 @@ def make_note(note_id: str, reply_to: str | None = None, summary: str | None = N
         deleted_at=None,
         deletion_reason=None,
     )
+
+
+def admin_contexts() -> dict[str, tuple[str, dict[str, Any]]]:
+    admin = {"admin": Admin("a1", "小林", "admin"), "texts": texts}
+    held = replace(make_note("h1"), state="held")
+    remote = replace(make_note("h2", reply_to="root"), origin="remote", state="held")
+    decision = RecordedDecision("h1", "note", "words", "hold", "色情", NOW)
+    report = {
+        "id": "r1",
+        "note_id": "h2",
+        "source": "remote",
+        "category": "色情",
+        "comment": "广告",
+        "created_at": NOW,
+    }
+    block = DomainBlock("d1", "bad.example", "suspend", False, True, "广告", "", False, NOW, NOW)
+    actor = ModeratedActor(
+        "x1", "https://bad.example/users/troll", "bad.example", "troll", True, False
+    )
+    settings_values = {
+        "classifier_warn": "0.6",
+        "classifier_hold": "0.8",
+        "classifier_reject": "0.97",
+        "link_allowlist": "example.org",
+        "pow_enabled": "on",
+        "breaker_posts_per_minute": "30",
+        "breaker_mode": "pow",
+    }
+    board_values = {
+        "premoderation": "threads",
+        "pow_required": "",
+        "self_destruct_hours": "",
+        "default_ttl": "86400",
+        "allowed_ttls": "3600, 86400",
+    }
+    filters = {
+        "categories": [
+            FilterCategory("sexual", True, "hold"),
+            FilterCategory("hate", False, "reject"),
+        ],
+        "terms": [FilterTerm("t1", "sexual", "约.*炮", "regex", NOW)],
+        "allowlist": ["木瓜"],
+        "actions": ACTIONS,
+        "kinds": KINDS,
+        "values": {},
+    }
+    return {
+        "admin-login": ("admin/login.html", {"username": ""}),
+        "admin-login-refused": ("admin/login.html", {"username": "小林", "error": "wrong"}),
+        "admin-queue": (
+            "admin/queue.html",
+            {**admin, "held": [held, remote], "reasons": {"h1": decision}},
+        ),
+        "admin-queue-empty": ("admin/queue.html", {**admin, "held": [], "reasons": {}}),
+        "admin-reports": (
+            "admin/reports.html",
+            {
+                **admin,
+                "reports": [report],
+                "notes": {"h2": remote},
+                "forwarded": set(),
+                "remote": "remote",
+            },
+        ),
+        "admin-filters": ("admin/filters.html", {**admin, **filters, "error": "错误"}),
+        "admin-settings": (
+            "admin/settings.html",
+            {**admin, "values": settings_values, "modes": BREAKER_MODES, "under_attack_until": NOW},
+        ),
+        "admin-boards": (
+            "admin/boards.html",
+            {
+                **admin,
+                "boards": [make_board()],
+                "values": {"main": board_values},
+                "modes": ("off", "threads", "all"),
+                "max_ttl": 7 * DAY,
+                "error": "错误",
+                "error_board": "main",
+            },
+        ),
+        "admin-domains": (
+            "admin/domains.html",
+            {
+                **admin,
+                "blocks": [block],
+                "actors": [actor],
+                "severities": ("suspend", "silence", "noop"),
+                "values": {},
+            },
+        ),
+    }
 
 
 def page_contexts(language: str = "en") -> dict[str, tuple[str, dict[str, Any]]]:
@@ -121,6 +221,7 @@ def page_contexts(language: str = "en") -> dict[str, tuple[str, dict[str, Any]]]
             "transparency.html",
             {"weeks": build_weeks(datetime(2026, 11, 27, tzinfo=UTC), [], [], [], weeks=2)},
         ),
+        **admin_contexts(),
         "error": (
             "error.html",
             {

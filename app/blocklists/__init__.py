@@ -1,0 +1,1 @@
+"""Blocklist sharing: domain blocks with provenance, Mastodon-compatible formats and imports."""

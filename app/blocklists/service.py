@@ -1,0 +1,218 @@
+"""The public write API for domain blocks: every change (admin, API token, import, subscription,
+undo, revert) comes through here or through `app.moderation.domains`, which share
+`app.blocklists.changes`. A change that makes a domain newly suspended is enforced at once
+(followers removed, content deleted, deliveries cancelled).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from app.blocklists.changes import (
+    MANUAL_SOURCE_ID,
+    BlockChange,
+    ChangeActor,
+    lift_block,
+    recompute,
+    write_assertion,
+)
+from app.blocklists.provenance import (
+    DEFAULT_POLICY,
+    MANUAL,
+    TOKEN,
+    BlockValues,
+    MergePolicy,
+)
+from app.db.engine import Db
+from app.errors import NotFound
+from app.moderation.domains import enforce_suspension, normalise_domain
+from app.store import block_assertions, block_audit, blocklist_runs, domain_shields
+from app.store.block_audit import AuditEntry
+from app.urls import Urls
+
+__all__ = [
+    "BlockChange",
+    "BlockValues",
+    "ChangeActor",
+    "RevertOutcome",
+    "assert_block",
+    "lift",
+    "retract_block",
+    "revert_run",
+    "undo_change",
+]
+
+SYSTEM = ChangeActor("system", None, "system")
+
+
+@dataclass(frozen=True, slots=True)
+class RevertOutcome:
+    reverted: list[str] = field(default_factory=list)
+    # Domains whose assertion changed again after the run: left alone, listed for the admin.
+    skipped: list[str] = field(default_factory=list)
+
+
+async def _enforced(db: Db, urls: Urls, change: BlockChange, now: datetime) -> BlockChange:
+    if change.is_new_suspension:
+        await enforce_suspension(db, urls, change.domain, now)
+    return change
+
+
+async def assert_block(
+    db: Db,
+    urls: Urls,
+    domain: str,
+    source_kind: str,
+    source_id: str,
+    values: BlockValues,
+    actor: ChangeActor,
+    now: datetime,
+    run_id: str | None = None,
+    reason: str = "",
+    *,
+    policy: MergePolicy = DEFAULT_POLICY,
+) -> BlockChange:
+    """One source says `domain` should be blocked with `values` (domain normalised here)."""
+    change = await write_assertion(
+        db,
+        normalise_domain(domain),
+        source_kind,
+        source_id,
+        values,
+        actor,
+        now,
+        run_id=run_id,
+        reason=reason,
+        policy=policy,
+    )
+    return await _enforced(db, urls, change, now)
+
+
+async def retract_block(
+    db: Db,
+    urls: Urls,
+    domain: str,
+    source_kind: str,
+    source_id: str,
+    actor: ChangeActor,
+    now: datetime,
+    run_id: str | None = None,
+    reason: str = "",
+    *,
+    policy: MergePolicy = DEFAULT_POLICY,
+) -> BlockChange:
+    """One source no longer asserts `domain`; the block stays while anything else supports it."""
+    change = await write_assertion(
+        db,
+        normalise_domain(domain),
+        source_kind,
+        source_id,
+        None,
+        actor,
+        now,
+        run_id=run_id,
+        reason=reason,
+        policy=policy,
+    )
+    return await _enforced(db, urls, change, now)
+
+
+async def lift(
+    db: Db, domain: str, actor: ChangeActor, now: datetime, reason: str = ""
+) -> BlockChange:
+    """Lift the block outright (admin removal, API DELETE); see `changes.lift_block`."""
+    changes = await lift_block(db, normalise_domain(domain), actor, now, reason=reason)
+    return changes[-1]
+
+
+async def set_manual(
+    db: Db, urls: Urls, domain: str, values: BlockValues, actor: ChangeActor, now: datetime
+) -> BlockChange:
+    return await assert_block(db, urls, domain, MANUAL, MANUAL_SOURCE_ID, values, actor, now)
+
+
+async def set_by_token(
+    db: Db, urls: Urls, domain: str, values: BlockValues, actor: ChangeActor, now: datetime
+) -> BlockChange:
+    assert actor.kind == TOKEN and actor.id is not None
+    return await assert_block(db, urls, domain, TOKEN, actor.id, values, actor, now)
+
+
+async def _restore(
+    db: Db,
+    urls: Urls,
+    entry: AuditEntry,
+    actor: ChangeActor,
+    now: datetime,
+    reason: str,
+) -> bool:
+    """Put the entry's source assertion back as it was before the entry; False when it has
+    changed again since (a later change wins over an old undo)."""
+    recorded: dict[str, Any] = entry.assertion or {}
+    if not recorded:
+        await _enforced(db, urls, await recompute(db, entry.domain, actor, now, reason=reason), now)
+        return True
+    kind, source_id = recorded["source_kind"], recorded["source_id"]
+    current = await block_assertions.get_assertion(db, entry.domain, kind, source_id)
+    current_values = None if current is None else current.values.as_dict()
+    if current_values != recorded["after"]:
+        return False
+    before = recorded["before"]
+    values = None if before is None else BlockValues(**before)
+    change = await write_assertion(
+        db, entry.domain, kind, source_id, values, actor, now, reason=reason
+    )
+    await _enforced(db, urls, change, now)
+    return True
+
+
+async def undo_change(db: Db, urls: Urls, audit_id: int, actor: ChangeActor, now: datetime) -> bool:
+    """Undo one audited change; False when the source's assertion has changed since."""
+    entry = await block_audit.get_audit(db, audit_id)
+    if entry is None:
+        raise NotFound("not_found")
+    return await _restore(db, urls, entry, actor, now, f"undo #{audit_id}")
+
+
+async def revert_run(
+    db: Db, urls: Urls, run_id: str, actor: ChangeActor, now: datetime
+) -> RevertOutcome:
+    """Undo everything one import or sync run changed, newest first, and mark it reverted."""
+    outcome = RevertOutcome()
+    for entry in reversed(await block_audit.list_audit_of_run(db, run_id)):
+        restored = await _restore(db, urls, entry, actor, now, f"revert run {run_id}")
+        (outcome.reverted if restored else outcome.skipped).append(entry.domain)
+    run = await blocklist_runs.get_run(db, run_id)
+    if run is not None and blocklist_runs.can_move(run.state, blocklist_runs.REVERTED):
+        await blocklist_runs.update_run_state(db, run_id, blocklist_runs.REVERTED, finished_at=now)
+    return outcome
+
+
+async def set_shield(
+    db: Db,
+    urls: Urls,
+    domain: str,
+    *,
+    allow: bool,
+    on: bool,
+    actor: ChangeActor,
+    now: datetime,
+) -> BlockChange:
+    """Add or remove an allow (domain and subdomains) or a local exclude, then recompute."""
+    name = normalise_domain(domain)
+    if allow:
+        await (domain_shields.insert_allow if on else _delete_allow)(db, name, now)
+    else:
+        await (domain_shields.insert_exclude if on else _delete_exclude)(db, name, now)
+    change = await recompute(db, name, actor, now, reason="allow" if allow else "exclude")
+    return await _enforced(db, urls, change, now)
+
+
+async def _delete_allow(db: Db, domain: str, now: datetime) -> None:
+    await domain_shields.delete_allow(db, domain)
+
+
+async def _delete_exclude(db: Db, domain: str, now: datetime) -> None:
+    await domain_shields.delete_exclude(db, domain)

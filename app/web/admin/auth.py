@@ -1,0 +1,155 @@
+"""Admin sign-in: the session cookie, the role check every admin route goes through, the login
+and logout forms. Authentication comes before anything else a route does, so an admin route
+answers 401 (no or bad session) or 403 (moderator on an admin-only page) before reading a form."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+
+import anyio
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from app.clock import utcnow
+from app.errors import Forbidden, Invalid, NotAuthenticated, RateLimited, TreeholeError
+from app.security.csrf import check_csrf_token
+from app.security.passwords import check_password
+from app.security.sessions import (
+    ADMIN_COOKIE,
+    clear_cookie_options,
+    enforce_login_limits,
+    issue_session,
+    read_session,
+    session_cookie_options,
+)
+from app.store import admins as admin_store
+from app.store.admins import Admin
+from app.web.context import render_page, services_of
+
+MODERATOR = "moderator"
+ADMIN = "admin"
+ROLE_RANK = {MODERATOR: 1, ADMIN: 2}
+ADMIN_FORM_MAX_FIELDS = 400
+ADMIN_FORM_MAX_PART_BYTES = 64 * 1024
+USERNAME_MAX_CHARS = 64
+PASSWORD_MAX_CHARS = 1024
+# Checked against when the username is unknown, so both answers take as long.
+DUMMY_HASH = (
+    "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+)
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+async def current_admin(request: Request) -> Admin | None:
+    """The signed-in admin, or None (no cookie, forged, expired, or the login is gone)."""
+    services = services_of(request)
+    session = read_session(services.secret_key, request.cookies.get(ADMIN_COOKIE))
+    if session is None:
+        return None
+    admin = await admin_store.get_admin(services.db, session.admin_id)
+    # The stored role wins: a demoted admin's old cookie carries no more than the new role.
+    if admin is None or admin.role not in ROLE_RANK or admin.role != session.role:
+        return None
+    return admin
+
+
+async def require(request: Request, role: str = MODERATOR) -> Admin:
+    admin = await current_admin(request)
+    if admin is None:
+        raise NotAuthenticated("not_authenticated")
+    if ROLE_RANK[admin.role] < ROLE_RANK[role]:
+        raise Forbidden("not_permitted")
+    return admin
+
+
+def requires(role: str) -> Callable[[Endpoint], Endpoint]:
+    """Guard an admin endpoint; the role is kept on it for the route-walk test."""
+
+    def guard(endpoint: Endpoint) -> Endpoint:
+        @functools.wraps(endpoint)
+        async def guarded(request: Request) -> Response:
+            request.state.admin = await require(request, role)
+            return await endpoint(request)
+
+        guarded.required_role = role  # type: ignore[attr-defined]
+        return guarded
+
+    return guard
+
+
+async def checked_form(request: Request) -> FormData:
+    """The posted form after its CSRF token checked out."""
+    try:
+        form = await request.form(
+            max_fields=ADMIN_FORM_MAX_FIELDS, max_part_size=ADMIN_FORM_MAX_PART_BYTES
+        )
+    except HTTPException as error:
+        if error.status_code == 400:
+            raise Invalid("form", "malformed") from error
+        raise
+    except TreeholeError:
+        raise
+    except Exception as error:  # the multipart parser's errors are malformed input, not bugs
+        raise Invalid("form", "malformed") from error
+    # PostgreSQL refuses NUL in text with an error; no admin field has a use for one.
+    if any(isinstance(value, str) and "\x00" in value for _, value in form.multi_items()):
+        raise Invalid("form", "malformed")
+    token = form.get("csrf_token")
+    check_csrf_token(services_of(request).secret_key, token if isinstance(token, str) else None)
+    return form
+
+
+def text_field(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+async def login_page(request: Request) -> Response:
+    return render_page(request, "admin/login.html", {"username": ""})
+
+
+def _login_again(request: Request, username: str, message: str, status: int) -> Response:
+    context = {"username": username, "error": message}
+    return render_page(request, "admin/login.html", context, status_code=status)
+
+
+async def login(request: Request) -> Response:
+    services = services_of(request)
+    form = await checked_form(request)
+    username = text_field(form, "username").strip()[:USERNAME_MAX_CHARS]
+    password = text_field(form, "password")[:PASSWORD_MAX_CHARS]
+    # The address is hashed with today's salt for the count and dropped: never stored or logged.
+    client_key = request.client.host if request.client else "unknown"
+    try:
+        await enforce_login_limits(services.db, client_key, username, utcnow())
+    except RateLimited as error:
+        response = _login_again(request, username, "rate_limited", 429)
+        response.headers["Retry-After"] = str(error.retry_after)
+        return response
+    row = await admin_store.get_admin_by_username(services.db, username) if username else None
+    stored = row["password_hash"] if row is not None else DUMMY_HASH
+    matches = await anyio.to_thread.run_sync(check_password, password, stored)
+    if row is None or not matches:
+        return _login_again(request, username, "wrong", 401)
+    response = RedirectResponse(services.urls.admin_queue(), status_code=303)
+    value = issue_session(services.secret_key, row["id"], row["role"])
+    response.set_cookie(ADMIN_COOKIE, value, **session_cookie_options(services.cookies.secure))
+    return response
+
+
+@requires(MODERATOR)
+async def logout(request: Request) -> Response:
+    services = services_of(request)
+    await checked_form(request)
+    response = RedirectResponse(services.urls.admin_login(), status_code=303)
+    response.delete_cookie(ADMIN_COOKIE, **clear_cookie_options(services.cookies.secure))
+    return response
+
+
+@requires(MODERATOR)
+async def dashboard(request: Request) -> Response:
+    return RedirectResponse(services_of(request).urls.admin_queue(), status_code=303)

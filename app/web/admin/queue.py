@@ -1,0 +1,49 @@
+"""The review queue: held notes (local and remote), newest first, with the recorded reason;
+approve or remove one, or many at once with the checkboxes."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from app import review
+from app.clock import utcnow
+from app.store import notes as note_store
+from app.store.moderation import list_decisions
+from app.web.admin.auth import MODERATOR, checked_form, requires, text_field
+from app.web.admin.render import render_admin
+from app.web.context import services_of
+
+QUEUE_PAGE_SIZE = 100
+ACTIONS = (review.APPROVE, review.REMOVE)
+
+
+@requires(MODERATOR)
+async def queue_page(request: Request) -> Response:
+    db = services_of(request).db
+    held = await note_store.list_held_notes(db, QUEUE_PAGE_SIZE)
+    decisions = await list_decisions(db, [note.id for note in held])
+    # The reason a note waits is the last hold recorded for it.
+    reasons = {
+        note_id: next((d for d in reversed(found) if d.action == "hold"), found[-1])
+        for note_id, found in decisions.items()
+    }
+    return render_admin(request, "admin/queue.html", {"held": held, "reasons": reasons})
+
+
+@requires(MODERATOR)
+async def queue_action(request: Request) -> Response:
+    services = services_of(request)
+    form = await checked_form(request)
+    ids = [value for value in form.getlist("note_id") if isinstance(value, str)]
+    # A row's own button names one note; the bulk buttons take the ticked ones.
+    for action in ACTIONS:
+        one = text_field(form, f"{action}_one")
+        if one or text_field(form, "bulk") == action:
+            chosen = [one] if one else ids
+            if action == review.APPROVE:
+                await review.approve_notes(services.db, chosen, utcnow())
+            else:
+                await review.remove_notes(services.db, services.urls, chosen, utcnow())
+            break
+    return RedirectResponse(services.urls.admin_queue(), status_code=303)

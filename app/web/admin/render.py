@@ -1,0 +1,32 @@
+"""Rendering of admin pages: the signed-in admin and the admin nav in every page's context, and
+the translated reason when a form was refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from app.errors import Invalid
+from app.store.admins import Admin
+from app.web.admin import texts
+from app.web.context import render_page, translate
+from app.web.messages import TITLES
+
+
+def admin_of(request: Request) -> Admin:
+    """The admin that `requires` let through."""
+    admin: Admin = request.state.admin
+    return admin
+
+
+def render_admin(
+    request: Request, template: str, context: dict[str, Any], status_code: int = 200
+) -> HTMLResponse:
+    full = {"admin": admin_of(request), "texts": texts, **context}
+    return render_page(request, template, full, status_code=status_code)
+
+
+def invalid_message(request: Request, error: Invalid) -> str:
+    return translate(request, texts.INVALID.get(str(error), TITLES[400]))

@@ -1,0 +1,97 @@
+"""Admin-facing texts: why an admin form was refused, and labels for stored values. Marked with
+`N_` for the catalogue extractor; translated at render time."""
+
+from __future__ import annotations
+
+from app.web.messages import N_
+
+INVALID = {
+    "category: unknown": N_("Choose one of the listed categories."),
+    "action: unknown": N_("Choose reject, hold or add a content warning."),
+    "kind: unknown": N_("Choose a word or a regular expression."),
+    "term: empty": N_("Enter a word or pattern."),
+    "term: too_long": N_("That is too long (at most 200 characters)."),
+    "term: bad_regex": N_("That regular expression does not compile."),
+    "term: slow_regex": N_(
+        "That regular expression repeats a repeated group (like (a+)+), which can take "
+        "forever on a crafted post. Rewrite it without nested repetition."
+    ),
+    "thresholds: order": N_(
+        "The classifier thresholds must read warn ≤ hold ≤ reject, each between 0 and 1."
+    ),
+    "classifier_warn: not_a_number": N_("Thresholds are numbers between 0 and 1."),
+    "classifier_hold: not_a_number": N_("Thresholds are numbers between 0 and 1."),
+    "classifier_reject: not_a_number": N_("Thresholds are numbers between 0 and 1."),
+    "classifier_warn: out_of_range": N_("Thresholds are numbers between 0 and 1."),
+    "classifier_hold: out_of_range": N_("Thresholds are numbers between 0 and 1."),
+    "classifier_reject: out_of_range": N_("Thresholds are numbers between 0 and 1."),
+    "link_allowlist: bad_domain": N_("One of the link domains is not a valid domain name."),
+    "link_allowlist: too_many": N_("The link allowlist holds at most 500 domains."),
+    "breaker_posts_per_minute: not_a_number": N_(
+        "The circuit breaker threshold is a whole number of posts per minute."
+    ),
+    "breaker_posts_per_minute: out_of_range": N_(
+        "The circuit breaker threshold is a whole number of posts per minute."
+    ),
+    "breaker_mode: unknown": N_("Choose proof of work or review for the circuit breaker."),
+    "premoderation: unknown": N_("Choose off, new threads or every post."),
+    "self_destruct_hours: not_a_number": N_(
+        "Self-destruct is a whole number of hours (at most a year), or empty for never."
+    ),
+    "self_destruct_hours: out_of_range": N_(
+        "Self-destruct is a whole number of hours (at most a year), or empty for never."
+    ),
+    "allowed_ttls: not_a_number": N_(
+        "Lifetimes are whole numbers of seconds, from 60 up to the instance maximum."
+    ),
+    "allowed_ttls: out_of_range": N_(
+        "Lifetimes are whole numbers of seconds, from 60 up to the instance maximum."
+    ),
+    "allowed_ttls: empty": N_("Offer at least one lifetime."),
+    "allowed_ttls: too_many": N_("Offer at most 12 lifetimes."),
+    "default_ttl: not_a_number": N_("The default lifetime must be one of the offered ones."),
+    "default_ttl: out_of_range": N_("The default lifetime must be one of the offered ones."),
+    "default_ttl: not_allowed": N_("The default lifetime must be one of the offered ones."),
+    "domain: invalid": N_("That is not a valid domain name."),
+    "severity: invalid": N_("Choose suspend, silence or no action."),
+    "actor: unknown": N_(
+        "This server does not know that account. Only accounts it has seen can be moderated."
+    ),
+    "report: not_remote": N_("Only reports on notes from other servers can be forwarded."),
+    "moderation: unknown": N_("Choose suspend, silence or lift."),
+}
+
+CATEGORIES = {
+    "sexual": N_("Sexual spam"),
+    "harassment": N_("Harassment"),
+    "violence": N_("Violence"),
+    "fraud": N_("Fraud"),
+    "self_harm": N_("Self-harm"),
+    "hate": N_("Hate"),
+    "spam": N_("Spam"),
+}
+
+ACTIONS = {
+    "reject": N_("Reject"),
+    "hold": N_("Hold for review"),
+    "warn": N_("Add a content warning"),
+}
+
+KINDS = {"word": N_("Word"), "regex": N_("Regular expression")}
+
+PREMODERATION = {
+    "off": N_("Off"),
+    "threads": N_("New threads wait for approval"),
+    "all": N_("Every post waits for approval"),
+}
+
+SEVERITIES = {
+    "suspend": N_("Suspend"),
+    "silence": N_("Silence"),
+    "noop": N_("No action (note only)"),
+}
+
+BREAKER_MODES = {
+    "pow": N_("Require proof of work"),
+    "review": N_("Hold every new post for review"),
+}
