@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import random
 from dataclasses import dataclass, field
 
@@ -15,7 +16,7 @@ from app.security.ratelimit import Limit, WindowCounter
 from app.settings import Settings
 from app.urls import Urls
 from app.web.templates import Templates
-from federation.client import SafeClient
+from federation.client import SafeClient, TransportFactory
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,4 +61,11 @@ USER_AGENT = "Treehole/0.1 (+anonymous notes; ActivityPub)"
 
 
 def build_client(settings: Settings) -> SafeClient:
-    return SafeClient(allow_loopback=settings.allow_loopback, user_agent=USER_AGENT)
+    transport: TransportFactory | None = None
+    if settings.http_transport == "aiohttp":
+        # aiohttp is an optional extra ("fast"), so its transport is imported only when chosen.
+        module = importlib.import_module("federation.aiohttp_transport")
+        transport = module.aiohttp_transport
+    return SafeClient(
+        allow_loopback=settings.allow_loopback, user_agent=USER_AGENT, transport=transport
+    )

@@ -6,6 +6,7 @@ Nothing here is read at import time.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 import stat
@@ -54,6 +55,7 @@ class Settings:
     forwarded_allow_ips: str
     log_level: str
     keypool_size: int
+    http_transport: str = "httpx"
 
     @property
     def domain(self) -> str:
@@ -158,6 +160,19 @@ def _secret_key(env: Mapping[str, str], data_dir: Path) -> Secret:
     return Secret(value)
 
 
+HTTP_TRANSPORTS = ("httpx", "aiohttp")
+
+
+def _http_transport(env: Mapping[str, str]) -> str:
+    name = "TREEHOLE_HTTP_TRANSPORT"
+    value = _text(env, name, "httpx").lower()
+    if value not in HTTP_TRANSPORTS:
+        raise ConfigError(name, f"expected httpx or aiohttp, got {value!r}")
+    if value == "aiohttp" and importlib.util.find_spec("aiohttp") is None:
+        raise ConfigError(name, "aiohttp is not installed (pip install 'treehole[fast]')")
+    return value
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Build `Settings` from the environment; raise `ConfigError` on the first bad value."""
     env = os.environ if env is None else env
@@ -182,4 +197,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         forwarded_allow_ips=_text(env, "TREEHOLE_FORWARDED_ALLOW_IPS", "127.0.0.1"),
         log_level=log_level,
         keypool_size=_int(env, "TREEHOLE_KEYPOOL_SIZE", 20, 0, 10_000),
+        http_transport=_http_transport(env),
     )

@@ -200,3 +200,46 @@ class Urls:
 
     def note_report(self, note_id: str) -> str:
         return f"{self.base}/n/{note_id}/report"
+
+    def admin_blocks(self) -> str:
+        return f"{self.base}/admin/blocks"
+
+    def admin_blocks_page(self, page: int) -> str:
+        return f"{self.base}/admin/blocks?{urlencode({'page': page})}"
+
+    def admin_block_edit(self, domain: str) -> str:
+        return f"{self.base}/admin/blocks?{urlencode({'edit': domain})}#block-form"
+
+    def admin_block_remove(self) -> str:
+        return f"{self.base}/admin/blocks/remove"
+
+    def admin_block_shields(self) -> str:
+        return f"{self.base}/admin/blocks/shields"
+
+    def admin_block_audit(self, before: int | None = None) -> str:
+        suffix = f"?{urlencode({'before': before})}" if before is not None else ""
+        return f"{self.base}/admin/blocks/audit{suffix}"
+
+    def admin_block_undo(self, audit_id: int) -> str:
+        return f"{self.base}/admin/blocks/audit/{audit_id}/undo"
+
+    def admin_block_import(self) -> str:
+        return f"{self.base}/admin/blocks/import"
+
+    def admin_block_import_run(self, run_id: str) -> str:
+        return f"{self.base}/admin/blocks/import/{run_id}"
+
+    def admin_block_import_action(self, run_id: str, action: str) -> str:
+        return f"{self.base}/admin/blocks/import/{run_id}/{action}"
+
+    def admin_block_export(self) -> str:
+        return f"{self.base}/admin/blocks/export.csv"
+
+    def api_admin_block_export(self) -> str:
+        return f"{self.base}/api/v1/admin/domain_blocks/export.csv"
+
+    def admin_tokens(self) -> str:
+        return f"{self.base}/admin/tokens"
+
+    def admin_token_revoke(self, token_id: str) -> str:
+        return f"{self.base}/admin/tokens/{token_id}/revoke"

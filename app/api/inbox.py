@@ -7,6 +7,7 @@ import json
 import logging
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
@@ -17,10 +18,11 @@ from app.db.engine import Db
 from app.errors import RateLimited
 from app.moderation.blocks import is_suspended_host
 from app.store import counters, deliveries, inbox_items, remote_actors
+from app.store.remote_actors import RemoteActor
 from app.web.context import services_of
 from federation.errors import FetchError, ParseError, SignatureError
 from federation.httpsig import parse_signed_request
-from federation.keyfetch import verify_with_key_lookup
+from federation.keyfetch import KeyLookup, verify_with_key_lookup
 from federation.origin import host_of, object_belongs_to_actor, signer_owns_activity
 from federation.parse import load_json, parse_activity
 
@@ -49,13 +51,40 @@ def _key_id_host(headers: Mapping[str, str]) -> str | None:
     return host_of(match.group(1)) if match else None
 
 
-async def _suspended(db: Db, actor_id: str, headers: Mapping[str, str]) -> bool:
-    """Checked before any fetch or verification: a suspended domain costs us nothing."""
-    for host in (host_of(actor_id), _key_id_host(headers)):
+async def _suspended(
+    db: Db, actor_id: str, headers: Mapping[str, str]
+) -> tuple[bool, RemoteActor | None]:
+    """Checked before any fetch or verification: a suspended domain costs us nothing. Also
+    returns the actor as we know it, which usually holds the key the request is signed with."""
+    for host in dict.fromkeys((host_of(actor_id), _key_id_host(headers))):
         if host and await is_suspended_host(db, host):
-            return True
+            return True, None
     known = await remote_actors.get_by_ap_id(db, actor_id)
-    return known is not None and known.suspended
+    return known is not None and known.suspended, known
+
+
+@dataclass(slots=True)
+class _KnownKeyLookup:
+    """The fetcher's key lookup, answered from the actor already read for this request when its
+    key is the one asked for (the same row `get_by_key_id` would return). `used_fetcher` tells
+    whether that row may have changed since (a refetch after a key rotation)."""
+
+    known: RemoteActor | None
+    fetcher: KeyLookup
+    used_fetcher: bool = False
+
+    async def __call__(self, key_id: str, refetch: bool) -> str:
+        known = self.known
+        if not refetch and known is not None and known.key_id == key_id and known.public_key_pem:
+            return known.public_key_pem
+        self.used_fetcher = True
+        return await self.fetcher(key_id, refetch)
+
+    def signer(self, key_id: str) -> RemoteActor | None:
+        """The actor owning `key_id`, if known without another query."""
+        if self.used_fetcher or self.known is None or self.known.key_id != key_id:
+            return None
+        return self.known
 
 
 async def receive(request: Request) -> Response:
@@ -67,12 +96,13 @@ async def receive(request: Request) -> Response:
         activity = parse_activity(document)
     except ParseError as error:
         return await _refuse_counted(request, 400, f"malformed activity: {error}")
-    if await _suspended(services.db, activity.actor, request.headers):
+    suspended, known = await _suspended(services.db, activity.actor, request.headers)
+    if suspended:
         return await _refuse_counted(request, 403, "domain or actor suspended")
-    if activity.type == "Delete" and activity.object_id == activity.actor:
+    if activity.type == "Delete" and activity.object_id == activity.actor and known is None:
         # Every server that ever saw an account sends these; unknown ones need no work at all.
-        if await remote_actors.get_by_ap_id(services.db, activity.actor) is None:
-            return Response(status_code=202)
+        return Response(status_code=202)
+    lookup = _KnownKeyLookup(known, services.fetcher.key_lookup)
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     try:
         signed = parse_signed_request(
@@ -83,12 +113,14 @@ async def receive(request: Request) -> Response:
             now,
             url_scheme=urlsplit(services.settings.base_url).scheme,
         )
-        await verify_with_key_lookup(signed, services.fetcher.key_lookup)
+        await verify_with_key_lookup(signed, lookup)
     except SignatureError as error:
         return await _refuse_counted(request, 401, f"signature: {error.reason}")
     except (FetchError, ParseError) as error:
         return await _refuse_counted(request, 401, f"signature: key not usable ({error})")
-    signer = await remote_actors.get_by_key_id(services.db, signed.key_id)
+    signer = lookup.signer(signed.key_id) or await remote_actors.get_by_key_id(
+        services.db, signed.key_id
+    )
     if signer is None or signer.ap_id != activity.actor:
         return await _refuse_counted(request, 401, "signer is not the activity's actor")
     if not signer_owns_activity(signer.ap_id, document):

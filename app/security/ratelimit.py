@@ -31,11 +31,8 @@ def salted_hash(salt: str, client_key: str) -> str:
 async def enforce_limit(db: Db, limit: Limit, client_key: str, now: datetime) -> None:
     """Count one hit for this client; raise `RateLimited` past the limit."""
     window_start = floor_to(now, limit.window_seconds)
-    async with db.transaction():
-        salt = await ratelimits.get_or_create_salt(db, now.date().isoformat())
-        hits = await ratelimits.count_hit(
-            db, limit.scope, salted_hash(salt, client_key), window_start
-        )
+    salt = await ratelimits.get_or_create_salt(db, now.date().isoformat())
+    hits = await ratelimits.count_hit(db, limit.scope, salted_hash(salt, client_key), window_start)
     if hits > limit.count:
         elapsed = int((now - window_start).total_seconds())
         raise RateLimited(retry_after=max(1, limit.window_seconds - elapsed))

@@ -6,6 +6,7 @@ import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.db.engine import Db
 from app.db.tables import rate_counts, rate_salts
@@ -13,7 +14,7 @@ from app.store.upsert import insert_ignore
 
 
 async def get_or_create_salt(db: Db, day: str) -> str:
-    """Today's salt; made on first use. Call inside a transaction."""
+    """Today's salt; made on first use (by whichever process comes first: all get the same)."""
     salt = await db.fetch_val(sa.select(rate_salts.c.salt).where(rate_salts.c.day == day))
     if salt is not None:
         return str(salt)
@@ -22,21 +23,20 @@ async def get_or_create_salt(db: Db, day: str) -> str:
 
 
 async def count_hit(db: Db, scope: str, key_hash: str, window_start: datetime) -> int:
-    """Add one hit and return the window's count. Call inside a transaction."""
-    key = {"scope": scope, "key_hash": key_hash, "window_start": window_start}
-    await db.execute(insert_ignore(db, rate_counts, {**key, "count": 0}))
+    """Add one hit and return the window's count (one atomic upsert; no transaction needed)."""
+    dialect_insert = postgresql.insert if db.is_postgres else sqlite.insert
+    insert = dialect_insert(rate_counts).values(
+        scope=scope, key_hash=key_hash, window_start=window_start, count=1
+    )
     return int(
         await db.fetch_val(
-            rate_counts.update()
-            .where(
-                rate_counts.c.scope == scope,
-                rate_counts.c.key_hash == key_hash,
-                rate_counts.c.window_start == window_start,
-            )
-            .values(count=rate_counts.c.count + 1)
-            .returning(rate_counts.c.count)
+            insert.on_conflict_do_update(
+                index_elements=[rate_counts.c.scope, rate_counts.c.key_hash,
+                                rate_counts.c.window_start],
+                set_={"count": rate_counts.c.count + 1},
+            ).returning(rate_counts.c.count)
         )
-    )
+    )  # fmt: skip
 
 
 async def delete_old(db: Db, keep_day: str, counts_before: datetime) -> None:

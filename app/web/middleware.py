@@ -44,12 +44,14 @@ class SecurityHeaders:
 
 
 class ConnectionPerRequest:
+    """Static files never touch the database, so they hold no connection."""
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         services = scope.get("state", {}).get("services")
-        if scope["type"] != "http" or services is None:
+        if scope["type"] != "http" or services is None or scope["path"].startswith("/static/"):
             await self.app(scope, receive, send)
             return
         db: Db = services.db

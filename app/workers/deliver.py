@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import random
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -34,6 +35,7 @@ from federation.retry import decide_next, is_domain_dead
 log = logging.getLogger("treehole.deliver")
 
 BATCH = 100
+ROUNDS = 10  # claims per run
 PER_DOMAIN = 4
 PARKED_RECHECK = timedelta(hours=12)
 INTERNAL_RETRY = timedelta(minutes=5)
@@ -67,6 +69,29 @@ class _BatchState:
 
 
 @dataclass(slots=True)
+class _Window:
+    """Attempts in flight; `wait_for_room` returns once at most half of `size` are."""
+
+    size: int
+    in_flight: int = 0
+    _room: anyio.Event = field(default_factory=anyio.Event)
+
+    def add(self, count: int) -> None:
+        self.in_flight += count
+
+    def done(self) -> None:
+        self.in_flight -= 1
+        if self.in_flight <= self.size // 2:
+            self._room.set()
+
+    async def wait_for_room(self) -> int:
+        while self.in_flight > self.size // 2:
+            self._room = anyio.Event()
+            await self._room.wait()
+        return self.size - self.in_flight
+
+
+@dataclass(slots=True)
 class Deliverer:
     db: Db
     client: SafeClient
@@ -76,25 +101,49 @@ class Deliverer:
     batch: int = BATCH
 
     async def run(self, now: datetime) -> int:
+        """Deliver due rows, up to `batch` at a time: when half of them have settled, claim more
+        (no waiting for a whole batch's slowest server), up to `ROUNDS` claims per run so the
+        worker's other steps get their turn. Returns how many rows were claimed."""
         claimed = await deliveries.claim_due(self.db, self.worker, now, self.batch)
         if not claimed:
             return 0
-        async with self.db.connection():
-            payloads = {a: await self._payload(a) for a in {row.activity_id for row in claimed}}
-            state = _BatchState(
-                await deliveries.list_dead_domains(self.db, {r.domain for r in claimed})
-            )
+        started, total = anyio.current_time(), 0
+        payloads: dict[str, _Payload | None] = {}
+        state = _BatchState(set())
+        window = _Window(self.batch)
         slots: dict[str, anyio.Semaphore] = defaultdict(lambda: anyio.Semaphore(PER_DOMAIN))
-        send, receive = anyio.create_memory_object_stream[_Result](len(claimed))
+        send, receive = anyio.create_memory_object_stream[_Result](self.batch)
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(self._settle_results, receive, state, now)
             async with send, anyio.create_task_group() as attempts:
-                for row in claimed:
-                    attempts.start_soon(
-                        self._attempt, row, slots[row.domain], payloads[row.activity_id], state,
-                        send, now,
-                    )  # fmt: skip
-        return len(claimed)
+                for round_number in range(1, ROUNDS + 1):
+                    await self._prepare(claimed, payloads, state)
+                    window.add(len(claimed))
+                    total += len(claimed)
+                    for row in claimed:
+                        attempts.start_soon(
+                            self._attempt, row, slots[row.domain], payloads[row.activity_id],
+                            state, send, window, now,
+                        )  # fmt: skip
+                    if round_number == ROUNDS:
+                        break
+                    room = await window.wait_for_room()
+                    # The lease runs from the claim, so later claims use the time that passed.
+                    moment = now + timedelta(seconds=anyio.current_time() - started)
+                    claimed = await deliveries.claim_due(self.db, self.worker, moment, room)
+                    if not claimed:
+                        break
+        return total
+
+    async def _prepare(
+        self, rows: Sequence[ClaimedDelivery], payloads: dict[str, _Payload | None],
+        state: _BatchState,
+    ) -> None:  # fmt: skip
+        """Read what the new rows need: their activities' payloads and which domains are dead."""
+        async with self.db.connection():
+            for activity_id in {row.activity_id for row in rows} - payloads.keys():
+                payloads[activity_id] = await self._payload(activity_id)
+            state.dead |= await deliveries.list_dead_domains(self.db, {r.domain for r in rows})
 
     async def _payload(self, activity_id: str) -> _Payload | None:
         """The activity's bytes and signing key; None when there is nothing to send any more."""
@@ -115,6 +164,21 @@ class Deliverer:
         )
 
     async def _attempt(
+        self,
+        row: ClaimedDelivery,
+        slot: anyio.Semaphore,
+        payload: _Payload | None,
+        state: _BatchState,
+        results: MemoryObjectSendStream[_Result],
+        window: _Window,
+        now: datetime,
+    ) -> None:
+        try:
+            await self._attempt_in_slot(row, slot, payload, state, results, now)
+        finally:
+            window.done()
+
+    async def _attempt_in_slot(
         self,
         row: ClaimedDelivery,
         slot: anyio.Semaphore,

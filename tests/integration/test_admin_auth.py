@@ -26,7 +26,13 @@ from tests.support.app_client import RunningApp, running_app
 pytestmark = pytest.mark.anyio
 
 PUBLIC_ADMIN_PATHS = {"/admin/login"}
-ADMIN_ONLY = {"/admin/filters", "/admin/settings", "/admin/boards"}
+ADMIN_ONLY = {
+    "/admin/filters",
+    "/admin/settings",
+    "/admin/boards",
+    "/admin/blocks",
+    "/admin/tokens",
+}
 FIXED_NOW = datetime(2026, 5, 4, 12, 3, 20, tzinfo=UTC)
 
 
@@ -55,6 +61,7 @@ def test_admin_route_walk_covers_every_page_and_action() -> None:
     walked = admin_routes_walked()
     paths = {path for _, path, _ in walked}
     assert {"/admin/queue", "/admin/reports/main", "/admin/domains", "/admin/actors"} <= paths
+    assert {"/admin/blocks", "/admin/blocks/import/main/main", "/admin/tokens/main/revoke"} <= paths
     for method, path, role in walked:
         if any(path.startswith(prefix) for prefix in ADMIN_ONLY):
             assert role == "admin", (method, path)

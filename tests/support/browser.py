@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = (
@@ -93,3 +93,30 @@ def chromium_page(
             yield page
         finally:
             context.close()
+
+
+@contextlib.contextmanager
+def chromium_browser(*, executable: Path = CHROMIUM) -> Iterator[Browser]:
+    """A headless Chromium (temporary profiles) for tests that need several independent
+    contexts, such as an admin and an anonymous visitor with separate cookies. Give each
+    context from `new_context` a bounded timeout with `bounded`."""
+    _refuse_running_loop()
+    browser = chromium_path(executable)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(browser),
+            headless=True,
+            args=list(CHROMIUM_ARGS),
+            timeout=30_000,
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def bounded(context: BrowserContext, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> BrowserContext:
+    """The context, with every Playwright wait on it bounded by `timeout_ms`."""
+    context.set_default_timeout(timeout_ms)
+    context.set_default_navigation_timeout(timeout_ms)
+    return context

@@ -6,14 +6,27 @@ from __future__ import annotations
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
-from app.web.admin import auth, boards, domains, filters, queue, reports, settings
+from app.web.admin import (
+    auth,
+    block_imports,
+    blocks,
+    boards,
+    domains,
+    filters,
+    queue,
+    reports,
+    settings,
+    tokens,
+)
 from app.web.middleware import BodyLimit
 
 ADMIN_FORM_MAX_BODY_BYTES = 256 * 1024
+# A blocklist file (1 MB) with its multipart framing, or every domain of a big import ticked.
+IMPORT_MAX_BODY_BYTES = 2 * 1024 * 1024
 
 
-def _post(path: str, endpoint: auth.Endpoint) -> Route:
-    limit = Middleware(BodyLimit, max_bytes=ADMIN_FORM_MAX_BODY_BYTES)
+def _post(path: str, endpoint: auth.Endpoint, max_bytes: int = ADMIN_FORM_MAX_BODY_BYTES) -> Route:
+    limit = Middleware(BodyLimit, max_bytes=max_bytes)
     return Route(path, endpoint, methods=["POST"], middleware=[limit])
 
 
@@ -41,4 +54,22 @@ def admin_routes() -> list[Route]:
         _post("/admin/domains", domains.set_block),
         _post("/admin/domains/remove", domains.remove_block),
         _post("/admin/actors", domains.moderate_actor),
+        Route("/admin/blocks", blocks.blocks_page),
+        _post("/admin/blocks", blocks.save_block),
+        _post("/admin/blocks/remove", blocks.remove_block),
+        _post("/admin/blocks/shields", blocks.change_shield),
+        Route("/admin/blocks/audit", blocks.audit_page),
+        _post("/admin/blocks/audit/{audit_id}/undo", blocks.undo),
+        Route("/admin/blocks/export.csv", block_imports.export_csv),
+        Route("/admin/blocks/import", block_imports.import_page),
+        _post("/admin/blocks/import", block_imports.preview, IMPORT_MAX_BODY_BYTES),
+        Route("/admin/blocks/import/{run_id}", block_imports.run_page),
+        _post(
+            "/admin/blocks/import/{run_id}/{action}",
+            block_imports.run_action,
+            IMPORT_MAX_BODY_BYTES,
+        ),
+        Route("/admin/tokens", tokens.tokens_page),
+        _post("/admin/tokens", tokens.create_token),
+        _post("/admin/tokens/{token_id}/revoke", tokens.revoke_token),
     ]

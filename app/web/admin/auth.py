@@ -81,12 +81,15 @@ def requires(role: str) -> Callable[[Endpoint], Endpoint]:
     return guard
 
 
-async def checked_form(request: Request) -> FormData:
-    """The posted form after its CSRF token checked out."""
+async def checked_form(
+    request: Request,
+    *,
+    max_fields: int = ADMIN_FORM_MAX_FIELDS,
+    max_part_bytes: int = ADMIN_FORM_MAX_PART_BYTES,
+) -> FormData:
+    """The posted form after its CSRF token checked out (bigger limits for a blocklist import)."""
     try:
-        form = await request.form(
-            max_fields=ADMIN_FORM_MAX_FIELDS, max_part_size=ADMIN_FORM_MAX_PART_BYTES
-        )
+        form = await request.form(max_fields=max_fields, max_part_size=max_part_bytes)
     except HTTPException as error:
         if error.status_code == 400:
             raise Invalid("form", "malformed") from error
@@ -95,11 +98,15 @@ async def checked_form(request: Request) -> FormData:
         raise
     except Exception as error:  # the multipart parser's errors are malformed input, not bugs
         raise Invalid("form", "malformed") from error
-    # PostgreSQL refuses NUL in text with an error; no admin field has a use for one.
-    if any(isinstance(value, str) and "\x00" in value for _, value in form.multi_items()):
-        raise Invalid("form", "malformed")
-    token = form.get("csrf_token")
-    check_csrf_token(services_of(request).secret_key, token if isinstance(token, str) else None)
+    try:
+        # PostgreSQL refuses NUL in text with an error; no admin field has a use for one.
+        if any(isinstance(value, str) and "\x00" in value for _, value in form.multi_items()):
+            raise Invalid("form", "malformed")
+        token = form.get("csrf_token")
+        check_csrf_token(services_of(request).secret_key, token if isinstance(token, str) else None)
+    except TreeholeError:
+        await form.close()  # an uploaded file's temporary file goes with the refused form
+        raise
     return form
 
 

@@ -10,7 +10,7 @@ from starlette.responses import HTMLResponse
 
 from app.errors import Invalid
 from app.store.admins import Admin
-from app.web.admin import texts
+from app.web.admin.texts import INVALID, LABELS
 from app.web.context import render_page, translate
 from app.web.messages import TITLES
 
@@ -24,9 +24,9 @@ def admin_of(request: Request) -> Admin:
 def render_admin(
     request: Request, template: str, context: dict[str, Any], status_code: int = 200
 ) -> HTMLResponse:
-    full = {"admin": admin_of(request), "texts": texts, **context}
+    full = {"admin": admin_of(request), "texts": LABELS, **context}
     return render_page(request, template, full, status_code=status_code)
 
 
 def invalid_message(request: Request, error: Invalid) -> str:
-    return translate(request, texts.INVALID.get(str(error), TITLES[400]))
+    return translate(request, INVALID.get(str(error), TITLES[400]))

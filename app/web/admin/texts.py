@@ -95,3 +95,13 @@ BREAKER_MODES = {
     "pow": N_("Require proof of work"),
     "review": N_("Hold every new post for review"),
 }
+
+# What the admin templates see as `texts`.
+LABELS = {
+    "CATEGORIES": CATEGORIES,
+    "ACTIONS": ACTIONS,
+    "KINDS": KINDS,
+    "PREMODERATION": PREMODERATION,
+    "SEVERITIES": SEVERITIES,
+    "BREAKER_MODES": BREAKER_MODES,
+}

@@ -11,9 +11,16 @@ from typing import Any
 
 import pytest
 
+from app.blocklists.imports import ProposedBlock
+from app.blocklists.provenance import Assertion, BlockValues
+from app.blocklists.service import RevertOutcome
 from app.i18n import LANGUAGES, Catalogues, load_translations
 from app.ledger import LedgerLine
+from app.security.tokens import KNOWN_SCOPES
 from app.store.admins import Admin
+from app.store.api_tokens import ApiToken
+from app.store.block_audit import AuditEntry
+from app.store.blocklist_runs import Run
 from app.store.boards import Board
 from app.store.domain_blocks import DomainBlock
 from app.store.filters import ACTIONS, KINDS, FilterCategory, FilterTerm
@@ -22,7 +29,8 @@ from app.store.moderation import BREAKER_MODES, RecordedDecision
 from app.store.notes import Note
 from app.transparency import build_weeks
 from app.urls import Urls
-from app.web.admin import texts
+from app.web.admin.blocklist_texts import LABELS as BLOCK_LABELS
+from app.web.admin.texts import LABELS
 from app.web.messages import REASONS, TITLES
 from app.web.templates import Templates
 
@@ -34,6 +42,9 @@ ZH_ALLOWED_WORDS = {"UTC", "Atom", "IP", "Cookie", "English", "main", "tree", "e
 ZH_ALLOWED_WORDS |= set(PSEUDONYM.split())
 # Data on the admin pages: domains, account URLs, board paths, check names.
 ZH_ALLOWED_WORDS |= {"b", "bad", "https", "users", "troll", "org", "words"}
+# The blocklist pages: API scopes, file formats, the API and tools they are for.
+ZH_ALLOWED_WORDS |= {"API", "admin", "read", "write", "domain", "blocks", "CSV", "JSON", "Mastodon"}
+ZH_ALLOWED_WORDS |= {"FediBlockHole", "MB", "http", "api", "v1", "export", "csv"}
 
 
 def make_board() -> Board:
@@ -68,7 +79,7 @@ def make_note(note_id: str, reply_to: str | None = None, summary: str | None = N
 
 
 def admin_contexts() -> dict[str, tuple[str, dict[str, Any]]]:
-    admin = {"admin": Admin("a1", "小林", "admin"), "texts": texts}
+    admin = {"admin": Admin("a1", "小林", "admin"), "texts": LABELS}
     held = replace(make_note("h1"), state="held")
     remote = replace(make_note("h2", reply_to="root"), origin="remote", state="held")
     decision = RecordedDecision("h1", "note", "words", "hold", "色情", NOW)
@@ -159,6 +170,94 @@ def admin_contexts() -> dict[str, tuple[str, dict[str, Any]]]:
     }
 
 
+def blocklist_contexts() -> dict[str, tuple[str, dict[str, Any]]]:
+    admin = {
+        "admin": Admin("a1", "小林", "admin"),
+        "texts": LABELS,
+        "block_texts": BLOCK_LABELS,
+    }
+    values = BlockValues("suspend", True, True, "广告", "备注", True)
+    block = DomainBlock("d1", "bad.example", "suspend", True, True, "广告", "备注", True, NOW, NOW)
+    sources = {
+        "bad.example": [
+            Assertion("bad.example", "manual", "local", values, NOW, NOW),
+            Assertion("bad.example", "token", "t1", replace(values, severity="silence"), NOW, NOW),
+        ]
+    }
+    entry = AuditEntry(
+        7,
+        NOW,
+        "token",
+        "t1",
+        "令牌",
+        "bad.example",
+        None,
+        values.as_dict(),
+        "",
+        "run1",
+        {"source_kind": "token", "source_id": "t1", "before": None, "after": values.as_dict()},
+    )
+    run = Run("run1", "import", None, "previewed", {"filename": "名单"}, None, None, NOW, None)
+    proposed = [
+        ProposedBlock("bad.example", values, "new"),
+        ProposedBlock("b.bad.example", values, "conflict", "parent", values),
+    ]
+    run_page = {
+        **admin,
+        "run": run,
+        "groups": [("new", proposed[:1]), ("conflict", proposed[1:])],
+        "selectable": ("new", "changed"),
+        "row_errors": [[3, "severity"]],
+        "filename": "名单",
+        "format": "mastodon_csv",
+        "summary": {"new": 1, "conflict": 1, "errors": 1},
+        "outcome": None,
+    }
+    token = ApiToken("t1", "令牌", ["admin:read"], "a1", NOW, None, None)
+    revoked = ApiToken("t2", "旧令牌", ["admin:write"], "a1", NOW, NOW, NOW)
+    tokens = {**admin, "tokens": [token, revoked], "scopes": KNOWN_SCOPES, "values": {}}
+    return {
+        "admin-blocks": (
+            "admin/blocks.html",
+            {
+                **admin,
+                "blocks": [block],
+                "sources": sources,
+                "labels": {("token", "t1"): "令牌"},
+                "page": 2,
+                "has_next": True,
+                "total": 201,
+                "allows": ["bad.example"],
+                "excludes": [],
+                "severities": ("noop", "silence", "suspend"),
+                "values": {"domain": "bad.example", **values.as_dict()},
+            },
+        ),
+        "admin-block-audit": (
+            "admin/block_audit.html",
+            {
+                **admin,
+                "entries": [entry],
+                "run_kinds": {"run1": "import"},
+                "next_before": 7,
+                "before": 9,
+            },
+        ),
+        "admin-block-import": ("admin/block_import.html", {**admin, "runs": [run]}),
+        "admin-block-import-run": ("admin/block_import_run.html", run_page),
+        "admin-block-import-reverted": (
+            "admin/block_import_run.html",
+            {
+                **run_page,
+                "run": replace(run, state="applied"),
+                "outcome": RevertOutcome(["bad.example"], ["b.bad.example"]),
+            },
+        ),
+        "admin-tokens": ("admin/tokens.html", tokens),
+        "admin-token-created": ("admin/tokens.html", {**tokens, "new_token": "th_x"}),
+    }
+
+
 def page_contexts(language: str = "en") -> dict[str, tuple[str, dict[str, Any]]]:
     board, root = make_board(), make_note("root", summary="有点丧")
     reply = make_note("r1", reply_to="root")
@@ -222,6 +321,7 @@ def page_contexts(language: str = "en") -> dict[str, tuple[str, dict[str, Any]]]
             {"weeks": build_weeks(datetime(2026, 11, 27, tzinfo=UTC), [], [], [], weeks=2)},
         ),
         **admin_contexts(),
+        **blocklist_contexts(),
         "error": (
             "error.html",
             {
