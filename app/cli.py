@@ -324,6 +324,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "worker":
         anyio.run(_run_worker, settings)
         return 0
+    # Admin and board commands work on a fresh install too: bring the schema up to date first.
+    migrate(settings)
     if args.command == "admin" and args.admin_command == "token":
         return admin_token(settings, args)
     if args.command == "admin":

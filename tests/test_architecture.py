@@ -37,9 +37,7 @@ def imports_of(path: Path) -> tuple[set[str], list[str]]:
 
 
 def graph() -> dict[str, set[str]]:
-    modules = {
-        module_name(path): path for pkg in PACKAGES for path in (ROOT / pkg).rglob("*.py")
-    }
+    modules = {module_name(path): path for pkg in PACKAGES for path in (ROOT / pkg).rglob("*.py")}
     edges: dict[str, set[str]] = {}
     for name, path in modules.items():
         top, _ = imports_of(path)

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from app.db.engine import Db
 from app.db.tables import filter_allowlist, filter_categories, filter_terms
 from app.ids import new_id
+from app.moderation.filters import default_rules
 from app.store.moderation import get_setting_value, put_setting_value
 from app.store.upsert import insert_ignore
 
@@ -21,15 +22,7 @@ WORD = "word"
 REGEX = "regex"
 KINDS = (WORD, REGEX)
 # Every category is on by default; an admin switches them off one by one.
-CATEGORY_DEFAULTS = {
-    "sexual": "hold",
-    "harassment": "hold",
-    "violence": "hold",
-    "fraud": "hold",
-    "self_harm": "warn",
-    "hate": "reject",
-    "spam": "hold",
-}
+CATEGORY_DEFAULTS = {name: rule.action for name, rule in default_rules().items()}
 VERSION_KEY = "filter_config_version"
 
 

@@ -4,10 +4,12 @@ links made safe, line breaks kept."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import httpx
 import pytest
 
+from app.store.moderation import get_moderation_settings, update_moderation_settings
 from tests.support.app_client import RunningApp
 from tests.support.forms import csrf_from, post_note
 
@@ -97,6 +99,10 @@ async def test_note_text_is_escaped(instance: RunningApp) -> None:
 
 
 async def test_links_in_notes_are_nofollow_ugc(instance: RunningApp) -> None:
+    # Links are held for review unless their domain is allowlisted (moderation policy).
+    db = instance.services.db
+    settings = await get_moderation_settings(db)
+    await update_moderation_settings(db, replace(settings, link_allowlist=("example.org",)))
     posted = await post_note(
         instance.client, "read https://example.org/a?b=1&c=2. and javascript:alert(1)"
     )
