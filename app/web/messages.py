@@ -83,6 +83,11 @@ CATEGORY_LABELS = {
     "link": N_("links"),
     "contact": N_("contact details"),
     "duplicate": N_("a copy of a recent post"),
+    "link_not_allowed": N_("a link to a site that is not allowed"),
+    "link_shortener": N_("a shortened link"),
+    "premoderation": N_("the board reviews new posts"),
+    "silenced": N_("the sender is silenced"),
+    "under_attack": N_("the instance is under attack"),
 }
 
 REPORT_CATEGORIES = {

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from app.i18n import HTML_LANG, LANGUAGES, Catalogues
 from app.rendering import render_text
 from app.store.notes import Note
-from app.web.messages import LEDGER_STATES
+from app.web.messages import CATEGORY_LABELS, LEDGER_STATES, REPORT_CATEGORIES
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -42,6 +42,16 @@ def duration_describer(translations: NullTranslations) -> Callable[[int], str]:
         }
 
     return describe
+
+
+def reason_labeller(translations: NullTranslations) -> Callable[[str], str]:
+    """A report category or moderation reason in words, the code itself when unknown."""
+
+    def label(code: str) -> str:
+        message = REPORT_CATEGORIES.get(code) or CATEGORY_LABELS.get(code)
+        return translations.gettext(message) if message else code.replace("_", " ")
+
+    return label
 
 
 def state_labeller(translations: NullTranslations) -> Callable[[str], str]:
@@ -72,6 +82,7 @@ class Templates:
                 render_note=render_note,
                 describe=duration_describer(translations),
                 state_label=state_labeller(translations),
+                report_label=reason_labeller(translations),
                 languages=LANGUAGES,
                 lang=code,
                 html_lang=HTML_LANG[code],

@@ -12,7 +12,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from app.blocklists import service
-from app.blocklists.block_input import parse_block_form, parse_cursor, parse_shield_form
+from app.blocklists.block_input import (
+    parse_block_form,
+    parse_cursor,
+    parse_domain,
+    parse_shield_form,
+)
 from app.blocklists.changes import values_of
 from app.blocklists.provenance import IMPORT, SEVERITIES, SUBSCRIPTION, TOKEN, Assertion
 from app.clock import utcnow
@@ -140,7 +145,7 @@ async def remove_block(request: Request) -> Response:
     services = services_of(request)
     form = await checked_form(request)
     try:
-        domain = parse_block_form({"severity": "noop", "domain": text_field(form, "domain")})[0]
+        domain = parse_domain(text_field(form, "domain"))
     except Invalid as error:
         return await _refused(request, error, form)
     await service.lift(services.db, domain, admin_actor(request), utcnow(), reason="removed")
