@@ -56,7 +56,7 @@ def normalise_domain(raw: str) -> str:
     labels = value.split(".")
     if any(not label or len(label) > 63 or label.startswith("-") for label in labels):
         raise Invalid("domain", "invalid")
-    if not all(c.isalnum() or c in "-." or c == "*" for c in value):
+    if not all(c.isalnum() or c in "-." for c in value):
         raise Invalid("domain", "invalid")
     return value
 
