@@ -24,7 +24,7 @@ from databases.backends.sqlite import SQLiteBackend, SQLitePool
 from sqlalchemy.sql import ClauseElement
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
-SQLITE_IDLE_CONNECTIONS = 16
+SQLITE_IDLE_CONNECTIONS = 64  # about the concurrency a process serves; each is a thread + handle
 # 20 serves 50 concurrent requests without queueing on the pool; four processes (web + worker,
 # two of each) stay well within PostgreSQL's default max_connections of 100.
 POSTGRES_POOL_OPTIONS = {"min_size": "1", "max_size": "20"}

@@ -44,11 +44,11 @@ def duration_describer(translations: NullTranslations) -> Callable[[int], str]:
     return describe
 
 
-def reason_labeller(translations: NullTranslations) -> Callable[[str], str]:
-    """A report category or moderation reason in words, the code itself when unknown."""
+def labeller(translations: NullTranslations, texts: dict[str, str]) -> Callable[[str], str]:
+    """A code (report category, moderation reason) in words; the code itself when unknown."""
 
     def label(code: str) -> str:
-        message = REPORT_CATEGORIES.get(code) or CATEGORY_LABELS.get(code)
+        message = texts.get(code)
         return translations.gettext(message) if message else code.replace("_", " ")
 
     return label
@@ -82,7 +82,8 @@ class Templates:
                 render_note=render_note,
                 describe=duration_describer(translations),
                 state_label=state_labeller(translations),
-                report_label=reason_labeller(translations),
+                report_label=labeller(translations, REPORT_CATEGORIES),
+                reason_label=labeller(translations, CATEGORY_LABELS),
                 languages=LANGUAGES,
                 lang=code,
                 html_lang=HTML_LANG[code],

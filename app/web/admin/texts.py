@@ -69,6 +69,7 @@ CATEGORIES = {
     "self_harm": N_("Self-harm"),
     "hate": N_("Hate"),
     "spam": N_("Spam"),
+    "profanity": N_("Profanity"),
 }
 
 ACTIONS = {
