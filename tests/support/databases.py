@@ -15,6 +15,9 @@ from typing import Any
 
 import asyncpg
 
+from app.actors import ensure_bootstrap_actors
+from app.clock import utcnow
+from app.db.engine import connect, disconnect
 from app.db.migrate import upgrade_to_head
 
 ENGINES_ALWAYS = ("sqlite",)
@@ -50,9 +53,23 @@ def postgres_problem() -> str | None:
     return asyncio.run(_pg_reachable(url))
 
 
+SEEDED_TABLES = ("boards", "local_actors")
+
+
+async def _bootstrap(url: str) -> None:
+    """What every instance does on its first start (instance and board actors with their keys),
+    done once per template so each test does not pay ~50 ms per RSA key."""
+    db = await connect(url)
+    try:
+        await ensure_bootstrap_actors(db, utcnow())
+    finally:
+        await disconnect(db)
+
+
 def migrate_sqlite_template(directory: Path) -> Path:
     path = directory / "template.db"
     upgrade_to_head(f"sqlite:///{path}")
+    asyncio.run(_bootstrap(f"sqlite:///{path}"))
     return path
 
 
@@ -88,7 +105,7 @@ class PostgresTemplate:
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
         self.session_tag = f"s{os.getpid()}"
-        self.seeds: dict[str, list[Mapping[str, Any]]] = {}
+        self.seeds: dict[str, dict[str, list[Mapping[str, Any]]]] = {}
         self.prepared: set[str] = set()
 
     def url_for(self, suffix: str = "") -> str:
@@ -129,7 +146,10 @@ class PostgresTemplate:
             asyncio.run(self._ensure_database(url))
             asyncio.run(_reset_schema(_asyncpg_dsn(url)))
             upgrade_to_head(url)
-            self.seeds[url] = asyncio.run(_snapshot(_asyncpg_dsn(url), "boards"))
+            asyncio.run(_bootstrap(url))
+            self.seeds[url] = {
+                table: asyncio.run(_snapshot(_asyncpg_dsn(url), table)) for table in SEEDED_TABLES
+            }
             self.prepared.add(url)
         asyncio.run(self._truncate(url))
         return url
@@ -143,11 +163,16 @@ class PostgresTemplate:
             )
             names = ", ".join(f'"{row["tablename"]}"' for row in tables)
             await connection.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-            for row in self.seeds[url]:
-                columns = ", ".join(row)
-                marks = ", ".join(f"${i}" for i in range(1, len(row) + 1))
-                await connection.execute(
-                    f"INSERT INTO boards ({columns}) VALUES ({marks})", *row.values()
-                )
+            for table in SEEDED_TABLES:
+                for seeded in self.seeds[url][table]:
+                    # Serial ids are left to the (restarted) sequence.
+                    row = {
+                        k: v for k, v in seeded.items() if not (table == "key_pool" and k == "id")
+                    }
+                    columns = ", ".join(row)
+                    marks = ", ".join(f"${i}" for i in range(1, len(row) + 1))
+                    await connection.execute(
+                        f"INSERT INTO {table} ({columns}) VALUES ({marks})", *row.values()
+                    )
         finally:
             await connection.close()
