@@ -30,6 +30,7 @@ from federation.errors import (
     FetchTimeout,
     FetchTooLarge,
 )
+from federation.origin import same_origin
 from federation.parse import load_json
 from federation.vocab import AS2_ACCEPT, AS_CONTEXT
 
@@ -75,6 +76,9 @@ _BLOCKED_NETWORKS: Final = tuple(
 # IPv6 prefixes that embed an IPv4 address the packet may end up at.
 _NAT64: Final = ipaddress.IPv6Network("64:ff9b::/96")
 _SIX_TO_FOUR: Final = ipaddress.IPv6Network("2002::/16")
+
+
+CREDENTIALS = frozenset({"authorization", "cookie", "proxy-authorization"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,7 +374,11 @@ class SafeClient:
             location = fetched.headers.get("location")
             if fetched.status_code not in _REDIRECT_STATUSES or not location:
                 return fetched
-            url = urljoin(url, location)
+            target = urljoin(url, location)
+            if not same_origin(url, target):
+                # Credentials given for one server are never replayed to another.
+                headers = {k: v for k, v in headers.items() if k.lower() not in CREDENTIALS}
+            url = target
         raise FetchError("too many redirects")
 
     async def _exchange(

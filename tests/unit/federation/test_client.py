@@ -559,3 +559,41 @@ def test_is_json_content_type_rules() -> None:
     assert not is_json_content_type("application/json")
     assert is_json_content_type("application/json; charset=utf-8", allow_plain_json=True)
     assert not is_json_content_type("text/json", allow_plain_json=True)
+
+
+def _echo_authorization() -> Starlette:
+    async def echo(request: Request) -> JSONResponse:
+        return JSONResponse({"authorization": request.headers.get("authorization")})
+
+    return Starlette(routes=[Route("/echo", echo)])
+
+
+def _redirect_to(target: str) -> Starlette:
+    async def hop(request: Request) -> Response:
+        return Response(status_code=302, headers={"location": target})
+
+    async def echo(request: Request) -> JSONResponse:
+        return JSONResponse({"authorization": request.headers.get("authorization")})
+
+    return Starlette(routes=[Route("/hop", hop), Route("/echo", echo)])
+
+
+@pytest.mark.anyio
+async def test_get_drops_credentials_on_redirect_to_another_origin(client: SafeClient) -> None:
+    """spec: ssrf-redirect-recheck — a token for one server is never sent to another."""
+    with run_asgi_in_thread(_echo_authorization()) as other:
+        with run_asgi_in_thread(_redirect_to(f"{other.url}/echo")) as first:
+            fetched = await client.get(
+                f"{first.url}/hop", headers={"Authorization": "Bearer secret-for-first"}
+            )
+    assert fetched.status_code == 200
+    assert json.loads(fetched.body) == {"authorization": None}
+
+
+@pytest.mark.anyio
+async def test_get_keeps_credentials_on_same_origin_redirect(client: SafeClient) -> None:
+    with run_asgi_in_thread(_redirect_to("/echo")) as first:
+        fetched = await client.get(
+            f"{first.url}/hop", headers={"Authorization": "Bearer secret-for-first"}
+        )
+    assert json.loads(fetched.body) == {"authorization": "Bearer secret-for-first"}
