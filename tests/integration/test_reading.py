@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -16,6 +17,7 @@ from app.clock import utcnow
 from app.posting import Posted, Submission
 from app.store import boards as board_store
 from app.store import notes as note_store
+from app.store.moderation import get_moderation_settings, update_moderation_settings
 from tests.support.app_client import RunningApp
 from tests.support.forms import csrf_from, post_note
 
@@ -162,6 +164,7 @@ async def test_empty_board_says_so(instance: RunningApp) -> None:
 
 
 async def test_board_feed_is_well_formed_atom_and_escapes_html(instance: RunningApp) -> None:
+    await allow_link_domain(instance, "example.org")
     await post_note(instance.client, "first line\nsecond <script>alert(1)</script> & more")
     await post_note(instance.client, "see https://example.org/a?b=1&c=2", summary="cw <b>")
     answer = await instance.client.get("/b/main/feed.atom")
@@ -215,3 +218,10 @@ async def test_unknown_and_deleted_notes_answer_404_and_410(instance: RunningApp
         missing = await instance.client.get(path)
         assert missing.status_code == 404
         assert missing.headers["content-type"].startswith("text/html")
+
+
+async def allow_link_domain(instance: RunningApp, domain: str) -> None:
+    """Links to other domains wait for a moderator; the feed test needs one published."""
+    db = instance.services.db
+    settings = await get_moderation_settings(db)
+    await update_moderation_settings(db, replace(settings, link_allowlist=(domain,)))
