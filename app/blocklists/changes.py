@@ -1,8 +1,9 @@
 """The one code path that changes domain blocks: set or drop one source's assertion, recompute
 the effective block, write it (or delete it when nothing supports it) and append an audit row,
-all in one transaction. It does not enforce: `app.blocklists.service` (the public write API) and
-`app.moderation.domains` enforce a new suspension after the transaction, so this module depends
-on neither (they both depend on it).
+all in one transaction. Lifts and shield changes, which move several things under one audit row,
+are in `app.blocklists.compound_changes`, on top of this module. It does not enforce:
+`app.blocklists.service` (the public write API) and `app.moderation.domains` enforce a new
+suspension after the transaction, so this module depends on neither (they both depend on it).
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def values_of(block: DomainBlock | None) -> BlockValues | None:
     )
 
 
-def _dict(values: BlockValues | None) -> dict[str, Any] | None:
+def values_dict(values: BlockValues | None) -> dict[str, Any] | None:
     return None if values is None else values.as_dict()
 
 
@@ -92,7 +93,7 @@ async def effective_for(db: Db, domain: str, policy: MergePolicy) -> BlockValues
     return compute_effective(assertions, policy)
 
 
-async def _write_effective(
+async def write_effective(
     db: Db, domain: str, before: BlockValues | None, after: BlockValues | None, now: datetime
 ) -> None:
     if after == before:
@@ -127,18 +128,18 @@ async def write_assertion(
         check_values(values)
     async with db.transaction():
         before = values_of(await domain_blocks.get_block(db, domain))
-        await _adopt_orphan(db, domain, before, now)
+        await adopt_orphan(db, domain, before, now)
         previous = await block_assertions.get_assertion(db, domain, source_kind, source_id)
         if values is None and previous is not None:
             await block_assertions.delete_assertion(db, domain, source_kind, source_id)
         elif values is not None:
             await block_assertions.upsert_assertion(db, domain, source_kind, source_id, values, now)
         after = await effective_for(db, domain, policy)
-        await _write_effective(db, domain, before, after, now)
+        await write_effective(db, domain, before, after, now)
         assertion_before = None if previous is None else previous.values
         audited = assertion_before != values or before != after
         if audited:
-            await _audit(
+            await append_audit(
                 db,
                 domain,
                 actor,
@@ -147,8 +148,8 @@ async def write_assertion(
                 {
                     "source_kind": source_kind,
                     "source_id": source_id,
-                    "before": _dict(assertion_before),
-                    "after": _dict(values),
+                    "before": values_dict(assertion_before),
+                    "after": values_dict(values),
                 },
                 run_id,
                 reason,
@@ -157,7 +158,7 @@ async def write_assertion(
     return BlockChange(domain, before, after, block, audited)
 
 
-async def _adopt_orphan(db: Db, domain: str, before: BlockValues | None, now: datetime) -> None:
+async def adopt_orphan(db: Db, domain: str, before: BlockValues | None, now: datetime) -> None:
     """A block written before provenance existed has no assertion: it becomes a manual one, so
     the first import or subscription that mentions the domain does not silently replace it."""
     if before is None or await block_assertions.list_assertions(db, domain):
@@ -165,7 +166,7 @@ async def _adopt_orphan(db: Db, domain: str, before: BlockValues | None, now: da
     await block_assertions.upsert_assertion(db, domain, MANUAL, MANUAL_SOURCE_ID, before, now)
 
 
-async def _audit(
+async def append_audit(
     db: Db,
     domain: str,
     actor: ChangeActor,
@@ -183,48 +184,13 @@ async def _audit(
             "actor_id": actor.id,
             "actor_label": actor.label[:LABEL_MAX_CHARS],
             "domain": domain,
-            "before": _dict(effective[0]),
-            "after": _dict(effective[1]),
+            "before": values_dict(effective[0]),
+            "after": values_dict(effective[1]),
             "reason": reason[:REASON_MAX_CHARS],
             "run_id": run_id,
             "assertion": assertion,
         },
     )
-
-
-async def lift_block(
-    db: Db,
-    domain: str,
-    actor: ChangeActor,
-    now: datetime,
-    *,
-    reason: str = "",
-    policy: MergePolicy = DEFAULT_POLICY,
-) -> list[BlockChange]:
-    """Lift a block outright (admin or API delete): drop every manual and token assertion, and
-    exclude the domain locally if imports or subscriptions still assert it, so they cannot bring
-    it back (GoToSocial's excludes)."""
-    changes: list[BlockChange] = []
-    assertions = await block_assertions.list_assertions(db, domain)
-    if any(a.source_kind in MERGED_KINDS for a in assertions):
-        await domain_shields.insert_exclude(db, domain, now)
-    for assertion in assertions:
-        if assertion.is_authoritative:
-            changes.append(
-                await write_assertion(
-                    db,
-                    domain,
-                    assertion.source_kind,
-                    assertion.source_id,
-                    None,
-                    actor,
-                    now,
-                    reason=reason,
-                    policy=policy,
-                )
-            )
-    changes.append(await recompute(db, domain, actor, now, reason=reason, policy=policy))
-    return changes
 
 
 async def recompute(
@@ -242,9 +208,9 @@ async def recompute(
     async with db.transaction():
         before = values_of(await domain_blocks.get_block(db, domain))
         after = await effective_for(db, domain, policy)
-        await _write_effective(db, domain, before, after, now)
+        await write_effective(db, domain, before, after, now)
         audited = before != after
         if audited:
-            await _audit(db, domain, actor, now, (before, after), {}, run_id, reason)
+            await append_audit(db, domain, actor, now, (before, after), {}, run_id, reason)
         block = await domain_blocks.get_block(db, domain)
     return BlockChange(domain, before, after, block, audited)

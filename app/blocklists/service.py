@@ -14,9 +14,16 @@ from app.blocklists.changes import (
     MANUAL_SOURCE_ID,
     BlockChange,
     ChangeActor,
-    lift_block,
     recompute,
     write_assertion,
+)
+from app.blocklists.compound_changes import (
+    ALLOW,
+    EXCLUDE,
+    change_shield,
+    lift_block,
+    parse_compound,
+    undo_compound,
 )
 from app.blocklists.provenance import (
     DEFAULT_POLICY,
@@ -28,7 +35,7 @@ from app.blocklists.provenance import (
 from app.db.engine import Db
 from app.errors import NotFound
 from app.moderation.domains import enforce_suspension, normalise_domain
-from app.store import block_assertions, block_audit, blocklist_runs, domain_shields
+from app.store import block_assertions, block_audit, blocklist_runs
 from app.store.block_audit import AuditEntry
 from app.urls import Urls
 
@@ -148,9 +155,17 @@ async def _restore(
     now: datetime,
     reason: str,
 ) -> bool:
-    """Put the entry's source assertion back as it was before the entry; False when it has
-    changed again since (a later change wins over an old undo)."""
+    """Put back what the entry changed (one source's assertion, or a lift's or shield change's
+    several moves) as it was before the entry; False when it has changed again since (a later
+    change wins over an old undo)."""
     recorded: dict[str, Any] = entry.assertion or {}
+    compound = parse_compound(entry.domain, recorded)
+    if compound is not None:
+        undone = await undo_compound(db, entry.domain, compound, actor, now, reason=reason)
+        if undone is None:
+            return False
+        await _enforced(db, urls, undone, now)
+        return True
     if not recorded:
         await _enforced(db, urls, await recompute(db, entry.domain, actor, now, reason=reason), now)
         return True
@@ -201,18 +216,6 @@ async def set_shield(
     now: datetime,
 ) -> BlockChange:
     """Add or remove an allow (domain and subdomains) or a local exclude, then recompute."""
-    name = normalise_domain(domain)
-    if allow:
-        await (domain_shields.insert_allow if on else _delete_allow)(db, name, now)
-    else:
-        await (domain_shields.insert_exclude if on else _delete_exclude)(db, name, now)
-    change = await recompute(db, name, actor, now, reason="allow" if allow else "exclude")
+    kind = ALLOW if allow else EXCLUDE
+    change = await change_shield(db, normalise_domain(domain), kind, on, actor, now, reason=kind)
     return await _enforced(db, urls, change, now)
-
-
-async def _delete_allow(db: Db, domain: str, now: datetime) -> None:
-    await domain_shields.delete_allow(db, domain)
-
-
-async def _delete_exclude(db: Db, domain: str, now: datetime) -> None:
-    await domain_shields.delete_exclude(db, domain)

@@ -335,8 +335,10 @@ domain_block_audit = sa.Table(
     sa.Column("after", Json(), nullable=True),
     sa.Column("reason", sa.String(200), nullable=False, server_default=""),
     sa.Column("run_id", Id, nullable=True, index=True),
-    # The source's own assertion before and after: {source_kind, source_id, before, after}. Undoing
-    # a change or reverting a run restores it, and the effective block is recomputed.
+    # The source's own assertion before and after: {source_kind, source_id, before, after}; or, for
+    # a lift or an allowlist/exclude change, {dropped, restored, shield} (app/blocklists/
+    # compound_changes.py). Undoing a change or reverting a run restores it, and the effective
+    # block is recomputed.
     sa.Column("assertion", Json(), nullable=True),
 )
 

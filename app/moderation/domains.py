@@ -16,7 +16,8 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app import deletion
-from app.blocklists.changes import MANUAL_SOURCE_ID, ChangeActor, lift_block, write_assertion
+from app.blocklists.changes import MANUAL_SOURCE_ID, ChangeActor, write_assertion
+from app.blocklists.compound_changes import lift_block
 from app.blocklists.provenance import MANUAL, BlockValues
 from app.db.engine import Db
 from app.db.tables import deliveries, remote_actors

@@ -88,5 +88,20 @@ async def upsert_assertion(
     )
 
 
+async def insert_assertion(db: Db, assertion: Assertion) -> None:
+    """Put back an assertion exactly as it was, timestamps included (undoing a lift)."""
+    await db.execute(
+        table.insert().values(
+            id=new_id(),
+            domain=assertion.domain,
+            source_kind=assertion.source_kind,
+            source_id=assertion.source_id,
+            first_seen=assertion.first_seen,
+            last_seen=assertion.last_seen,
+            **assertion.values.as_dict(),
+        )
+    )
+
+
 async def delete_assertion(db: Db, domain: str, source_kind: str, source_id: str) -> None:
     await db.execute(table.delete().where(_source(domain, source_kind, source_id)))

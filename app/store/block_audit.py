@@ -26,7 +26,8 @@ class AuditEntry:
     after: dict[str, Any] | None
     reason: str
     run_id: str | None
-    # {source_kind, source_id, before, after}: the asserting source's own values.
+    # {source_kind, source_id, before, after}: the asserting source's own values; or
+    # {dropped, restored, shield} for a lift or a shield change (blocklists.compound_changes).
     assertion: dict[str, Any] | None
 
 

@@ -31,6 +31,21 @@ async def is_shielded(db: Db, domain: str) -> bool:
     return bool(excluded)
 
 
+async def has_allow(db: Db, domain: str) -> bool:
+    """An allow on exactly `domain` (not a parent's)."""
+    row = await db.fetch_one(
+        sa.select(domain_allows.c.domain).where(domain_allows.c.domain == domain)
+    )
+    return row is not None
+
+
+async def has_exclude(db: Db, domain: str) -> bool:
+    row = await db.fetch_one(
+        sa.select(domain_excludes.c.domain).where(domain_excludes.c.domain == domain)
+    )
+    return row is not None
+
+
 async def list_allows(db: Db) -> Sequence[str]:
     rows = await db.fetch_all(sa.select(domain_allows.c.domain).order_by(domain_allows.c.domain))
     return [row["domain"] for row in rows]
