@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from app.db.engine import Db
 from app.db.tables import activities, deliveries, delivery_domains
+from app.store.leased_queue import claim_rows
 from app.store.upsert import insert_ignore
 from federation.origin import host_of
 
@@ -59,33 +60,23 @@ async def enqueue(
 
 
 async def claim_due(db: Db, worker: str, now: datetime, limit: int) -> Sequence[ClaimedDelivery]:
-    due = (
-        sa.select(deliveries.c.id)
-        .where(
-            deliveries.c.state == "pending",
-            deliveries.c.run_after <= now,
-            sa.or_(deliveries.c.locked_until.is_(None), deliveries.c.locked_until < now),
-        )
-        .order_by(deliveries.c.run_after, deliveries.c.id)
-        .limit(limit)
+    rows = await claim_rows(
+        db,
+        deliveries,
+        worker,
+        now,
+        limit,
+        LEASE_SECONDS,
+        returning=(
+            deliveries.c.id,
+            deliveries.c.activity_id,
+            deliveries.c.inbox_url,
+            deliveries.c.domain,
+            deliveries.c.attempts,
+            deliveries.c.note_id,
+        ),
+        order_by=(deliveries.c.run_after, deliveries.c.id),
     )
-    if db.is_postgres:
-        # Several workers claim at once: each skips the rows another is claiming.
-        due = due.with_for_update(skip_locked=True)
-    async with db.transaction():
-        rows = await db.fetch_all(
-            deliveries.update()
-            .where(deliveries.c.id.in_(due.scalar_subquery()))
-            .values(locked_by=worker, locked_until=now + timedelta(seconds=LEASE_SECONDS))
-            .returning(
-                deliveries.c.id,
-                deliveries.c.activity_id,
-                deliveries.c.inbox_url,
-                deliveries.c.domain,
-                deliveries.c.attempts,
-                deliveries.c.note_id,
-            )
-        )
     return [ClaimedDelivery(**dict(row)) for row in rows]
 
 

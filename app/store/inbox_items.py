@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-
-import sqlalchemy as sa
+from datetime import datetime
 
 from app.db.engine import Db
 from app.db.tables import inbox_items
+from app.store.leased_queue import claim_rows
 from app.store.upsert import insert_ignore
 
 LEASE_SECONDS = 300
@@ -49,32 +48,23 @@ async def insert_item(
 
 
 async def claim_due(db: Db, worker: str, now: datetime, limit: int) -> Sequence[InboxItem]:
-    due = (
-        sa.select(inbox_items.c.id)
-        .where(
-            inbox_items.c.state == "pending",
-            inbox_items.c.run_after <= now,
-            sa.or_(inbox_items.c.locked_until.is_(None), inbox_items.c.locked_until < now),
-        )
-        .order_by(inbox_items.c.id)
-        .limit(limit)
+    rows = await claim_rows(
+        db,
+        inbox_items,
+        worker,
+        now,
+        limit,
+        LEASE_SECONDS,
+        returning=(
+            inbox_items.c.id,
+            inbox_items.c.ap_id,
+            inbox_items.c.type,
+            inbox_items.c.actor_uri,
+            inbox_items.c.payload,
+            inbox_items.c.attempts,
+        ),
+        order_by=(inbox_items.c.id,),
     )
-    if db.is_postgres:
-        due = due.with_for_update(skip_locked=True)
-    async with db.transaction():
-        rows = await db.fetch_all(
-            inbox_items.update()
-            .where(inbox_items.c.id.in_(due.scalar_subquery()))
-            .values(locked_by=worker, locked_until=now + timedelta(seconds=LEASE_SECONDS))
-            .returning(
-                inbox_items.c.id,
-                inbox_items.c.ap_id,
-                inbox_items.c.type,
-                inbox_items.c.actor_uri,
-                inbox_items.c.payload,
-                inbox_items.c.attempts,
-            )
-        )
     return sorted((InboxItem(**dict(row)) for row in rows), key=lambda item: item.id)
 
 
