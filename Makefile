@@ -34,7 +34,7 @@ browser:
 
 lint: venv
 	$(BIN)/ruff check app federation tests migrations bench
-	$(BIN)/mypy federation
+	$(BIN)/mypy federation app
 
 test: venv browser lint
 	$(BIN)/pytest $(PYTEST_ARGS)

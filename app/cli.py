@@ -6,6 +6,7 @@ import argparse
 import getpass
 import os
 import re
+import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -131,7 +132,7 @@ async def _run_worker(settings: Settings) -> None:
         stop = anyio.Event()
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(worker.run_forever, stop)
-            with anyio.open_signal_receiver(2, 15) as signals:
+            with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
                 async for _ in signals:
                     stop.set()
                     break

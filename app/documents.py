@@ -36,7 +36,7 @@ def build_actor_document(
     """The actor as Mastodon needs it. Throwaway actors are neither discoverable nor indexable;
     a board is discoverable (people should find it) but its notes are not indexable."""
     ident = actor_url(urls, actor, board)
-    common = {
+    common: dict[str, Any] = {
         "actor_id": ident,
         "preferred_username": actor.username,
         "shared_inbox": urls.shared_inbox(),

@@ -94,11 +94,11 @@ def build_worker(services: Services) -> Worker:
 
 
 def routes() -> list[Route | Mount]:
-    form = {
+    form: dict[str, Any] = {
         "methods": ["POST"],
         "middleware": [Middleware(BodyLimit, max_bytes=FORM_MAX_BODY_BYTES)],
     }
-    inbox_post = {
+    inbox_post: dict[str, Any] = {
         "methods": ["POST"],
         "middleware": [Middleware(BodyLimit, max_bytes=inbox.INBOX_MAX_BODY_BYTES)],
     }
