@@ -34,7 +34,8 @@ browser:
 
 lint: venv
 	$(BIN)/ruff check app federation tests migrations bench
-	$(BIN)/mypy federation app
+	$(BIN)/mypy --strict federation
+	$(BIN)/mypy app
 
 test: venv browser lint
 	$(BIN)/pytest $(PYTEST_ARGS)
