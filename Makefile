@@ -34,6 +34,7 @@ browser:
 
 lint: venv
 	$(BIN)/ruff check app federation tests migrations bench
+	$(BIN)/ruff format --check app federation tests migrations bench
 	$(BIN)/mypy --strict federation
 	$(BIN)/mypy app
 
