@@ -4,8 +4,8 @@ Owns moving one httpx request over aiohttp and mapping aiohttp's errors to httpx
 `SafeClient` keeps its caps, redirects and error handling unchanged. The guard is the same as the
 default transport's: a name is resolved by our resolver and refused when ANY address is refused
 (checked at connect time, inside aiohttp's connector, so every new connection is checked); an IP
-literal, which aiohttp never hands to a resolver, is checked before the request. aiohttp is not a
-dependency of Treehole: this module is for measurement until the lead decides (bench/README.md).
+literal, which aiohttp never hands to a resolver, is checked before the request. aiohttp is an
+optional extra (`fast`), chosen with TREEHOLE_HTTP_TRANSPORT=aiohttp; see bench/README.md.
 """
 
 from __future__ import annotations
