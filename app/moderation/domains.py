@@ -10,36 +10,19 @@ Flags from the domain be ignored.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 
 from app import deletion
-from app.blocklists.changes import MANUAL_SOURCE_ID, ChangeActor, write_assertion
-from app.blocklists.compound_changes import lift_block
-from app.blocklists.provenance import MANUAL, BlockValues
 from app.db.engine import Db
 from app.db.tables import deliveries, remote_actors
 from app.errors import Invalid
 from app.store import followers, interactions
 from app.store import notes as note_store
-from app.store.domain_blocks import SEVERITIES
 from app.urls import Urls
 
 MAX_DOMAIN = 253
-ADMIN = ChangeActor("admin", None, "admin")
-
-
-@dataclass(frozen=True, slots=True)
-class DomainBlockInput:
-    domain: str
-    severity: str
-    reject_media: bool = False
-    reject_reports: bool = False
-    public_comment: str | None = ""
-    private_comment: str | None = ""
-    obfuscate: bool = False
 
 
 def normalise_domain(raw: str) -> str:
@@ -92,36 +75,10 @@ async def _cancel_deliveries_to(db: Db, domain: str) -> None:
     )
 
 
-async def set_domain_block(
-    db: Db, urls: Urls, block: DomainBlockInput, now: datetime, actor: ChangeActor = ADMIN
-) -> None:
-    """A manual decision, through the provenance write path (app/blocklists/changes.py)."""
-    if block.severity not in SEVERITIES:
-        raise Invalid("severity", "invalid")
-    domain = normalise_domain(block.domain)
-    values = BlockValues(
-        severity=block.severity,
-        reject_media=block.reject_media,
-        reject_reports=block.reject_reports,
-        public_comment=block.public_comment,
-        private_comment=block.private_comment,
-        obfuscate=block.obfuscate,
-    )
-    change = await write_assertion(db, domain, MANUAL, MANUAL_SOURCE_ID, values, actor, now)
-    if change.is_new_suspension:
-        await enforce_suspension(db, urls, domain, now)
-
-
 async def enforce_suspension(db: Db, urls: Urls, domain: str, now: datetime) -> None:
     for actor_id in await _actors_under(db, domain):
         await purge_remote_actor(db, urls, actor_id, now)
     await _cancel_deliveries_to(db, domain)
-
-
-async def remove_domain_block(
-    db: Db, domain: str, now: datetime, actor: ChangeActor = ADMIN
-) -> None:
-    await lift_block(db, normalise_domain(domain), actor, now)
 
 
 async def set_actor_moderation(

@@ -9,7 +9,6 @@ from app.blocklists.changes import ChangeActor
 from app.blocklists.provenance import BlockValues
 from app.clock import utcnow
 from app.errors import Invalid
-from app.moderation.domains import DomainBlockInput, set_domain_block
 from app.store import block_audit, blocklist_runs, domain_blocks
 from tests.support.app_client import RunningApp
 
@@ -31,14 +30,12 @@ async def test_import_preview_apply_and_revert(instance: RunningApp) -> None:
     """spec: blocklist-import"""
     db, urls = instance.services.db, instance.services.urls
     now = utcnow()
-    await set_domain_block(db, urls, DomainBlockInput("parent.example", "suspend"), now)
-    await set_domain_block(
-        db,
-        urls,
-        DomainBlockInput("kept.example", "silence", public_comment=None, private_comment=None),
-        now,
-    )
-    await set_domain_block(db, urls, DomainBlockInput("spam.example", "noop"), now)
+    admin = ChangeActor("admin", None, "admin: test")
+    suspend = BlockValues("suspend", public_comment="", private_comment="")
+    noop = BlockValues("noop", public_comment="", private_comment="")
+    await service.set_manual(db, urls, "parent.example", suspend, admin, now)
+    await service.set_manual(db, urls, "kept.example", BlockValues("silence"), admin, now)
+    await service.set_manual(db, urls, "spam.example", noop, admin, now)
     before = {b.domain: b for b in await domain_blocks.list_blocks(db)}
     audit_rows = await block_audit.count_audit(db)
 

@@ -9,11 +9,13 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.blocklists.changes import ChangeActor
+from app.blocklists.provenance import BlockValues
+from app.blocklists.service import set_manual
 from app.clock import utcnow
 from app.db.tables import boards, deliveries, followers, interactions, notes
 from app.ids import new_id
 from app.moderation.blocks import is_suspended_host
-from app.moderation.domains import DomainBlockInput, set_domain_block
 from app.store import followers as follower_store
 from app.store import interactions as interaction_store
 from app.store import local_actors, remote_actors
@@ -24,6 +26,11 @@ from tests.support.forms import post_note
 
 pytestmark = pytest.mark.anyio
 BASE = "http://treehole.test"
+ADMIN = ChangeActor("admin", None, "admin: test")
+
+
+def block(severity: str) -> BlockValues:
+    return BlockValues(severity, False, False, "", "", False)
 
 
 async def remote(instance: RunningApp, domain: str, name: str = "ann") -> RemoteActor:
@@ -75,9 +82,7 @@ async def test_suspending_a_domain_removes_everything_of_it(instance: RunningApp
     )
     assert pending_before
 
-    await set_domain_block(
-        db, instance.services.urls, DomainBlockInput("Evil.Example.", "suspend"), now
-    )
+    await set_manual(db, instance.services.urls, "Evil.Example.", block("suspend"), ADMIN, now)
 
     assert await is_suspended_host(db, "evil.example")
     assert await is_suspended_host(db, "a.evil.example")  # the parent's block covers it
@@ -120,9 +125,7 @@ async def test_silenced_domain_content_waits_for_approval(instance: RunningApp) 
     quiet = await remote(instance, "quiet.example")
     posted = await post_note(instance.client, "thread")
     now = utcnow()
-    await set_domain_block(
-        db, instance.services.urls, DomainBlockInput("quiet.example", "silence"), now
-    )
+    await set_manual(db, instance.services.urls, "quiet.example", block("silence"), ADMIN, now)
     await instance.services.inbound.apply(reply(quiet, f"{BASE}/n/{posted.note_id}", "psst"), now)
     state = await db.fetch_val(sa.select(notes.c.state).where(notes.c.content == "<p>psst</p>"))
     assert state == "held"

@@ -1,5 +1,6 @@
 """Domain blocks and remote actors under moderation (moderators may act): list, add or edit a
-block, remove one, suspend, silence or lift an actor. The rules and their consequences live in
+block, remove one, suspend, silence or lift an actor. Blocks go through the one blocklist write
+path (`app.blocklists.service`: audited, enforced at once); actors through
 `app.moderation.domains`."""
 
 from __future__ import annotations
@@ -10,14 +11,16 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from app.blocklists import service
+from app.blocklists.provenance import BlockValues
 from app.clock import utcnow
 from app.errors import Invalid
 from app.moderation import domains
-from app.moderation.domains import DomainBlockInput
 from app.store import domain_blocks, moderated
 from app.store.domain_blocks import SEVERITIES
 from app.store.moderation import ACTOR, DOMAIN, record_decision
 from app.web.admin.auth import MODERATOR, checked_form, requires, text_field
+from app.web.admin.blocklist_render import admin_actor
 from app.web.admin.render import invalid_message, render_admin
 from app.web.context import services_of
 
@@ -56,12 +59,12 @@ def _comment(form: FormData, name: str) -> str:
     return text_field(form, name).strip()[:COMMENT_MAX_CHARS]
 
 
-def _block_input(form: FormData) -> DomainBlockInput:
+def _block_input(form: FormData) -> tuple[str, BlockValues]:
     severity = text_field(form, "severity")
     if severity not in SEVERITIES:
         raise Invalid("severity", "invalid")
-    return DomainBlockInput(
-        domain=domains.normalise_domain(text_field(form, "domain")),
+    domain = domains.normalise_domain(text_field(form, "domain"))
+    return domain, BlockValues(
         severity=severity,
         reject_media=text_field(form, "reject_media") == "on",
         reject_reports=text_field(form, "reject_reports") == "on",
@@ -76,15 +79,16 @@ async def set_block(request: Request) -> Response:
     services = services_of(request)
     form = await checked_form(request)
     try:
-        block = _block_input(form)
+        domain, values = _block_input(form)
     except Invalid as error:
         return await _refused(request, error, form)
     now = utcnow()
-    await domains.set_domain_block(services.db, services.urls, block, now)
-    stored = await domain_blocks.get_block(services.db, block.domain)
+    # The same write path as /admin/blocks: a manual assertion, audited, enforced at once.
+    await service.set_manual(services.db, services.urls, domain, values, admin_actor(request), now)
+    stored = await domain_blocks.get_block(services.db, domain)
     if stored is not None:  # decisions name the block by its id: domains outgrow the column
         await record_decision(
-            services.db, stored.id, DOMAIN, CHECK, block.severity, "domain block set", now
+            services.db, stored.id, DOMAIN, CHECK, values.severity, "domain block set", now
         )
     return RedirectResponse(services.urls.admin_domains(), status_code=303)
 
@@ -99,7 +103,7 @@ async def remove_block(request: Request) -> Response:
         return await _refused(request, error, form)
     now = utcnow()
     stored = await domain_blocks.get_block(services.db, domain)
-    await domains.remove_domain_block(services.db, domain, now)
+    await service.lift(services.db, domain, admin_actor(request), now, reason="removed")
     if stored is not None:
         await record_decision(
             services.db, stored.id, DOMAIN, CHECK, "unblock", "domain block removed", now
