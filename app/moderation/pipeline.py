@@ -66,15 +66,19 @@ def build_content_checks(
     recent_fingerprints: Iterable[str],
     max_distance: int,
     converter: Converter | None = None,
+    normalized_text: Normalized | None = None,
 ) -> list[Check]:
     """The ordered checks for one submission. `classifier_score` None skips the classifier;
-    `recent_fingerprints` is read once, here."""
+    `recent_fingerprints` is read once, here; `normalized_text` saves normalising again when the
+    caller already did (it must be `normalize(content_text(content))`)."""
     recent = tuple(recent_fingerprints)
     domains = frozenset(allowed_domains)
 
     # One normalisation per submission, shared by every check built here.
     @lru_cache(maxsize=1)
     def normalized(content: Content) -> Normalized:
+        if normalized_text is not None:
+            return normalized_text
         return normalize(content_text(content), converter)
 
     def links(content: Content) -> Verdict:

@@ -105,6 +105,7 @@ class Moderator:
         settings = settings or await get_moderation_settings(self.db)
         score = await self.classifier_score(content)
         recent = await fingerprints.list_recent(self.db, now - DUPLICATE_WINDOW)
+        normalized = normalize(content_text(content))
         checks = build_content_checks(
             await self.filter_set(),
             settings.link_allowlist,
@@ -114,6 +115,7 @@ class Moderator:
             ),
             recent,
             MAX_DISTANCE,
+            normalized_text=normalized,
         )
         decision = run_checks(content, checks)
         extra = list(decision.verdicts)
@@ -127,7 +129,6 @@ class Moderator:
         if review_everything(settings, now):
             extra.append(Verdict(HOLD, UNDER_ATTACK, UNDER_ATTACK))
         final = combine(extra) if len(extra) != len(decision.verdicts) else decision
-        normalized = normalize(content_text(content))
         if final.outcome != "reject" and has_enough_text(normalized):
             await fingerprints.insert_fingerprint(self.db, fingerprint(normalized), now)
         return final
