@@ -10,7 +10,7 @@ export TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,fast]'
+	$(BIN)/pip install --quiet -e '.[test]'
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 

@@ -79,8 +79,11 @@ async def store_and_enqueue(
 
 
 async def deliverable(db: Db, inboxes: Sequence[str]) -> list[str]:
-    """The inboxes whose server is not suspended."""
-    return [inbox for inbox in inboxes if not await is_suspended_host(db, host_of(inbox))]
+    """The inboxes whose server is not suspended (asked once per host, not per inbox: a board's
+    followers share few servers)."""
+    hosts = {host_of(inbox) for inbox in inboxes}
+    suspended = {host for host in hosts if await is_suspended_host(db, host)}
+    return [inbox for inbox in inboxes if host_of(inbox) not in suspended]
 
 
 async def related_inboxes(db: Db, thread_id: str) -> list[str]:

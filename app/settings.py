@@ -6,7 +6,6 @@ Nothing here is read at import time.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import secrets
 import stat
@@ -55,7 +54,7 @@ class Settings:
     forwarded_allow_ips: str
     log_level: str
     keypool_size: int
-    http_transport: str = "httpx"
+    http_transport: str = "aiohttp"
 
     @property
     def domain(self) -> str:
@@ -165,11 +164,9 @@ HTTP_TRANSPORTS = ("httpx", "aiohttp")
 
 def _http_transport(env: Mapping[str, str]) -> str:
     name = "TREEHOLE_HTTP_TRANSPORT"
-    value = _text(env, name, "httpx").lower()
+    value = _text(env, name, "aiohttp").lower()
     if value not in HTTP_TRANSPORTS:
-        raise ConfigError(name, f"expected httpx or aiohttp, got {value!r}")
-    if value == "aiohttp" and importlib.util.find_spec("aiohttp") is None:
-        raise ConfigError(name, "aiohttp is not installed (pip install 'treehole[fast]')")
+        raise ConfigError(name, f"expected aiohttp or httpx, got {value!r}")
     return value
 
 

@@ -35,7 +35,9 @@ from app.workers.deliver import Deliverer
 from bench import seed
 from bench.fleet import fleet_addresses
 from bench.loadgen import Connection
+from federation.aiohttp_transport import aiohttp_transport
 from federation.client import GuardedBackend, SafeClient, TransportFactory, _GuardedTransport
+from federation.delivery import deliver_once
 
 INBOXES = 1000
 HOSTS = 100
@@ -50,14 +52,6 @@ def keepalive_transport(backend: GuardedBackend, limits: httpx.Limits) -> httpx.
     return _GuardedTransport(backend, wide)
 
 
-def aiohttp_factory() -> TransportFactory | None:
-    try:
-        from federation.aiohttp_transport import aiohttp_transport  # noqa: PLC0415 (optional)
-    except ImportError:
-        return None
-    return aiohttp_transport
-
-
 @dataclass(frozen=True, slots=True)
 class Variant:
     name: str
@@ -66,15 +60,13 @@ class Variant:
 
 
 def variants() -> list[Variant]:
-    found = [
-        Variant("httpx (app default)", "asyncio", None),
+    return [
+        Variant("aiohttp (app default) + uvloop", "uvloop", aiohttp_transport),
+        Variant("aiohttp, asyncio loop", "asyncio", aiohttp_transport),
+        Variant("httpx", "asyncio", None),
         Variant("httpx + uvloop", "uvloop", None),
         Variant("httpx + uvloop, keep-alive 1000", "uvloop", keepalive_transport),
     ]
-    aiohttp = aiohttp_factory()
-    if aiohttp is not None:
-        found.append(Variant("aiohttp transport + uvloop", "uvloop", aiohttp))
-    return found
 
 
 @contextlib.contextmanager
@@ -192,6 +184,62 @@ async def _one_variant(url: str, variant: Variant, port: int) -> dict[str, Any]:
         "fleet_verified": after["verified"] - before["verified"],
         "fleet_failed": after["failed"] - before["failed"],
         "fleet_hosts": after["hosts"],
+    }
+
+
+async def _sign_and_post_only(port: int, private_key_pem: str) -> dict[str, Any]:
+    """The same 1,000 signed POSTs with no queue at all: no database, no claims, no settling,
+    100 in flight. What the machine allows a delivery pipeline (fleet included)."""
+    inbox = inbox_for(port)
+    body = json.dumps({"type": "Announce", "object": "x" * 600}).encode()
+    limit = asyncio.Semaphore(100)
+    client = SafeClient(
+        allow_loopback=True, user_agent="Treehole-bench", transport=aiohttp_transport
+    )
+    delivered = 0
+
+    async def one(number: int) -> None:
+        nonlocal delivered
+        async with limit:
+            outcome = await deliver_once(
+                client.post, inbox(number), body, f"{BASE_URL}/b/main#main-key", private_key_pem,
+                utcnow(),
+            )  # fmt: skip
+            delivered += outcome.status == 202
+
+    cpu, started = time.process_time(), time.perf_counter()
+    try:
+        await asyncio.gather(*(one(n) for n in range(INBOXES)))
+    finally:
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+        await client.aclose()
+    return {
+        "variant": "ceiling: sign + POST only (aiohttp, uvloop, no queue)",
+        "delivered": delivered,
+        "seconds": elapsed,
+        "deliveries_per_s": delivered / elapsed if elapsed else 0.0,
+        "cpu_ms_per_delivery": cpu * 1000 / max(1, delivered),
+    }
+
+
+async def _board_private_key(url: str) -> str:
+    db = await seed.open_db(url)
+    try:
+        _, board_actor = await seed.board_and_actor(db)
+    finally:
+        await seed.close_db(db)
+    return str(board_actor.private_key_pem)
+
+
+def run_ceiling(url: str, port: int) -> dict[str, Any]:
+    """Signed with the board's key, so the fleet's sampled verification still passes."""
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        before = runner.run(fleet_stats(port))
+        result = runner.run(_sign_and_post_only(port, runner.run(_board_private_key(url))))
+        after = runner.run(fleet_stats(port))
+    return {
+        **result,
+        **{f"fleet_{k}": after[k] - before[k] for k in ("received", "verified", "failed")},
     }
 
 

@@ -4,14 +4,16 @@ Owns moving one httpx request over aiohttp and mapping aiohttp's errors to httpx
 `SafeClient` keeps its caps, redirects and error handling unchanged. The guard is the same as the
 default transport's: a name is resolved by our resolver and refused when ANY address is refused
 (checked at connect time, inside aiohttp's connector, so every new connection is checked); an IP
-literal, which aiohttp never hands to a resolver, is checked before the request. aiohttp is an
-optional extra (`fast`), chosen with TREEHOLE_HTTP_TRANSPORT=aiohttp; see bench/README.md.
+literal, which aiohttp never hands to a resolver, is checked before the request. Besides being an
+httpx transport it carries whole exchanges itself (`exchange`, used by SafeClient): httpx's request
+and response objects cost more per delivery than aiohttp's request does. The default transport
+(TREEHOLE_HTTP_TRANSPORT=aiohttp); see bench/README.md.
 """
 
 from __future__ import annotations
 
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import aiohttp
@@ -20,8 +22,8 @@ import httpx
 from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
-from federation.client import GuardedBackend
-from federation.errors import FetchBlocked
+from federation.client import Fetched, GuardedBackend
+from federation.errors import FetchBlocked, FetchError, FetchTimeout, FetchTooLarge
 
 CHUNK_BYTES = 64 * 1024
 
@@ -140,10 +142,65 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             extensions={"http_version": b"HTTP/1.1", "reason_phrase": b""},
         )
 
+    async def exchange(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        content: bytes | None,
+        max_bytes: int,
+        timeout: httpx.Timeout,
+    ) -> Fetched:
+        """One exchange straight over aiohttp (`federation.client.DirectExchange`): no redirects
+        followed, the body read up to `max_bytes`, every failure a FetchError."""
+        target = URL(url, encoded=True)
+        host = target.host or ""
+        if _is_ip_literal(host) and not self._backend.is_allowed(host):
+            raise FetchBlocked(f"refused address for host {host}")
+        limits = aiohttp.ClientTimeout(
+            total=None, sock_connect=timeout.connect, sock_read=timeout.read
+        )
+        try:
+            async with self._open().request(
+                method,
+                target,
+                headers=dict(headers),
+                data=content or None,
+                allow_redirects=False,
+                timeout=limits,
+                skip_auto_headers=("Accept", "Accept-Encoding", "User-Agent", "Content-Type"),
+            ) as response:
+                return Fetched(
+                    status_code=response.status,
+                    headers={k.lower(): v for k, v in response.headers.items()},
+                    body=await _read_capped(response, max_bytes),
+                    url=url,
+                )
+        except aiohttp.ConnectionTimeoutError as exc:
+            raise FetchTimeout(f"ConnectTimeout for host {host}") from exc
+        except TimeoutError as exc:
+            raise FetchTimeout(f"ReadTimeout for host {host}") from exc
+        except aiohttp.ClientConnectorError as exc:
+            raise FetchError(f"ConnectError for host {host}") from exc
+        except aiohttp.ClientError as exc:
+            raise FetchError(f"{type(exc).__name__} for host {host}") from exc
+
     async def aclose(self) -> None:
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+
+async def _read_capped(response: aiohttp.ClientResponse, max_bytes: int) -> bytes:
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise FetchTooLarge(f"declared {declared} bytes")
+    body = bytearray()
+    async for chunk in response.content.iter_chunked(CHUNK_BYTES):
+        body += chunk
+        if len(body) > max_bytes:
+            raise FetchTooLarge(f"more than {max_bytes} bytes")
+    return bytes(body)
 
 
 def _is_ip_literal(host: str) -> bool:

@@ -14,7 +14,7 @@ import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Protocol, runtime_checkable
 from urllib.parse import urljoin
 
 import anyio
@@ -265,6 +265,24 @@ class _GuardedTransport(httpx.AsyncHTTPTransport):
 TransportFactory = Callable[[GuardedBackend, httpx.Limits], httpx.AsyncBaseTransport]
 
 
+@runtime_checkable
+class DirectExchange(Protocol):
+    """A transport that also carries a whole exchange itself, capped at `max_bytes`, without
+    httpx's request and response objects: per delivery those cost more than the aiohttp request
+    beneath them (bench/README.md). It must keep the transport's SSRF guard and raise only
+    FetchError and its subclasses."""
+
+    async def exchange(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        content: bytes | None,
+        max_bytes: int,
+        timeout: httpx.Timeout,
+    ) -> Fetched: ...
+
+
 @dataclass(slots=True)
 class _HostSlot:
     limiter: anyio.Semaphore
@@ -305,14 +323,18 @@ class SafeClient:
             keepalive_expiry=30.0,
         )
         make_transport = transport if transport is not None else _GuardedTransport
+        built = make_transport(backend, limits)
+        self._direct = built if isinstance(built, DirectExchange) else None
+        self._timeout = httpx.Timeout(timeout, connect=min(timeout, 5.0))
+        # identity keeps memory bounded: a compressed body is inflated a whole chunk at a time
+        # before the size cap can see it.
+        self._default_headers = {"User-Agent": user_agent, "Accept-Encoding": "identity"}
         self._http = httpx.AsyncClient(
-            transport=make_transport(backend, limits),
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+            transport=built,
+            timeout=self._timeout,
             follow_redirects=False,
             trust_env=False,
-            # identity keeps memory bounded: a compressed body is inflated a whole chunk at a time
-            # before the size cap can see it.
-            headers={"User-Agent": user_agent, "Accept-Encoding": "identity"},
+            headers=self._default_headers,
         )
 
     async def __aenter__(self) -> SafeClient:
@@ -386,6 +408,13 @@ class SafeClient:
     ) -> Fetched:
         target = _checked_url(url)
         async with self._host_slot(target.netloc.decode("ascii")):
+            if self._direct is not None:
+                given = {name.lower() for name in headers}
+                merged = {k: v for k, v in self._default_headers.items() if k.lower() not in given}
+                merged.update(headers)
+                return await self._direct.exchange(
+                    method, str(target), merged, content, self._max_bytes, self._timeout
+                )
             try:
                 async with self._http.stream(
                     method, target, headers=headers, content=content

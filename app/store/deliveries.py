@@ -114,6 +114,30 @@ async def settle(
     return done is not None
 
 
+async def settle_delivered(
+    db: Db, delivery_ids: Sequence[int], worker: str, status: int, now: datetime
+) -> set[int]:
+    """Record many successful attempts with one statement (the common outcome of a fan-out);
+    returns the ids settled, leaving out rows another worker holds now."""
+    if not delivery_ids:
+        return set()
+    rows = await db.fetch_all(
+        deliveries.update()
+        .where(deliveries.c.id.in_(list(delivery_ids)), deliveries.c.locked_by == worker)
+        .values(
+            state="delivered",
+            attempts=deliveries.c.attempts + 1,
+            last_status=status,
+            last_error=None,
+            locked_by=None,
+            locked_until=None,
+            settled_at=now,
+        )
+        .returning(deliveries.c.id)
+    )
+    return {row["id"] for row in rows}
+
+
 async def release(db: Db, delivery_id: int, worker: str, run_after: datetime) -> None:
     """Give a claimed row back untried (its domain is parked)."""
     await db.execute(
@@ -240,6 +264,23 @@ async def record_domain_alive(db: Db, domain: str, now: datetime) -> bool:
         .values(failing_since=None, last_success_at=now)
     )
     return was_dead is not None
+
+
+async def list_failing_domains(db: Db, domains: Iterable[str]) -> set[str]:
+    """Which of these domains are failing or parked: the only ones `record_domain_alive` would
+    change, so a batch of successes costs one read."""
+    wanted = sorted(set(domains))
+    if not wanted:
+        return set()
+    rows = await db.fetch_all(
+        sa.select(delivery_domains.c.domain).where(
+            delivery_domains.c.domain.in_(wanted),
+            sa.or_(
+                delivery_domains.c.dead.is_(True), delivery_domains.c.failing_since.is_not(None)
+            ),
+        )
+    )
+    return {row["domain"] for row in rows}
 
 
 async def list_dead_domains(db: Db, domains: Iterable[str]) -> set[str]:

@@ -30,7 +30,7 @@ from app.store.deliveries import ClaimedDelivery
 from app.urls import Urls
 from federation.client import SafeClient
 from federation.delivery import DeliveryOutcome, deliver_once
-from federation.retry import decide_next, is_domain_dead
+from federation.retry import NextStep, decide_next, is_domain_dead
 
 log = logging.getLogger("treehole.deliver")
 
@@ -39,7 +39,7 @@ ROUNDS = 10  # claims per run
 PER_DOMAIN = 4
 PARKED_RECHECK = timedelta(hours=12)
 INTERNAL_RETRY = timedelta(minutes=5)
-SETTLE_GROUP = 20  # outcomes written per transaction; a failed group is retried after the lease
+SETTLE_GROUP = 100  # outcomes written per transaction; a failed group is retried after the lease
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,10 +218,43 @@ class Deliverer:
                         break
                 try:
                     async with self.db.transaction():
-                        for result in group:
-                            await self._settle_result(result, state, now)
+                        await self._settle_group(group, state, now)
                 except Exception:  # a loop boundary: the rows keep their lease and come back
                     log.exception("settling deliveries %s failed", [r.row.id for r in group])
+
+    async def _settle_group(self, group: list[_Result], state: _BatchState, now: datetime) -> None:
+        """Plain successes (most of a fan-out) are written with one statement per status; every
+        other outcome row by row, since each has its own retry time, error and side effects."""
+        delivered: dict[int, list[ClaimedDelivery]] = defaultdict(list)
+        for result in group:
+            outcome = result.outcome
+            if result.kind != "sent" or outcome is None or result.payload is None:
+                await self._settle_result(result, state, now)
+                continue
+            step = decide_next(outcome, result.row.attempts + 1, now, self.rng.random())
+            if step.kind == "delivered" and outcome.status and not result.payload.old_key:
+                delivered[outcome.status].append(result.row)
+            else:
+                await self._settle_sent(result.row, result.payload, outcome, step, state, now)
+        if not delivered:
+            return
+        rows = [row for same_status in delivered.values() for row in same_status]
+        await self._record_alive({row.domain for row in rows}, state, now)
+        for status, same_status in delivered.items():
+            ids = [row.id for row in same_status]
+            settled = await deliveries.settle_delivered(self.db, ids, self.worker, status, now)
+            log.info("deliveries delivered (%s): %s", status, ids)
+            for lost in sorted(set(ids) - settled):
+                log.warning("delivery %s was taken over by another worker", lost)
+
+    async def _record_alive(self, domains: set[str], state: _BatchState, now: datetime) -> None:
+        """Clear failures of domains that answered; once per domain and batch, and one read for
+        all of them (a healthy domain needs no write)."""
+        fresh = domains - state.alive
+        state.alive |= fresh
+        for domain in sorted(await deliveries.list_failing_domains(self.db, fresh)):
+            if await deliveries.record_domain_alive(self.db, domain, now):
+                await deliveries.wake_domain(self.db, domain, now)
 
     async def _settle_result(self, result: _Result, state: _BatchState, now: datetime) -> None:
         row = result.row
@@ -229,29 +262,22 @@ class Deliverer:
             await deliveries.release(self.db, row.id, self.worker, now + PARKED_RECHECK)
         elif result.kind == "nothing":
             await self._settle(row, "cancelled", row.attempts, None, None, "nothing to send", now)
-        elif result.kind == "internal":
+        else:
             run_after = now + INTERNAL_RETRY
             await self._settle(row, "pending", row.attempts + 1, run_after, None, result.error, now)
-        else:
-            assert result.outcome is not None and result.payload is not None
-            await self._settle_sent(row, result.payload, result.outcome, state, now)
 
     async def _settle_sent(
         self,
         row: ClaimedDelivery,
         payload: _Payload,
         outcome: DeliveryOutcome,
+        step: NextStep,
         state: _BatchState,
         now: datetime,
     ) -> None:
-        step = decide_next(outcome, row.attempts + 1, now, self.rng.random())
         log.info("delivery %s %s: %s", row.id, step.kind, step.reason)
         if step.kind == "delivered":
-            # Once per domain and batch: the later successes would find nothing to clear.
-            if row.domain not in state.alive:
-                state.alive.add(row.domain)
-                if await deliveries.record_domain_alive(self.db, row.domain, now):
-                    await deliveries.wake_domain(self.db, row.domain, now)
+            await self._record_alive({row.domain}, state, now)
         elif step.kind == "gone":
             await followers.delete_followers_at_inbox(self.db, row.inbox_url)
         elif step.kind == "retry":

@@ -149,3 +149,23 @@ async def test_claim_takes_nothing_leased_by_another_worker(instance: RunningApp
     third = await deliveries.claim_due(services.db, "c", t0, 10)
     assert len(first) == 2 and len(second) == 1 and not third
     assert {r.id for r in first}.isdisjoint(r.id for r in second)
+
+
+async def test_batched_success_settles_only_rows_this_worker_holds(
+    instance: RunningApp, fake: FakeInbox
+) -> None:
+    """spec: delivery-settle-checks-owner (the batched success path)"""
+    services = instance.services
+    t0 = utcnow()
+    await enqueue_fan_out(services, fake, 1, 6, t0)
+    mine = await deliveries.claim_due(services.db, "worker-a", t0, 3)
+    theirs = await deliveries.claim_due(services.db, "worker-b", t0, 3)
+    assert len(mine) == len(theirs) == 3
+    ids = [row.id for row in (*mine, *theirs)]
+    settled = await deliveries.settle_delivered(services.db, ids, "worker-a", 202, t0)
+    assert settled == {row.id for row in mine}
+    rows = {r["id"]: r for r in await delivery_rows(services.db)}
+    assert {rows[row.id]["state"] for row in mine} == {"delivered"}
+    assert {rows[row.id]["attempts"] for row in mine} == {1}
+    assert {rows[row.id]["state"] for row in theirs} == {"pending"}
+    assert {rows[row.id]["attempts"] for row in theirs} == {0}

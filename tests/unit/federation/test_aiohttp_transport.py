@@ -4,18 +4,19 @@ guard (IP literals checked before the request, names at connect time)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+import anyio
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from federation.aiohttp_transport import aiohttp_transport
 from federation.client import SafeClient
-from federation.errors import FetchBlocked, FetchTooLarge
+from federation.errors import FetchBlocked, FetchTimeout, FetchTooLarge
 from tests.support.servers import ThreadServer, run_asgi_in_thread
 
 pytestmark = pytest.mark.anyio
@@ -33,11 +34,39 @@ def _app() -> Starlette:
     async def huge(request: Request) -> Response:
         return Response(b"x" * 2_000_000, media_type=AS2)
 
+    async def huge_chunked(request: Request) -> StreamingResponse:
+        async def chunks() -> AsyncIterator[bytes]:
+            for _ in range(40):
+                yield b"x" * 65_536
+
+        return StreamingResponse(chunks(), media_type=AS2)
+
+    async def echo(request: Request) -> Response:
+        return JSONResponse(
+            {
+                "user_agent": request.headers.get("user-agent"),
+                "encoding": request.headers.get("accept-encoding"),
+                "signature": request.headers.get("signature"),
+            },
+            media_type=AS2,
+        )
+
+    async def moved(request: Request) -> Response:
+        return RedirectResponse("/echo", status_code=302)
+
+    async def slow(request: Request) -> Response:
+        await anyio.sleep(3)
+        return Response(b"late")
+
     return Starlette(
         routes=[
             Route("/actor", actor),
             Route("/inbox", inbox, methods=["POST"]),
             Route("/huge", huge),
+            Route("/huge-chunked", huge_chunked),
+            Route("/echo", echo),
+            Route("/moved", moved, methods=["GET", "POST"]),
+            Route("/slow", slow),
         ]
     )
 
@@ -76,3 +105,42 @@ async def test_aiohttp_transport_refuses_names_resolving_to_private(server: Thre
     async with SafeClient(allow_loopback=True, user_agent="t", timeout=2.0, **kwargs) as client:
         with pytest.raises(FetchBlocked):
             await client.get(f"http://internal.example:{server.port}/actor")
+
+
+def _client(**kwargs: Any) -> SafeClient:
+    return SafeClient(
+        allow_loopback=True, user_agent="TreeholeTest/1", transport=aiohttp_transport, **kwargs
+    )
+
+
+async def test_direct_exchange_sends_default_headers_and_caps_chunked_bodies(
+    server: ThreadServer,
+) -> None:
+    async with _client(timeout=2.0) as client:
+        seen = json.loads((await client.get(f"{server.url}/echo")).body)
+        assert seen["user_agent"] == "TreeholeTest/1" and seen["encoding"] == "identity"
+        with pytest.raises(FetchTooLarge):
+            await client.get(f"{server.url}/huge-chunked")
+
+
+async def test_direct_exchange_follows_get_redirects_signing_each_hop_but_never_posts_on(
+    server: ThreadServer,
+) -> None:
+    hops: list[str] = []
+
+    def sign(method: str, url: str, headers: dict[str, str]) -> dict[str, str]:
+        hops.append(url)
+        return {"Signature": f"for {url}"}
+
+    async with _client(timeout=2.0) as client:
+        document = await client.get_json(f"{server.url}/moved", sign=sign)
+        assert hops == [f"{server.url}/moved", f"{server.url}/echo"]
+        assert document["signature"] == f"for {server.url}/echo"
+        answer = await client.post(f"{server.url}/moved", b"{}", {"Content-Type": AS2})
+        assert answer.status_code == 302
+
+
+async def test_direct_exchange_times_out_as_a_fetch_error(server: ThreadServer) -> None:
+    async with _client(timeout=0.5) as client:
+        with pytest.raises(FetchTimeout):
+            await client.get(f"{server.url}/slow")
