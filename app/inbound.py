@@ -17,7 +17,7 @@ from app import deletion
 from app.db.engine import Db
 from app.ids import new_id
 from app.local_refs import parse_local_url
-from app.moderation.blocks import is_silenced, refuses_reports
+from app.moderation.blocks import is_silenced, is_suspended_host, refuses_reports
 from app.moderation.decision import HOLD, PUBLISH_WITH_WARNING, REJECT
 from app.moderation.pipeline import Content
 from app.moderation.service import Moderator
@@ -30,7 +30,7 @@ from app.store.boards import Board, get_board, get_board_by_slug
 from app.store.notes import REMOTE, Note
 from app.store.remote_actors import RemoteActor
 from app.urls import Urls
-from federation.origin import same_origin
+from federation.origin import host_of, same_origin
 from federation.parse import IncomingActivity, RemoteNoteDoc, parse_activity, parse_note
 from federation.sanitize import plain_text, sanitize_remote_html
 
@@ -49,7 +49,17 @@ class Inbound:
     async def apply(self, raw: dict[str, Any], now: datetime) -> str:
         """Apply one activity; returns what happened (for the item's record, no content)."""
         activity = parse_activity(raw)
+        # Again, from the database: the inbox door's answers may be a few seconds old
+        # (app/intake/door_cache.py), and a block may have come since the item was stored.
+        actor_host = host_of(activity.actor)
+        if await is_suspended_host(self.db, actor_host):
+            return "sender's domain suspended: dropped"
         sender = await self.fetcher.get_actor(activity.actor)
+        key_host = host_of(sender.key_id)
+        if sender.suspended or (
+            key_host != actor_host and await is_suspended_host(self.db, key_host)
+        ):
+            return "sender suspended: dropped"
         handler = HANDLERS.get(activity.type)
         if handler is None:
             return f"ignored {activity.type}"

@@ -22,6 +22,7 @@ from app.blocklists import subscriptions
 from app.clock import utcnow
 from app.db.engine import Db, connect, disconnect
 from app.i18n import Catalogues
+from app.intake.inbox_writer import InboxWriter
 from app.moderation.service import Moderator
 from app.remote import InstanceSigner, RemoteFetcher
 from app.security.cookies import CookieJar
@@ -63,6 +64,7 @@ async def build_services(settings: Settings, db: Db, client: SafeClient) -> Serv
         rng=random.SystemRandom(),
         fetcher=RemoteFetcher(db, client, signer),
         moderator=Moderator(db),
+        inbox_writer=InboxWriter(db),
     )
 
 
@@ -103,6 +105,11 @@ def routes() -> list[Route | Mount]:
         "middleware": [Middleware(BodyLimit, max_bytes=inbox.INBOX_MAX_BODY_BYTES)],
     }
     return [
+        # First: the busiest routes by far, and routing tries each pattern in order.
+        Route("/inbox", inbox.receive, **inbox_post),
+        Route("/actor/inbox", inbox.receive, **inbox_post),
+        Route("/b/{slug}/inbox", inbox.receive, **inbox_post),
+        Route("/a/{actor_id}/inbox", inbox.receive, **inbox_post),
         Route("/.well-known/webfinger", wellknown.webfinger),
         Route("/.well-known/host-meta", wellknown.host_meta),
         Route("/.well-known/nodeinfo", wellknown.nodeinfo_index),
@@ -129,17 +136,13 @@ def routes() -> list[Route | Mount]:
         Route("/datasets/{dataset_id}", fires.dataset),
         Route("/datasets/{dataset_id}/snapshot", fires.snapshot),
         Route("/datasets/{dataset_id}/changes", fires.changes),
-        Route("/inbox", inbox.receive, **inbox_post),
         Route("/actor", activitypub.instance_actor),
-        Route("/actor/inbox", inbox.receive, **inbox_post),
         Route("/actor/outbox", activitypub.instance_collection),
         Route("/actor/followers", activitypub.instance_collection),
-        Route("/b/{slug}/inbox", inbox.receive, **inbox_post),
         Route("/b/{slug}/outbox", activitypub.board_collection),
         Route("/b/{slug}/followers", activitypub.board_collection),
         Route("/b/{slug}/following", activitypub.board_collection),
         Route("/a/{actor_id}", activitypub.throwaway_actor),
-        Route("/a/{actor_id}/inbox", inbox.receive, **inbox_post),
         Route("/a/{actor_id}/outbox", activitypub.actor_collection),
         Route("/a/{actor_id}/followers", activitypub.actor_collection),
         Route("/activities/{activity_id}", activitypub.activity),
@@ -181,10 +184,14 @@ def create_app(settings: Settings | None = None, run_workers: bool = True) -> St
             services = await build_services(settings, db, client)
             async with anyio.create_task_group() as tasks:
                 stop = anyio.Event()
+                tasks.start_soon(services.inbox_writer.run)
                 if run_workers:
                     tasks.start_soon(build_worker(services).run_forever, stop)
                 yield {"services": services}
                 stop.set()
+                # After the server has finished its requests: every row they were promised is
+                # committed before the database closes.
+                services.inbox_writer.stop()
         finally:
             await client.aclose()
             await disconnect(db)

@@ -1,5 +1,6 @@
-"""Submitting a note: validation (pure), then the note, its author and its pseudonym in one
-transaction. Federation reads the note later, when its publication delay has passed."""
+"""Submitting a note: validation (pure), then the note, its author (with a key from the pool) and
+its pseudonym in one transaction, which the form handler shares with the moderation records.
+Federation reads the note later, when its publication delay has passed."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from app.errors import Gone, Invalid, NotFound
 from app.ids import new_id, new_token
 from app.pseudonyms import poster_tag, pseudonym_for
 from app.store import boards as board_store
+from app.store import keypool
 from app.store import local_actors as local_store
 from app.store import notes as note_store
 from app.store.boards import Board
@@ -112,44 +114,47 @@ async def _insert(
     now: datetime,
     rng: random.Random,
 ) -> Posted:
-    existing = await local_store.get_thread_actor(db, thread_id, tag)
-    actor_key = None if existing else await actors.take_or_generate_key(db)
+    """Call inside a transaction: a failure anywhere leaves the key in the pool and no row."""
     token = new_token()
     pseudonym = pseudonym_for(tag)
-    async with db.transaction():
-        actor, used_key = await actors.assign_thread_actor(
-            db, thread_id, tag, pseudonym, actor_key, now
-        )
-        if actor_key is not None and not used_key:
-            await actors.return_key(db, actor_key, now)
-        await note_store.insert_note(
-            db,
-            Note(
-                id=note_id,
-                board_id=board.id,
-                thread_id=thread_id,
-                in_reply_to_id=in_reply_to_id,
-                origin=LOCAL,
-                ap_id=None,
-                local_actor_id=actor.id,
-                remote_actor_id=None,
-                pseudonym=pseudonym,
-                is_op=is_op,
-                content=submission.text,
-                content_format="text",
-                summary=submission.summary,
-                url=None,
-                state="held" if submission.held else "live",
-                deletion_token_hash=hash_token(token),
-                created_at=now,
-                published_at=floor_to(now, NOTE_PUBLISHED_GRANULARITY_SECONDS),
-                expires_at=expires_at,
-                federate_after=_publication_time(now, policy, rng),
-                deleted_at=None,
-                deletion_reason=None,
-            ),
-        )
-        await board_store.update_last_post_at(db, board.id, now)
+    existing = None if is_op else await local_store.get_thread_actor(db, thread_id, tag)
+    # A new thread (is_op) has no actors yet. With the pool empty, `assign_thread_actor`
+    # generates a key (~50 ms) inside this transaction; the worker keeps the pool filled.
+    needs_key = existing is None or existing.state == "deleted"
+    actor_key = await keypool.take_key(db) if needs_key else None
+    actor, used_key = await actors.assign_thread_actor(
+        db, thread_id, tag, pseudonym, actor_key, now
+    )
+    if actor_key is not None and not used_key:
+        await actors.return_key(db, actor_key, now)
+    await note_store.insert_note(
+        db,
+        Note(
+            id=note_id,
+            board_id=board.id,
+            thread_id=thread_id,
+            in_reply_to_id=in_reply_to_id,
+            origin=LOCAL,
+            ap_id=None,
+            local_actor_id=actor.id,
+            remote_actor_id=None,
+            pseudonym=pseudonym,
+            is_op=is_op,
+            content=submission.text,
+            content_format="text",
+            summary=submission.summary,
+            url=None,
+            state="held" if submission.held else "live",
+            deletion_token_hash=hash_token(token),
+            created_at=now,
+            published_at=floor_to(now, NOTE_PUBLISHED_GRANULARITY_SECONDS),
+            expires_at=expires_at,
+            federate_after=_publication_time(now, policy, rng),
+            deleted_at=None,
+            deletion_reason=None,
+        ),
+    )
+    await board_store.update_last_post_at(db, board.id, now)
     return Posted(note_id=note_id, thread_id=thread_id, token=token)
 
 
@@ -162,7 +167,21 @@ async def post_thread(
     now: datetime,
     rng: random.Random,
 ) -> Posted:
-    """Start a new thread on `board`."""
+    """Start a new thread on `board`, in a transaction of its own."""
+    async with db.transaction():
+        return await insert_thread(db, board, submission, poster_secret, policy, now, rng)
+
+
+async def insert_thread(
+    db: Db,
+    board: Board,
+    submission: Submission,
+    poster_secret: str | None,
+    policy: PostPolicy,
+    now: datetime,
+    rng: random.Random,
+) -> Posted:
+    """Start a new thread on `board`; call inside the caller's transaction."""
     note_id = new_id()
     return await _insert(
         db,
@@ -210,7 +229,26 @@ async def post_reply(
     now: datetime,
     rng: random.Random,
 ) -> Posted:
-    """Reply in a live thread. A reply never outlives its thread."""
+    """Reply in a live thread, in a transaction of its own."""
+    async with db.transaction():
+        return await insert_reply(
+            db, board, root, parent, submission, poster_secret, policy, now, rng
+        )
+
+
+async def insert_reply(
+    db: Db,
+    board: Board,
+    root: Note,
+    parent: Note,
+    submission: Submission,
+    poster_secret: str | None,
+    policy: PostPolicy,
+    now: datetime,
+    rng: random.Random,
+) -> Posted:
+    """Reply in a live thread; call inside the caller's transaction. A reply never outlives
+    its thread."""
     tag = poster_tag(poster_secret, root.id)
     op_actor = root.local_actor_id
     posted = await _insert(

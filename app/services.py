@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from app.db.engine import Db
 from app.inbound import Inbound
+from app.intake.door_cache import DoorCache
+from app.intake.inbox_writer import InboxWriter
 from app.moderation.service import Moderator
 from app.posting import PostPolicy
 from app.remote import RemoteFetcher
@@ -38,7 +40,9 @@ class Services:
     rng: random.Random
     fetcher: RemoteFetcher
     moderator: Moderator
+    inbox_writer: InboxWriter
     inbox_limits: InboxLimits = field(default_factory=lambda: InboxLimits())
+    door: DoorCache = field(default_factory=DoorCache)
 
     @property
     def inbound(self) -> Inbound:

@@ -125,6 +125,9 @@ class LoadResult:
     statuses: dict[int, int] = field(default_factory=dict)
     errors: int = 0
     elapsed: float = 0.0
+    # Paced runs: how late the latest iteration started against its schedule. Small means the
+    # clients kept up, so the latencies are not flattered by requests that were never sent.
+    max_lag: float = 0.0
 
     @property
     def count(self) -> int:
@@ -148,6 +151,21 @@ class LoadResult:
 Iteration = Callable[[Connection, int], Awaitable[tuple[int, float]]]
 
 
+async def _run_one(
+    iteration: Iteration, connection: Connection, number: int, result: LoadResult
+) -> None:
+    """One iteration, its status and latency recorded; a broken connection is counted and
+    reopened by the next request."""
+    try:
+        status, latency = await iteration(connection, number)
+    except (OSError, ConnectionError, asyncio.IncompleteReadError, ValueError):
+        result.errors += 1
+        await connection.close()
+        return
+    result.latencies.append(latency)
+    result.statuses[status] = result.statuses.get(status, 0) + 1
+
+
 async def run_closed_loop(
     host: str,
     port: int,
@@ -169,14 +187,42 @@ async def run_closed_loop(
             for number in counter:
                 if time.perf_counter() >= deadline:
                     break
-                try:
-                    status, latency = await iteration(connection, number)
-                except (OSError, ConnectionError, asyncio.IncompleteReadError, ValueError):
-                    result.errors += 1
-                    await connection.close()
-                    continue
-                result.latencies.append(latency)
-                result.statuses[status] = result.statuses.get(status, 0) + 1
+                await _run_one(iteration, connection, number, result)
+        finally:
+            await connection.close()
+
+    async with asyncio.timeout(duration + 30):
+        await asyncio.gather(*(client() for _ in range(concurrency)))
+    result.elapsed = time.perf_counter() - started
+    return result
+
+
+async def run_paced_loop(
+    host: str,
+    port: int,
+    iteration: Iteration,
+    *,
+    concurrency: int,
+    rate: float,
+    duration: float,
+    max_iterations: int,
+) -> LoadResult:
+    """An open loop: iteration k is due at start + k / `rate`, whoever of the `concurrency`
+    clients is free takes it, and none starts early."""
+    result = LoadResult()
+    counter = iter(range(min(max_iterations, int(rate * duration) + 1)))
+    started = time.perf_counter()
+
+    async def client() -> None:
+        connection = Connection(host, port)
+        try:
+            for number in counter:
+                due = started + number / rate
+                wait = due - time.perf_counter()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                result.max_lag = max(result.max_lag, time.perf_counter() - due)
+                await _run_one(iteration, connection, number, result)
         finally:
             await connection.close()
 

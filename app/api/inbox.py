@@ -8,16 +8,18 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from app.clock import utcnow
-from app.db.engine import Db
 from app.errors import RateLimited
-from app.moderation.blocks import is_suspended_host
-from app.store import counters, deliveries, inbox_items, remote_actors
+from app.intake.inbox_writer import InboxUnavailable
+from app.services import Services
+from app.store import counters, remote_actors
+from app.store.inbox_items import NewItem
 from app.store.remote_actors import RemoteActor
 from app.web.context import services_of
 from federation.errors import FetchError, ParseError, SignatureError
@@ -29,6 +31,8 @@ from federation.parse import load_json, parse_activity
 log = logging.getLogger("treehole.inbox")
 
 INBOX_MAX_BODY_BYTES = 1024 * 1024
+TYPE_COLUMN_CHARS = 32  # inbox_items.type; longer types are none we handle, kept for the record
+RETRY_AFTER_UNAVAILABLE = "30"
 
 KEY_ID = re.compile(r'keyid="([^"]+)"', re.IGNORECASE)
 
@@ -52,14 +56,16 @@ def _key_id_host(headers: Mapping[str, str]) -> str | None:
 
 
 async def _suspended(
-    db: Db, actor_id: str, headers: Mapping[str, str]
+    services: Services, actor_id: str, headers: Mapping[str, str], now: datetime
 ) -> tuple[bool, RemoteActor | None]:
     """Checked before any fetch or verification: a suspended domain costs us nothing. Also
-    returns the actor as we know it, which usually holds the key the request is signed with."""
+    returns the actor as we know it, which usually holds the key the request is signed with.
+    Both answers may be a few seconds old (app/intake/door_cache.py)."""
+    door, db = services.door, services.db
     for host in dict.fromkeys((host_of(actor_id), _key_id_host(headers))):
-        if host and await is_suspended_host(db, host):
+        if host and await door.is_suspended_host(db, host, now):
             return True, None
-    known = await remote_actors.get_by_ap_id(db, actor_id)
+    known = await door.actor(db, actor_id, now)
     return known is not None and known.suspended, known
 
 
@@ -96,7 +102,7 @@ async def receive(request: Request) -> Response:
         activity = parse_activity(document)
     except ParseError as error:
         return await _refuse_counted(request, 400, f"malformed activity: {error}")
-    suspended, known = await _suspended(services.db, activity.actor, request.headers)
+    suspended, known = await _suspended(services, activity.actor, request.headers, now)
     if suspended:
         return await _refuse_counted(request, 403, "domain or actor suspended")
     if activity.type == "Delete" and activity.object_id == activity.actor and known is None:
@@ -118,6 +124,8 @@ async def receive(request: Request) -> Response:
         return await _refuse_counted(request, 401, f"signature: {error.reason}")
     except (FetchError, ParseError) as error:
         return await _refuse_counted(request, 401, f"signature: key not usable ({error})")
+    if lookup.used_fetcher:
+        services.door.forget_actor(activity.actor)  # its key was (re)fetched just now
     signer = lookup.signer(signed.key_id) or await remote_actors.get_by_key_id(
         services.db, signed.key_id
     )
@@ -137,17 +145,20 @@ async def receive(request: Request) -> Response:
         response = await _refuse_counted(request, 429, "too many activities")
         response.headers["Retry-After"] = str(limited.retry_after)
         return response
-    if await deliveries.record_domain_alive(services.db, domain, now):
-        await deliveries.wake_domain(services.db, domain, now)
-    # Through the transaction queue: on SQLite the process's writers then take turns in asyncio,
-    # instead of 50 connections contending for the file lock and sleeping in its busy handler.
-    async with services.db.transaction():
-        await inbox_items.insert_item(
-            services.db,
-            activity.id,
-            activity.type,
-            activity.actor,
-            json.dumps(document, separators=(",", ":")),
-            now,
-        )
+    await services.door.record_domain_alive(services.db, domain, now)
+    item = NewItem(
+        activity.id,
+        activity.type[:TYPE_COLUMN_CHARS],
+        activity.actor,
+        json.dumps(document, separators=(",", ":")),
+        now,
+    )
+    try:
+        # Committed (with the rows of concurrent requests) before the 202; an id already
+        # received is skipped and answered the same.
+        await services.inbox_writer.store(item)
+    except InboxUnavailable:
+        response = refuse(503, "temporarily unable to store the activity")
+        response.headers["Retry-After"] = RETRY_AFTER_UNAVAILABLE
+        return response
     return Response(status_code=202)

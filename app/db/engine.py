@@ -11,6 +11,7 @@ task needs one; `_ReusedSqliteConnections` keeps a few idle ones instead, as a p
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ import databases
 import sqlalchemy as sa
 from databases.backends.sqlite import SQLiteBackend, SQLitePool
 from sqlalchemy.sql import ClauseElement
+
+from app.db.statements import CachingPostgresBackend, CachingSQLiteBackend
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 SQLITE_IDLE_CONNECTIONS = 64  # about the concurrency a process serves; each is a thread + handle
@@ -63,6 +66,9 @@ class Db:
     dialect: str
     _write_turn: asyncio.Lock | None = field(default=None)
     _turn_holder: asyncio.Task[Any] | None = field(default=None)
+    # Writes made through this handle, per table: in-process caches (app/intake/door_cache.py)
+    # drop what they remember of a table as soon as this process changes it.
+    writes: Counter[str] = field(default_factory=Counter)
 
     @property
     def is_postgres(self) -> bool:
@@ -103,6 +109,9 @@ class Db:
             return
         async with self._turn():
             yield
+        table = getattr(query, "table", None)
+        if isinstance(table, sa.Table):
+            self.writes[table.name] += 1
 
     async def fetch_one(self, query: ClauseElement) -> Mapping[str, Any] | None:
         async with self._writing(query):
@@ -168,15 +177,28 @@ def _sqlite_pool(database: databases.Database) -> _ReusedSqliteConnections:
     return backend._pool  # noqa: SLF001
 
 
+def _with_statement_cache(database: databases.Database) -> databases.Database:
+    """The same backend, with compiled statements kept (app/db/statements.py)."""
+    backend = (
+        CachingSQLiteBackend
+        if dialect_of(str(database.url)) == "sqlite"
+        else CachingPostgresBackend
+    )
+    database._backend = backend(database.url, **database.options)  # noqa: SLF001 (no hook)
+    return database
+
+
 async def connect(url: str) -> Db:
     dialect = dialect_of(url)
     if dialect == "sqlite":
-        database = databases.Database(url_for_databases(url), timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
+        database = _with_statement_cache(
+            databases.Database(url_for_databases(url), timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
+        )
         _sqlite_pool(database)
         await database.connect()
         await database.execute("PRAGMA journal_mode=WAL")
         return Db(database, dialect, asyncio.Lock())
-    database = databases.Database(url_for_databases(url))
+    database = _with_statement_cache(databases.Database(url_for_databases(url)))
     await database.connect()
     return Db(database, dialect)
 

@@ -18,8 +18,10 @@ import anyio
 from app.db.engine import Db
 from app.moderation.breaker import review_everything
 from app.moderation.classifier import Classifier, Thresholds
-from app.moderation.decision import HOLD, Decision, Verdict, combine
-from app.moderation.duplicates import fingerprint, has_enough_text
+from app.moderation.decision import HOLD, REJECT, Decision, Verdict, combine
+from app.moderation.duplicates import CHECK as DUPLICATES
+from app.moderation.duplicates import REASON as DUPLICATE
+from app.moderation.duplicates import fingerprint, has_enough_text, is_near_duplicate
 from app.moderation.filters import CategoryRule, FilterSet, default_rules
 from app.moderation.normalize import normalize
 from app.moderation.pipeline import (
@@ -52,6 +54,16 @@ def build_filter_set(
 ) -> FilterSet:
     """Compiling takes a moment; the same configuration compiles once per process."""
     return FilterSet.build(dict(rules), dict(terms), dict(patterns), list(allowlist))
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """A decision not yet stored: the content's fingerprint (None when it is not remembered:
+    rejected, or too short to compare) and the highest fingerprint id the decision had read."""
+
+    decision: Decision
+    fingerprint: str | None
+    seen_up_to: int
 
 
 @dataclass(slots=True)
@@ -92,7 +104,7 @@ class Moderator:
         scores = await anyio.to_thread.run_sync(self.classifier.score, [text])
         return scores[0]
 
-    async def screen(
+    async def assess(
         self,
         content: Content,
         now: datetime,
@@ -100,11 +112,12 @@ class Moderator:
         board: Board | None = None,
         sender_silenced: bool = False,
         settings: ModerationSettings | None = None,
-    ) -> Decision:
-        """Decide about one piece of content; remembers its fingerprint unless rejected."""
+    ) -> Assessment:
+        """Decide about one piece of content, writing nothing; `remember` (or `screen`) stores
+        its fingerprint."""
         settings = settings or await get_moderation_settings(self.db)
         score = await self.classifier_score(content)
-        recent = await fingerprints.list_recent(self.db, now - DUPLICATE_WINDOW)
+        recent, mark = await fingerprints.list_recent_with_mark(self.db, now - DUPLICATE_WINDOW)
         normalized = normalize(content_text(content))
         checks = build_content_checks(
             await self.filter_set(),
@@ -129,9 +142,43 @@ class Moderator:
         if review_everything(settings, now):
             extra.append(Verdict(HOLD, UNDER_ATTACK, UNDER_ATTACK))
         final = combine(extra) if len(extra) != len(decision.verdicts) else decision
-        if final.outcome != "reject" and has_enough_text(normalized):
-            await fingerprints.insert_fingerprint(self.db, fingerprint(normalized), now)
-        return final
+        remembered = final.outcome != REJECT and has_enough_text(normalized)
+        return Assessment(final, fingerprint(normalized) if remembered else None, mark)
+
+    async def screen(
+        self,
+        content: Content,
+        now: datetime,
+        *,
+        board: Board | None = None,
+        sender_silenced: bool = False,
+        settings: ModerationSettings | None = None,
+    ) -> Decision:
+        """Decide about one piece of content; remembers its fingerprint unless rejected."""
+        assessment = await self.assess(
+            content, now, board=board, sender_silenced=sender_silenced, settings=settings
+        )
+        if assessment.fingerprint is not None:
+            await fingerprints.insert_fingerprint(self.db, assessment.fingerprint, now)
+        return assessment.decision
+
+    async def remember(self, assessment: Assessment, now: datetime) -> Decision:
+        """Store the assessed content's fingerprint and return its final decision: held as a
+        duplicate if a near-copy was stored since `assess` read the recent ones (concurrent
+        copies of one flood all read before any was stored). Call first inside the
+        transaction that stores the content, so the copy check and the content commit together."""
+        if assessment.fingerprint is None:
+            return assessment.decision
+        await fingerprints.lock_duplicate_check(self.db)
+        # Insert before reading: on SQLite the transaction then holds the write lock from its
+        # first statement, and rows stored before ours have lower ids.
+        own = await fingerprints.insert_fingerprint(self.db, assessment.fingerprint, now)
+        if assessment.decision.outcome == HOLD:
+            return assessment.decision
+        newer = await fingerprints.list_newer(self.db, assessment.seen_up_to, own)
+        if not is_near_duplicate(assessment.fingerprint, newer, MAX_DISTANCE):
+            return assessment.decision
+        return combine([*assessment.decision.verdicts, Verdict(HOLD, DUPLICATES, DUPLICATE)])
 
     def mentions_self_harm(self, text: str) -> bool:
         return mentions_self_harm(normalize(text), default_self_harm_matcher())

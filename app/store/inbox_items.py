@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
 
 from app.db.engine import Db
 from app.db.tables import inbox_items
@@ -45,6 +49,80 @@ async def insert_item(
         ).returning(inbox_items.c.id)
     )
     return inserted is not None
+
+
+@dataclass(frozen=True, slots=True)
+class NewItem:
+    """A verified activity on its way into the queue."""
+
+    ap_id: str
+    type: str
+    actor_uri: str
+    payload: str
+    received_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class _PreparedInsert:
+    """The insert-or-ignore of one item, compiled once per dialect. `databases` compiles every
+    statement on every call (0.1-0.2 ms each), which is most of the cost of storing an item."""
+
+    sql: str
+    names: tuple[str, ...]
+    processors: Mapping[str, Callable[[Any], Any]]
+
+    def args(self, item: NewItem) -> tuple[Any, ...]:
+        values = {
+            "ap_id": item.ap_id,
+            "type": item.type,
+            "actor_uri": item.actor_uri,
+            "payload": item.payload,
+            "state": "pending",
+            "attempts": 0,
+            "run_after": item.received_at,
+            "received_at": item.received_at,
+        }
+        return tuple(
+            self.processors[name](values[name]) if name in self.processors else values[name]
+            for name in self.names
+        )
+
+
+def _prepare(insert: Callable[[Any], Any], dialect: Dialect) -> _PreparedInsert:
+    columns = ["ap_id", "type", "actor_uri", "payload", "state", "attempts"]
+    columns += ["run_after", "received_at"]
+    compiled = (
+        insert(inbox_items)
+        .on_conflict_do_nothing()
+        .compile(dialect=dialect, column_keys=columns, for_executemany=True)
+    )
+    assert compiled.positiontup is not None
+    return _PreparedInsert(
+        compiled.string, tuple(compiled.positiontup), dict(compiled._bind_processors)
+    )
+
+
+# The same dialects `databases` uses: qmark for sqlite3, numbered ($1) for asyncpg.
+_INSERT_SQLITE = _prepare(sqlite.insert, sqlite.pysqlite.dialect(paramstyle="qmark"))
+_INSERT_POSTGRES = _prepare(postgresql.insert, postgresql.asyncpg.dialect())
+
+
+async def insert_items(db: Db, items: Sequence[NewItem]) -> None:
+    """Store verified activities in one transaction; ids already received are skipped.
+
+    One prepared statement run for every item (executemany on the driver's connection): one
+    round trip, or one hop to SQLite's thread, however many items there are."""
+    if not items:
+        return
+    prepared = _INSERT_POSTGRES if db.is_postgres else _INSERT_SQLITE
+    rows = [prepared.args(item) for item in items]
+    async with db.transaction():
+        raw = db.database.connection().raw_connection
+        if db.is_postgres:
+            await raw.executemany(prepared.sql, rows)
+        else:
+            cursor = await raw.executemany(prepared.sql, rows)
+            await cursor.close()
 
 
 async def claim_due(db: Db, worker: str, now: datetime, limit: int) -> Sequence[InboxItem]:

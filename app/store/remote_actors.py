@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from app.db.engine import Db
 from app.db.tables import remote_actors
+from app.store.upsert import insert_ignore
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +69,17 @@ async def upsert_remote_actor(db: Db, actor: RemoteActor) -> RemoteActor:
                     .where(remote_actors.c.key_id == actor.key_id)
                     .values(key_id=None)
                 )
-            await db.execute(remote_actors.insert().values(id=actor.id, **values))
-            return actor
+            inserted = await db.fetch_val(
+                insert_ignore(db, remote_actors, {"id": actor.id, **values}).returning(
+                    remote_actors.c.id
+                )
+            )
+            if inserted is not None:
+                return actor
+            # Seen for the first time by concurrent requests (each fetched the key): the other
+            # one stored it first, so this becomes a refresh of that row.
+            existing = await get_by_ap_id(db, actor.ap_id)
+            assert existing is not None
         for kept in ("blocks_us", "suspended", "silenced"):
             values.pop(kept)
         await db.execute(

@@ -19,6 +19,7 @@ from app.moderation.breaker import count_accepted_post, pow_required
 from app.moderation.decision import HOLD, PUBLISH_WITH_WARNING, REJECT, Decision
 from app.moderation.pipeline import Content
 from app.moderation.pow import spend_solution
+from app.moderation.service import Assessment
 from app.moderation.service import record as record_moderation
 from app.posting import Posted
 from app.security.cookies import FLASH_COOKIE, OWN_COOKIE, POSTER_COOKIE, YEAR_SECONDS
@@ -118,10 +119,10 @@ async def _screened(
     board: Board,
     is_thread_start: bool,
     render_invalid: RenderInvalid,
-) -> tuple[posting.Submission, Decision, ModerationSettings] | Response:
+) -> tuple[posting.Submission, Assessment, ModerationSettings] | Response:
     """Validation, proof of work, rate limit, the self-harm help page and the moderation
-    pipeline, in that order. Returns the submission to post with its decision, or the answer to
-    give instead (nothing is stored in that case but the decision record)."""
+    pipeline, in that order. Returns the submission with its (not yet stored) assessment, or
+    the answer to give instead (nothing is stored in that case but a rejection's record)."""
     services = services_of(request)
     now = utcnow()
     try:
@@ -136,22 +137,50 @@ async def _screened(
     await _enforce_post_limit(request)
     if services.moderator.mentions_self_harm(submission.text) and not field(form, "confirmed"):
         return render_page(request, "help.html", {"form": _kept_fields(form)})
-    decision = await services.moderator.screen(
+    assessment = await services.moderator.assess(
         Content(submission.text, submission.summary, "local", is_thread_start),
         now,
         board=board,
         settings=settings,
     )
+    decision = assessment.decision
     if decision.outcome == REJECT:
         await record_moderation(services.db, new_id(), "submission", decision, now)
         context = _invalid_context(request, Invalid("moderation", decision.reason), form)
         context["error"] = rejection_message(request, decision.reason)
         return await render_invalid(context, 400)
+    return submission, assessment, settings
+
+
+def _as_decided(submission: posting.Submission, decision: Decision) -> posting.Submission:
+    """The submission as moderation decided: held, or with the warning as its summary."""
     summary = submission.summary
     if decision.outcome == PUBLISH_WITH_WARNING and not summary:
         summary = decision.warning
-    held = decision.outcome == HOLD
-    return replace(submission, summary=summary, held=held), decision, settings
+    return replace(submission, summary=summary, held=decision.outcome == HOLD)
+
+
+InsertNote = Callable[[posting.Submission], Awaitable[Posted]]
+
+
+async def _store_post(
+    request: Request,
+    submission: posting.Submission,
+    assessment: Assessment,
+    settings: ModerationSettings,
+    insert: InsertNote,
+) -> Posted:
+    """The note, its fingerprint, its moderation record and the breaker's count in one
+    transaction: one write turn on SQLite, and a failure anywhere stores none of them."""
+    services = services_of(request)
+    now = utcnow()
+    async with services.db.transaction():
+        decision = await services.moderator.remember(assessment, now)
+        posted = await insert(_as_decided(submission, decision))
+        await record_moderation(services.db, posted.note_id, "note", decision, now)
+        if decision.outcome != HOLD:
+            await count_accepted_post(services.db, settings, now)
+    return posted
 
 
 def rejection_message(request: Request, reason: str) -> str:
@@ -163,16 +192,6 @@ def rejection_message(request: Request, reason: str) -> str:
 def _kept_fields(form: FormData) -> dict[str, str]:
     names = ("text", "summary", "ttl", "in_reply_to", "altcha")
     return {name: value for name in names if (value := field(form, name))}
-
-
-async def _after_screening(
-    request: Request, decision: Decision, settings: ModerationSettings, posted: Posted
-) -> None:
-    services = services_of(request)
-    now = utcnow()
-    await record_moderation(services.db, posted.note_id, "note", decision, now)
-    if decision.outcome != HOLD:
-        await count_accepted_post(services.db, settings, now)
 
 
 async def post_thread(request: Request) -> Response:
@@ -187,12 +206,15 @@ async def post_thread(request: Request) -> Response:
     screened = await _screened(request, form, board, True, render_invalid)
     if isinstance(screened, Response):
         return screened
-    submission, decision, settings = screened
+    submission, assessment, settings = screened
     secret, new_cookie = _poster(request, secret)
-    posted = await posting.post_thread(
-        services.db, board, submission, secret, services.policy, utcnow(), services.rng
-    )
-    await _after_screening(request, decision, settings, posted)
+
+    async def insert(decided: posting.Submission) -> Posted:
+        return await posting.insert_thread(
+            services.db, board, decided, secret, services.policy, utcnow(), services.rng
+        )
+
+    posted = await _store_post(request, submission, assessment, settings, insert)
     return _after_post(request, posted, new_cookie)
 
 
@@ -211,13 +233,16 @@ async def post_reply(request: Request) -> Response:
     screened = await _screened(request, form, board, False, render_invalid)
     if isinstance(screened, Response):
         return screened
-    submission, decision, settings = screened
+    submission, assessment, settings = screened
     secret, new_cookie = _poster(request, secret)
-    posted = await posting.post_reply(
-        services.db, board, root, parent, submission, secret, services.policy, utcnow(),
-        services.rng,
-    )  # fmt: skip
-    await _after_screening(request, decision, settings, posted)
+
+    async def insert(decided: posting.Submission) -> Posted:
+        return await posting.insert_reply(
+            services.db, board, root, parent, decided, secret, services.policy, utcnow(),
+            services.rng,
+        )  # fmt: skip
+
+    posted = await _store_post(request, submission, assessment, settings, insert)
     return _after_post(request, posted, new_cookie)
 
 

@@ -1,9 +1,8 @@
 """Pure ASGI middleware: security headers on every answer, and one database connection per request
-(SQLite otherwise opens a connection per query)."""
+(SQLite otherwise opens a connection per query) except where a request must hold none."""
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.db.engine import Db
@@ -14,6 +13,7 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
+INBOX_SUFFIX = "/inbox"  # every inbox route: /inbox, /actor/inbox, /b/{slug}/inbox, /a/{id}/inbox
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "Referrer-Policy": "no-referrer",
@@ -22,6 +22,10 @@ SECURITY_HEADERS = {
     "X-Robots-Tag": "noindex, noarchive",
     "Permissions-Policy": "interest-cohort=(), browsing-topics=()",
 }
+SECURITY_HEADER_ITEMS = tuple(
+    (name.lower().encode("latin-1"), value.encode("latin-1"))
+    for name, value in SECURITY_HEADERS.items()
+)
 
 
 class SecurityHeaders:
@@ -35,23 +39,35 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
-                    headers.setdefault(name, value)
+                # Raw header pairs: `MutableHeaders.setdefault` rescans the list for each name,
+                # a measurable share of a small inbox answer.
+                raw = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in raw}
+                raw.extend(item for item in SECURITY_HEADER_ITEMS if item[0] not in present)
+                message["headers"] = raw
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
 
-class ConnectionPerRequest:
-    """Static files never touch the database, so they hold no connection."""
+def _holds_no_connection(scope: Scope) -> bool:
+    """Static files never touch the database. Inbox POSTs mostly do not either (their answers
+    are cached and their rows are written by the inbox writer), and must not: a request holding
+    a pooled connection while it waits for the writer, which needs one too, could starve the
+    PostgreSQL pool under load."""
+    path: str = scope["path"]
+    return path.startswith("/static/") or (
+        scope["method"] == "POST" and path.endswith(INBOX_SUFFIX)
+    )
 
+
+class ConnectionPerRequest:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         services = scope.get("state", {}).get("services")
-        if scope["type"] != "http" or services is None or scope["path"].startswith("/static/"):
+        if scope["type"] != "http" or services is None or _holds_no_connection(scope):
             await self.app(scope, receive, send)
             return
         db: Db = services.db

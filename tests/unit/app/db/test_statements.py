@@ -1,0 +1,73 @@
+"""The compiled-statement cache gives the driver exactly what a fresh compile would, for every
+execution of a shape, and leaves value-dependent SQL (IN lists) to a fresh compile."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from databases.backends.postgres import PostgresBackend
+from databases.backends.sqlite import SQLiteBackend
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.db.statements import CachingPostgresBackend, CachingSQLiteBackend
+from app.db.tables import content_fingerprints, counters, notes, rate_counts
+
+
+def _statements(is_postgres: bool, n: int) -> list[sa.ClauseElement]:
+    dialect_insert = postgresql.insert if is_postgres else sqlite.insert
+    moment = datetime(2026, 1, 1, 12, n, tzinfo=UTC)
+    return [
+        sa.select(notes).where(notes.c.id == f"note{n}", notes.c.created_at >= moment).limit(n + 1),
+        sa.select(notes.c.id).where(notes.c.id.in_([f"a{i}" for i in range(n + 1)])),
+        content_fingerprints.insert().values(fingerprint=f"{n:016x}", created_at=moment),
+        counters.update()
+        .where(counters.c.name == f"c{n}", counters.c.day == "2026-01-01")
+        .values(count=counters.c.count + n),
+        dialect_insert(rate_counts)
+        .values(scope="post", key_hash=f"h{n}", window_start=moment, count=1)
+        .on_conflict_do_update(
+            index_elements=[
+                rate_counts.c.scope,
+                rate_counts.c.key_hash,
+                rate_counts.c.window_start,
+            ],
+            set_={"count": rate_counts.c.count + 1},
+        )
+        .returning(rate_counts.c.count),
+    ]
+
+
+def _backends(is_postgres: bool) -> tuple[Any, Any]:
+    if is_postgres:
+        url = "postgresql://u@127.0.0.1/x"
+        return PostgresBackend(url).connection(), CachingPostgresBackend(url).connection()
+    url = "sqlite:///unused.db"
+    return SQLiteBackend(url).connection(), CachingSQLiteBackend(url).connection()
+
+
+@pytest.mark.parametrize("is_postgres", [False, True], ids=["sqlite", "postgresql"])
+def test_cached_compile_matches_fresh_compile(is_postgres: bool) -> None:
+    plain, cached = _backends(is_postgres)
+    for n in range(4):  # the first round fills the cache, later rounds read it
+        for fresh_query, cached_query in zip(
+            _statements(is_postgres, n), _statements(is_postgres, n), strict=True
+        ):
+            fresh, ours = plain._compile(fresh_query), cached._compile(cached_query)
+            assert ours[0] == fresh[0]
+            assert list(ours[1]) == list(fresh[1])
+            assert ours[2] == fresh[2]
+
+
+def test_value_dependent_sql_is_compiled_each_time() -> None:
+    backend = CachingSQLiteBackend("sqlite:///unused.db")
+    connection = backend.connection()
+    for size in (1, 3):
+        connection._compile(sa.select(notes.c.id).where(notes.c.id.in_(["x"] * size)))
+    for name in ("a", "b"):
+        connection._compile(sqlite.insert(counters).values(name=name, day="d", count=0))
+    # One shape remembered as "compile each time" (the IN lists), one compiled and reused.
+    assert len(backend.statements) == 2
+    assert [entry is None for entry in backend.statements._entries.values()] == [True, False]
