@@ -151,7 +151,18 @@ notes = sa.Table(
     sa.Column("federate_after", UtcDateTime, nullable=True),
     sa.Column("deleted_at", UtcDateTime, nullable=True),
     sa.Column("deletion_reason", sa.String(32), nullable=True),
-    sa.Index("ix_notes_board_timeline", "board_id", "state", "in_reply_to_id", "created_at", "id"),
+    # Thread roots only, so "newest roots first" is an index range read on both engines:
+    # PostgreSQL does not take `in_reply_to_id IS NULL` as fixing that column for the ordering
+    # and sorted every root of the board on each board page (migration 0005).
+    sa.Index(
+        "ix_notes_board_roots",
+        "board_id",
+        "state",
+        "created_at",
+        "id",
+        sqlite_where=sa.text("in_reply_to_id IS NULL"),
+        postgresql_where=sa.text("in_reply_to_id IS NULL"),
+    ),
     sa.Index("ix_notes_thread", "thread_id", "created_at"),
     sa.Index("ix_notes_expiry", "state", "expires_at"),
     sa.Index("ix_notes_federate", "state", "federate_after"),
