@@ -23,7 +23,7 @@ from app.db.migrate import upgrade_to_head
 from app.errors import Invalid
 from app.ids import new_id
 from app.logs import configure_logging, logging_config
-from app.main import build_services, build_worker, create_app
+from app.main import build_services, build_worker, create_app, settle_memory
 from app.security.passwords import hash_password
 from app.security.tokens import KNOWN_SCOPES
 from app.services import Services, build_client
@@ -112,7 +112,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         flush=True,
     )
     uvicorn.run(
-        create_app(settings, run_workers=not args.no_workers),
+        create_app(settings, run_workers=not args.no_workers, whole_process=True),
         host=settings.host,
         port=settings.port,
         access_log=False,
@@ -129,6 +129,7 @@ async def _run_worker(settings: Settings) -> None:
     client = build_client(settings)
     try:
         worker = build_worker(await build_services(settings, db, client))
+        settle_memory()
         stop = anyio.Event()
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(worker.run_forever, stop)

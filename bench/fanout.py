@@ -27,6 +27,7 @@ import uvloop
 from app.clock import utcnow
 from app.db.tables import deliveries
 from app.ids import new_id
+from app.main import settle_memory
 from app.outbound import publish_note
 from app.store import notes as note_store
 from app.store.notes import LOCAL, Note
@@ -267,6 +268,7 @@ async def _count(db: Any, note_id: str, state: str | None) -> int:
 
 
 def run_variant(url: str, variant: Variant, port: int) -> dict[str, Any]:
+    settle_memory()  # as `treehole worker` does once it has started
     factory = uvloop.new_event_loop if variant.loop == "uvloop" else asyncio.new_event_loop
     with asyncio.Runner(loop_factory=factory) as runner:
         return runner.run(_one_variant(url, variant, port))
