@@ -19,6 +19,7 @@ from app.clock import utcnow
 from app.db.tables import boards, moderation_decisions, notes
 from app.db.tables import remote_actors as remote_actor_table
 from app.ids import new_id
+from app.moderation.breaker import count_accepted_post, posts_in_last_minute
 from app.moderation.pipeline import Content
 from app.store import filters as filter_store
 from app.store import remote_actors
@@ -219,6 +220,21 @@ async def test_circuit_breaker_sends_everything_to_review(instance: RunningApp) 
     rows = {row["content"]: row["state"] for row in await note_rows(instance)}
     assert rows["this one arrives while under attack"] == "held"
     assert (await get_moderation_settings(db)).under_attack_until is not None
+
+
+async def test_circuit_breaker_counts_a_burst_straddling_a_minute_boundary(
+    instance: RunningApp,
+) -> None:
+    """spec: moderation-circuit-breaker (a sliding minute, not calendar minutes)"""
+    db = instance.services.db
+    settings = replace(await get_moderation_settings(db), breaker_posts_per_minute=3)
+    boundary = utcnow().replace(second=0, microsecond=0) + timedelta(minutes=1)
+    before = [boundary - timedelta(seconds=2), boundary - timedelta(seconds=1)]
+    after = [boundary + timedelta(seconds=1), boundary + timedelta(seconds=2)]
+    tripped = [await count_accepted_post(db, settings, moment) for moment in before + after]
+    # Two posts in each calendar minute, four within three seconds: the fourth trips it.
+    assert tripped == [False, False, False, True]
+    assert posts_in_last_minute(0, 10, boundary + timedelta(seconds=45)) == 2.5
 
 
 async def test_circuit_breaker_in_pow_mode_asks_for_proof_of_work(instance: RunningApp) -> None:
