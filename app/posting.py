@@ -158,20 +158,6 @@ async def _insert(
     return Posted(note_id=note_id, thread_id=thread_id, token=token)
 
 
-async def post_thread(
-    db: Db,
-    board: Board,
-    submission: Submission,
-    poster_secret: str | None,
-    policy: PostPolicy,
-    now: datetime,
-    rng: random.Random,
-) -> Posted:
-    """Start a new thread on `board`, in a transaction of its own."""
-    async with db.transaction():
-        return await insert_thread(db, board, submission, poster_secret, policy, now, rng)
-
-
 async def insert_thread(
     db: Db,
     board: Board,
@@ -216,24 +202,6 @@ async def live_parent(db: Db, thread_id: str, in_reply_to_id: str | None) -> tup
     if parent.state != "live":
         raise Gone("note")
     return root, parent
-
-
-async def post_reply(
-    db: Db,
-    board: Board,
-    root: Note,
-    parent: Note,
-    submission: Submission,
-    poster_secret: str | None,
-    policy: PostPolicy,
-    now: datetime,
-    rng: random.Random,
-) -> Posted:
-    """Reply in a live thread, in a transaction of its own."""
-    async with db.transaction():
-        return await insert_reply(
-            db, board, root, parent, submission, poster_secret, policy, now, rng
-        )
 
 
 async def insert_reply(

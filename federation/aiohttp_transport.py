@@ -22,8 +22,8 @@ import httpx
 from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
-from federation.client import Fetched, GuardedBackend
-from federation.errors import FetchBlocked, FetchError, FetchTimeout, FetchTooLarge
+from federation.client import Fetched, GuardedBackend, read_capped
+from federation.errors import FetchBlocked, FetchError, FetchTimeout
 
 CHUNK_BYTES = 64 * 1024
 
@@ -89,6 +89,11 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._per_host = per_host
         self._session: aiohttp.ClientSession | None = None
 
+    def _refuse_ip_literal(self, host: str) -> None:
+        """aiohttp never hands an IP literal to the resolver, so it is checked here."""
+        if _is_ip_literal(host) and not self._backend.is_allowed(host):
+            raise FetchBlocked(f"refused address for host {host}")
+
     def _open(self) -> aiohttp.ClientSession:
         # Built on first use: aiohttp binds the session to the running event loop.
         if self._session is None:
@@ -109,8 +114,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         host = request.url.host
-        if _is_ip_literal(host) and not self._backend.is_allowed(host):
-            raise FetchBlocked(f"refused address for host {host}")
+        self._refuse_ip_literal(host)
         timeouts: dict[str, Any] = request.extensions.get("timeout", {})
         timeout = aiohttp.ClientTimeout(
             total=None, sock_connect=timeouts.get("connect"), sock_read=timeouts.get("read")
@@ -155,8 +159,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         followed, the body read up to `max_bytes`, every failure a FetchError."""
         target = URL(url, encoded=True)
         host = target.host or ""
-        if _is_ip_literal(host) and not self._backend.is_allowed(host):
-            raise FetchBlocked(f"refused address for host {host}")
+        self._refuse_ip_literal(host)
         limits = aiohttp.ClientTimeout(
             total=None, sock_connect=timeout.connect, sock_read=timeout.read
         )
@@ -173,7 +176,11 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 return Fetched(
                     status_code=response.status,
                     headers={k.lower(): v for k, v in response.headers.items()},
-                    body=await _read_capped(response, max_bytes),
+                    body=await read_capped(
+                        response.content.iter_chunked(CHUNK_BYTES),
+                        response.headers.get("Content-Length"),
+                        max_bytes,
+                    ),
                     url=url,
                 )
         except aiohttp.ConnectionTimeoutError as exc:
@@ -189,18 +196,6 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         if self._session is not None:
             await self._session.close()
             self._session = None
-
-
-async def _read_capped(response: aiohttp.ClientResponse, max_bytes: int) -> bytes:
-    declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
-        raise FetchTooLarge(f"declared {declared} bytes")
-    body = bytearray()
-    async for chunk in response.content.iter_chunked(CHUNK_BYTES):
-        body += chunk
-        if len(body) > max_bytes:
-            raise FetchTooLarge(f"more than {max_bytes} bytes")
-    return bytes(body)
 
 
 def _is_ip_literal(host: str) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Final, Protocol, runtime_checkable
@@ -419,7 +419,10 @@ class SafeClient:
                 async with self._http.stream(
                     method, target, headers=headers, content=content
                 ) as response:
-                    body = await self._read_capped(response)
+                    body = await read_capped(
+                        response.aiter_bytes(), response.headers.get("content-length"),
+                        self._max_bytes,
+                    )  # fmt: skip
                     return Fetched(
                         status_code=response.status_code,
                         headers={k.lower(): v for k, v in response.headers.items()},
@@ -430,19 +433,6 @@ class SafeClient:
                 raise FetchTimeout(f"{type(exc).__name__} for host {netloc}") from exc
             except httpx.HTTPError as exc:
                 raise FetchError(f"{type(exc).__name__} for host {netloc}") from exc
-
-    async def _read_capped(self, response: httpx.Response) -> bytes:
-        declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self._max_bytes:
-            raise FetchTooLarge(f"declared {declared} bytes")
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > self._max_bytes:
-                raise FetchTooLarge(f"more than {self._max_bytes} bytes")
-            chunks.append(chunk)
-        return b"".join(chunks)
 
     @asynccontextmanager
     async def _host_slot(self, host: str) -> AsyncIterator[None]:
@@ -485,6 +475,19 @@ def _checked_url(url: str) -> tuple[str, str]:
     if not host:
         raise FetchError("URL has no host")
     return url, netloc
+
+
+async def read_capped(chunks: AsyncIterable[bytes], declared: str | None, max_bytes: int) -> bytes:
+    """A response body, refused (FetchTooLarge) once it is, or says it will be, over
+    `max_bytes`: a declared length is checked before anything is read."""
+    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+        raise FetchTooLarge(f"declared {declared} bytes")
+    body = bytearray()
+    async for chunk in chunks:
+        body += chunk
+        if len(body) > max_bytes:
+            raise FetchTooLarge(f"more than {max_bytes} bytes")
+    return bytes(body)
 
 
 def raise_for_status(status: int) -> None:

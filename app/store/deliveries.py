@@ -22,6 +22,8 @@ from app.store.upsert import insert_ignore
 from federation.origin import host_of
 
 LEASE_SECONDS = 300
+# A domain with something for `record_domain_alive` to clear.
+_FAILING = sa.or_(delivery_domains.c.dead.is_(True), delivery_domains.c.failing_since.is_not(None))
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,12 +245,7 @@ async def record_domain_alive(db: Db, domain: str, now: datetime) -> bool:
     Called on every delivery and every inbox POST, so a healthy domain costs one read and no
     write (`last_success_at` moves only when failures are cleared)."""
     failing = await db.fetch_one(
-        sa.select(delivery_domains.c.domain).where(
-            delivery_domains.c.domain == domain,
-            sa.or_(
-                delivery_domains.c.dead.is_(True), delivery_domains.c.failing_since.is_not(None)
-            ),
-        )
+        sa.select(delivery_domains.c.domain).where(delivery_domains.c.domain == domain, _FAILING)
     )
     if failing is None:
         return False
@@ -273,12 +270,7 @@ async def list_failing_domains(db: Db, domains: Iterable[str]) -> set[str]:
     if not wanted:
         return set()
     rows = await db.fetch_all(
-        sa.select(delivery_domains.c.domain).where(
-            delivery_domains.c.domain.in_(wanted),
-            sa.or_(
-                delivery_domains.c.dead.is_(True), delivery_domains.c.failing_since.is_not(None)
-            ),
-        )
+        sa.select(delivery_domains.c.domain).where(delivery_domains.c.domain.in_(wanted), _FAILING)
     )
     return {row["domain"] for row in rows}
 

@@ -15,16 +15,6 @@ RECENT_LIMIT = 2000
 DUPLICATE_CHECK_LOCK = 0x7472_6565_686F_6C65 & 0x7FFF_FFFF_FFFF_FFFF
 
 
-async def list_recent(db: Db, since: datetime) -> Sequence[str]:
-    rows = await db.fetch_all(
-        sa.select(content_fingerprints.c.fingerprint)
-        .where(content_fingerprints.c.created_at >= since)
-        .order_by(content_fingerprints.c.created_at.desc())
-        .limit(RECENT_LIMIT)
-    )
-    return [row["fingerprint"] for row in rows]
-
-
 async def list_recent_with_mark(db: Db, since: datetime) -> tuple[Sequence[str], int]:
     """Recent fingerprints and the highest row id read (0 if none): rows stored later have
     higher ids, so `list_newer` finds what arrived after this read."""

@@ -32,15 +32,16 @@ async def post_at(instance: RunningApp, text: str, now: datetime) -> Posted:
     services = instance.services
     board = await board_store.get_board_by_slug(services.db, "main")
     assert board is not None
-    return await posting.post_thread(
-        services.db,
-        board,
-        Submission(text=text, summary=None, ttl_seconds=86400),
-        None,
-        services.policy,
-        now,
-        services.rng,
-    )
+    async with services.db.transaction():
+        return await posting.insert_thread(
+            services.db,
+            board,
+            Submission(text=text, summary=None, ttl_seconds=86400),
+            None,
+            services.policy,
+            now,
+            services.rng,
+        )
 
 
 async def reply_at(instance: RunningApp, thread_id: str, text: str, now: datetime) -> Posted:
@@ -48,17 +49,18 @@ async def reply_at(instance: RunningApp, thread_id: str, text: str, now: datetim
     root, parent = await posting.live_parent(services.db, thread_id, None)
     board = await board_store.get_board(services.db, root.board_id)
     assert board is not None
-    return await posting.post_reply(
-        services.db,
-        board,
-        root,
-        parent,
-        Submission(text=text, summary=None, ttl_seconds=86400),
-        None,
-        services.policy,
-        now,
-        services.rng,
-    )
+    async with services.db.transaction():
+        return await posting.insert_reply(
+            services.db,
+            board,
+            root,
+            parent,
+            Submission(text=text, summary=None, ttl_seconds=86400),
+            None,
+            services.policy,
+            now,
+            services.rng,
+        )
 
 
 def shown_ids(page: str) -> list[str]:
