@@ -32,6 +32,7 @@ from app.store import admins, boards, followers, local_actors
 from app.store.boards import Board
 from federation.errors import FederationError
 from federation.keys import generate_rsa_keypair
+from federation.offload import signing_offload, usable_cpus
 from federation.webfinger import resolve_handle
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_]{0,31}$")
@@ -128,15 +129,17 @@ async def _run_worker(settings: Settings) -> None:
     db = await connect(settings.database_url)
     client = build_client(settings)
     try:
-        worker = build_worker(await build_services(settings, db, client))
-        settle_memory()
-        stop = anyio.Event()
-        async with anyio.create_task_group() as tasks:
-            tasks.start_soon(worker.run_forever, stop)
-            with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
-                async for _ in signals:
-                    stop.set()
-                    break
+        services = await build_services(settings, db, client)
+        with signing_offload(usable_cpus()) as sign_on:
+            worker = build_worker(services, sign_on)
+            settle_memory()
+            stop = anyio.Event()
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(worker.run_forever, stop)
+                with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+                    async for _ in signals:
+                        stop.set()
+                        break
     finally:
         await client.aclose()
         await disconnect(db)

@@ -41,6 +41,7 @@ from app.workers.receive import Receiver
 from app.workers.runner import Worker, foundation_jobs, worker_name
 from app.workers.scheduler import PeriodicJob
 from federation.client import SafeClient
+from federation.offload import Offload, run_inline, signing_offload, usable_cpus
 
 FORM_MAX_BODY_BYTES = 64 * 1024
 RETIRE_EVERY_SECONDS = 15.0
@@ -82,10 +83,12 @@ async def build_services(settings: Settings, db: Db, client: SafeClient) -> Serv
     )
 
 
-def build_worker(services: Services) -> Worker:
+def build_worker(services: Services, sign_on: Offload = run_inline) -> Worker:
+    """The worker's jobs and steps; deliveries are signed on `sign_on` (the process's signing
+    threads, see `federation.offload`)."""
     db, urls = services.db, services.urls
     name = worker_name()
-    deliverer = Deliverer(db, services.fetcher.client, urls, name)
+    deliverer = Deliverer(db, services.fetcher.client, urls, name, sign_on=sign_on)
     receiver = Receiver(db, services.inbound, name)
 
     async def publish(now: datetime) -> int:
@@ -200,18 +203,19 @@ def create_app(
         client = build_client(settings)
         try:
             services = await build_services(settings, db, client)
-            async with anyio.create_task_group() as tasks:
-                stop = anyio.Event()
-                tasks.start_soon(services.inbox_writer.run)
-                if run_workers:
-                    tasks.start_soon(build_worker(services).run_forever, stop)
-                if whole_process:
-                    settle_memory()
-                yield {"services": services}
-                stop.set()
-                # After the server has finished its requests: every row they were promised is
-                # committed before the database closes.
-                services.inbox_writer.stop()
+            with signing_offload(usable_cpus()) as sign_on:
+                async with anyio.create_task_group() as tasks:
+                    stop = anyio.Event()
+                    tasks.start_soon(services.inbox_writer.run)
+                    if run_workers:
+                        tasks.start_soon(build_worker(services, sign_on).run_forever, stop)
+                    if whole_process:
+                        settle_memory()
+                    yield {"services": services}
+                    stop.set()
+                    # After the server has finished its requests: every row they were promised is
+                    # committed before the database closes.
+                    services.inbox_writer.stop()
         finally:
             await client.aclose()
             await disconnect(db)

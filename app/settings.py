@@ -54,7 +54,7 @@ class Settings:
     forwarded_allow_ips: str
     log_level: str
     keypool_size: int
-    http_transport: str = "aiohttp"
+    http_transport: str = "http1"
 
     @property
     def domain(self) -> str:
@@ -159,14 +159,14 @@ def _secret_key(env: Mapping[str, str], data_dir: Path) -> Secret:
     return Secret(value)
 
 
-HTTP_TRANSPORTS = ("httpx", "aiohttp")
+HTTP_TRANSPORTS = ("http1", "aiohttp", "httpx")
 
 
 def _http_transport(env: Mapping[str, str]) -> str:
     name = "TREEHOLE_HTTP_TRANSPORT"
-    value = _text(env, name, "aiohttp").lower()
+    value = _text(env, name, "http1").lower()
     if value not in HTTP_TRANSPORTS:
-        raise ConfigError(name, f"expected aiohttp or httpx, got {value!r}")
+        raise ConfigError(name, f"expected http1, aiohttp or httpx, got {value!r}")
     return value
 
 

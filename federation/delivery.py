@@ -9,9 +9,10 @@ happens next (`retry.decide_next` does).
 from __future__ import annotations
 
 import email.utils
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Final, Protocol
 
 import httpx
@@ -24,6 +25,7 @@ from federation.errors import (
     FetchStatusError,
 )
 from federation.httpsig import sign_request_cavage, sign_request_rfc9421
+from federation.offload import Offload, run_inline
 from federation.signed_request import DRAFT_CAVAGE, RFC9421, as_utc
 
 ACTIVITY_CONTENT_TYPE: Final = "application/activity+json"
@@ -60,6 +62,16 @@ class DeliveryOutcome:
     permanent: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One delivery to sign: the stored body, where it goes and the key that signs it."""
+
+    inbox_url: str
+    body: bytes
+    key_id: str
+    private_key_pem: str
+
+
 async def deliver_once(
     post: PostFn,
     inbox_url: str,
@@ -67,19 +79,58 @@ async def deliver_once(
     key_id: str,
     private_key_pem: str,
     now: datetime,
+    *,
+    offload: Offload = run_inline,
 ) -> DeliveryOutcome:
     """POST `body` to `inbox_url` signed with draft-cavage; on 400/401 knock again with RFC 9421.
 
-    Reports the last attempt's outcome. Never raises for remote failures: timeouts, connection
-    errors and refused targets become an outcome with `status=None` and the error text.
+    Signing runs through `offload`. Reports the last attempt's outcome. Never raises for remote
+    failures: timeouts, connection errors and refused targets become an outcome with
+    `status=None` and the error text.
     """
-    headers = {"Content-Type": ACTIVITY_CONTENT_TYPE}
-    signed = sign_request_cavage("POST", inbox_url, headers, body, key_id, private_key_pem, now)
-    outcome = await _attempt(post, inbox_url, body, signed, now, DRAFT_CAVAGE)
+    outgoing = Outgoing(inbox_url, body, key_id, private_key_pem)
+    signed = await offload(partial(sign_cavage_batch, [outgoing], now))
+    return await deliver_signed(post, outgoing, signed[0], now, offload=offload)
+
+
+async def deliver_signed(
+    post: PostFn,
+    outgoing: Outgoing,
+    cavage_headers: dict[str, str],
+    now: datetime,
+    *,
+    offload: Offload = run_inline,
+) -> DeliveryOutcome:
+    """`deliver_once` for a delivery already signed with draft-cavage (`sign_cavage_batch`, a
+    moment ago: the Date is fresh for this attempt)."""
+    outcome = await _attempt(
+        post, outgoing.inbox_url, outgoing.body, cavage_headers, now, DRAFT_CAVAGE
+    )
     if outcome.status not in _SECOND_KNOCK_STATUSES:
         return outcome
-    signed = sign_request_rfc9421("POST", inbox_url, headers, body, key_id, private_key_pem, now)
-    return await _attempt(post, inbox_url, body, signed, now, RFC9421)
+    request = (
+        "POST", outgoing.inbox_url, {"Content-Type": ACTIVITY_CONTENT_TYPE}, outgoing.body,
+        outgoing.key_id, outgoing.private_key_pem, now,
+    )  # fmt: skip
+    signed = await offload(partial(sign_request_rfc9421, *request))
+    return await _attempt(post, outgoing.inbox_url, outgoing.body, signed, now, RFC9421)
+
+
+def sign_cavage_batch(items: Sequence[Outgoing], now: datetime) -> list[dict[str, str]]:
+    """Draft-cavage headers for each delivery, in order. One call signs many, so a thread pool
+    pays its hand-over once per batch rather than once per delivery."""
+    return [
+        sign_request_cavage(
+            "POST",
+            item.inbox_url,
+            {"Content-Type": ACTIVITY_CONTENT_TYPE},
+            item.body,
+            item.key_id,
+            item.private_key_pem,
+            now,
+        )  # fmt: skip
+        for item in items
+    ]
 
 
 def parse_retry_after(value: str | None, now: datetime) -> float | None:

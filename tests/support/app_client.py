@@ -16,6 +16,7 @@ from app.main import build_worker, create_app
 from app.services import Services
 from app.settings import Settings
 from app.workers.runner import Worker
+from federation.offload import ThreadOffload
 
 # A recognisable client: the anonymity tests search every table and log for these.
 CLIENT_ADDRESS = "203.0.113.77"
@@ -56,4 +57,7 @@ async def running_app(settings: Settings) -> AsyncIterator[RunningApp]:
             transport=transport, base_url=settings.base_url, headers=headers
         ) as client:
             services: Services = lifespan_state["services"]
-            yield RunningApp(services, client, build_worker(services))
+            # Deliveries signed on threads, as `treehole serve` and `worker` sign them on any
+            # machine with more than one CPU.
+            with ThreadOffload(2) as sign_on:
+                yield RunningApp(services, client, build_worker(services, sign_on))

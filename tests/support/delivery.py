@@ -18,6 +18,7 @@ from app.store.boards import get_board
 from app.store.local_actors import get_actor
 from app.workers.deliver import Deliverer
 from federation.client import SafeClient
+from federation.offload import Offload, run_inline
 from tests.support.app_client import RunningApp
 from tests.support.fake_inbox import FakeInbox
 
@@ -57,7 +58,12 @@ async def run_worker(instance: RunningApp, fake: FakeInbox, now: datetime | None
 
 
 def deliverer(
-    services: Services, name: str, *, db: Db | None = None, client: SafeClient | None = None
+    services: Services,
+    name: str,
+    *,
+    db: Db | None = None,
+    client: SafeClient | None = None,
+    sign_on: Offload = run_inline,
 ) -> Deliverer:
     """A delivery step alone (no periodic jobs), with reproducible jitter."""
     return Deliverer(
@@ -66,6 +72,7 @@ def deliverer(
         services.urls,
         name,
         rng=random.Random(7),
+        sign_on=sign_on,
     )
 
 

@@ -1,5 +1,5 @@
-"""The optional aiohttp transport keeps SafeClient's behaviour: fetches, posts, caps and the SSRF
-guard (IP literals checked before the request, names at connect time)."""
+"""Both direct-exchange transports (http1, the default, and aiohttp) keep SafeClient's behaviour:
+fetches, posts, caps, redirects, timeouts and the SSRF guard (IP literals and resolved names)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from starlette.responses import JSONResponse, RedirectResponse, Response, Stream
 from starlette.routing import Route
 
 from federation.aiohttp_transport import aiohttp_transport
-from federation.client import SafeClient
+from federation.client import SafeClient, TransportFactory
 from federation.errors import FetchBlocked, FetchTimeout, FetchTooLarge
+from federation.http1 import http1_transport
 from tests.support.servers import ThreadServer, run_asgi_in_thread
 
 pytestmark = pytest.mark.anyio
@@ -77,9 +78,17 @@ def server() -> Iterator[ThreadServer]:
         yield running
 
 
-async def test_aiohttp_transport_fetches_and_posts_on_loopback(server: ThreadServer) -> None:
+@pytest.fixture(params=[http1_transport, aiohttp_transport], ids=["http1", "aiohttp"])
+def transport(request: pytest.FixtureRequest) -> TransportFactory:
+    factory: TransportFactory = request.param
+    return factory
+
+
+async def test_direct_transport_fetches_and_posts_on_loopback(
+    server: ThreadServer, transport: TransportFactory
+) -> None:
     async with SafeClient(
-        allow_loopback=True, user_agent="t", timeout=2.0, transport=aiohttp_transport
+        allow_loopback=True, user_agent="t", timeout=2.0, transport=transport
     ) as client:
         assert (await client.get_json(f"{server.url}/actor"))["type"] == "Person"
         answer = await client.post(f"{server.url}/inbox", b"{}", {"Content-Type": AS2})
@@ -88,35 +97,39 @@ async def test_aiohttp_transport_fetches_and_posts_on_loopback(server: ThreadSer
             await client.get(f"{server.url}/huge")
 
 
-async def test_aiohttp_transport_refuses_loopback_unless_allowed(server: ThreadServer) -> None:
-    """spec: ssrf-after-dns (aiohttp transport)"""
+async def test_direct_transport_refuses_loopback_unless_allowed(
+    server: ThreadServer, transport: TransportFactory
+) -> None:
+    """spec: ssrf-after-dns (direct transports)"""
     async with SafeClient(
-        allow_loopback=False, user_agent="t", timeout=2.0, transport=aiohttp_transport
+        allow_loopback=False, user_agent="t", timeout=2.0, transport=transport
     ) as client:
         with pytest.raises(FetchBlocked):
             await client.get(f"{server.url}/actor")
 
 
-async def test_aiohttp_transport_refuses_names_resolving_to_private(server: ThreadServer) -> None:
+async def test_direct_transport_refuses_names_resolving_to_private(
+    server: ThreadServer, transport: TransportFactory
+) -> None:
     async def resolve(host: str, port: int) -> list[str]:
         return ["10.0.0.7"]
 
-    kwargs: dict[str, Any] = {"resolver": resolve, "transport": aiohttp_transport}
+    kwargs: dict[str, Any] = {"resolver": resolve, "transport": transport}
     async with SafeClient(allow_loopback=True, user_agent="t", timeout=2.0, **kwargs) as client:
         with pytest.raises(FetchBlocked):
             await client.get(f"http://internal.example:{server.port}/actor")
 
 
-def _client(**kwargs: Any) -> SafeClient:
+def _client(transport: TransportFactory, **kwargs: Any) -> SafeClient:
     return SafeClient(
-        allow_loopback=True, user_agent="TreeholeTest/1", transport=aiohttp_transport, **kwargs
+        allow_loopback=True, user_agent="TreeholeTest/1", transport=transport, **kwargs
     )
 
 
 async def test_direct_exchange_sends_default_headers_and_caps_chunked_bodies(
-    server: ThreadServer,
+    server: ThreadServer, transport: TransportFactory
 ) -> None:
-    async with _client(timeout=2.0) as client:
+    async with _client(transport, timeout=2.0) as client:
         seen = json.loads((await client.get(f"{server.url}/echo")).body)
         assert seen["user_agent"] == "TreeholeTest/1" and seen["encoding"] == "identity"
         with pytest.raises(FetchTooLarge):
@@ -124,7 +137,7 @@ async def test_direct_exchange_sends_default_headers_and_caps_chunked_bodies(
 
 
 async def test_direct_exchange_follows_get_redirects_signing_each_hop_but_never_posts_on(
-    server: ThreadServer,
+    server: ThreadServer, transport: TransportFactory
 ) -> None:
     hops: list[str] = []
 
@@ -132,7 +145,7 @@ async def test_direct_exchange_follows_get_redirects_signing_each_hop_but_never_
         hops.append(url)
         return {"Signature": f"for {url}"}
 
-    async with _client(timeout=2.0) as client:
+    async with _client(transport, timeout=2.0) as client:
         document = await client.get_json(f"{server.url}/moved", sign=sign)
         assert hops == [f"{server.url}/moved", f"{server.url}/echo"]
         assert document["signature"] == f"for {server.url}/echo"
@@ -140,7 +153,9 @@ async def test_direct_exchange_follows_get_redirects_signing_each_hop_but_never_
         assert answer.status_code == 302
 
 
-async def test_direct_exchange_times_out_as_a_fetch_error(server: ThreadServer) -> None:
-    async with _client(timeout=0.5) as client:
+async def test_direct_exchange_times_out_as_a_fetch_error(
+    server: ThreadServer, transport: TransportFactory
+) -> None:
+    async with _client(transport, timeout=0.5) as client:
         with pytest.raises(FetchTimeout):
             await client.get(f"{server.url}/slow")

@@ -1,0 +1,297 @@
+"""The http1 transport against a scripted server that writes exact bytes: keep-alive reuse, a
+kept connection the server dropped, every way an answer's body can end, informational answers,
+malformed and oversized answers, header injection, timeouts and TLS."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import ipaddress
+import ssl
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from federation.client import GuardedBackend, SafeClient
+from federation.errors import FetchBlocked, FetchError, FetchTimeout, FetchTooLarge
+from federation.http1 import Http1Transport, http1_transport
+
+pytestmark = pytest.mark.anyio
+
+OK = b"HTTP/1.1 202 Accepted\r\nContent-Length: 2\r\n\r\nok"
+HANG = b""  # the server reads the request and never answers
+DROP = None  # the server reads the request and closes without a byte
+TIMEOUT = httpx.Timeout(2.0, connect=2.0)
+
+
+@dataclass
+class Script:
+    """Answers in order, one per request, whatever connection it came on. An answer ending in
+    `Connection: close` semantics is followed by closing that connection (`close_after`)."""
+
+    answers: list[bytes | None]
+    close_after: set[int] = field(default_factory=set)  # indexes of answers followed by a close
+    requests: list[tuple[int, bytes]] = field(default_factory=list)  # (connection, raw request)
+    connections: int = 0
+
+
+async def _read_request(reader: asyncio.StreamReader) -> bytes | None:
+    try:
+        head = await reader.readuntil(b"\r\n\r\n")
+    except (asyncio.IncompleteReadError, ConnectionError):
+        return None
+    length = 0
+    for line in head.split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value.strip())
+    return head + await reader.readexactly(length)
+
+
+@asynccontextmanager
+async def scripted(script: Script, tls: ssl.SSLContext | None = None) -> AsyncIterator[int]:
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        script.connections += 1
+        number = script.connections
+        try:
+            while (request := await _read_request(reader)) is not None:
+                index = len(script.requests)
+                script.requests.append((number, request))
+                answer = script.answers[index]
+                if answer is None:
+                    break
+                if answer == HANG:
+                    await asyncio.sleep(30)
+                writer.write(answer)
+                await writer.drain()
+                if index in script.close_after:
+                    break
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0, ssl=tls)
+    try:
+        yield server.sockets[0].getsockname()[1]
+    finally:
+        server.close()
+
+
+def _transport(tls: ssl.SSLContext | None = None) -> Http1Transport:
+    return Http1Transport(GuardedBackend(allow_loopback=True), httpx.Limits(), tls=tls)
+
+
+async def _post(transport: Http1Transport, url: str, max_bytes: int = 1 << 20) -> int:
+    headers = {"Content-Type": "application/activity+json", "Signature": "sig"}
+    fetched = await transport.exchange("POST", url, headers, b"{}", max_bytes, TIMEOUT)
+    return fetched.status_code
+
+
+async def test_http1_keeps_one_connection_for_consecutive_requests() -> None:
+    script = Script([OK, OK])
+    async with scripted(script) as port:
+        transport = _transport()
+        assert await _post(transport, f"http://127.0.0.1:{port}/inbox") == 202
+        assert await _post(transport, f"http://127.0.0.1:{port}/inbox?x=1") == 202
+        await transport.aclose()
+    assert script.connections == 1
+    first = script.requests[0][1]
+    assert first.startswith(b"POST /inbox HTTP/1.1\r\nHost: 127.0.0.1:")
+    assert b"\r\nContent-Length: 2\r\n" in first and first.endswith(b"\r\n\r\n{}")
+    assert b"\r\nSignature: sig\r\n" in first
+    assert script.requests[1][1].startswith(b"POST /inbox?x=1 HTTP/1.1\r\n")
+
+
+async def test_http1_replaces_a_kept_connection_the_server_dropped() -> None:
+    script = Script([OK, DROP, OK])
+    async with scripted(script) as port:
+        transport = _transport()
+        assert await _post(transport, f"http://127.0.0.1:{port}/inbox") == 202
+        assert await _post(transport, f"http://127.0.0.1:{port}/inbox") == 202
+        await transport.aclose()
+    assert [number for number, _ in script.requests] == [1, 1, 2]
+
+
+async def test_http1_reports_a_fresh_connection_closed_without_an_answer() -> None:
+    script = Script([DROP])
+    async with scripted(script) as port:
+        transport = _transport()
+        with pytest.raises(FetchError, match="closed"):
+            await _post(transport, f"http://127.0.0.1:{port}/inbox")
+    assert len(script.requests) == 1  # not retried: nothing says the server did not act on it
+
+
+async def test_http1_reads_close_delimited_and_chunked_bodies() -> None:
+    close_delimited = b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end"
+    chunked = (
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
+    )
+    script = Script([close_delimited, chunked], close_after={0})
+    async with scripted(script) as port:
+        transport = _transport()
+        url = f"http://127.0.0.1:{port}/"
+        first = await transport.exchange("GET", url, {}, None, 1000, TIMEOUT)
+        second = await transport.exchange("GET", url, {}, None, 1000, TIMEOUT)
+        await transport.aclose()
+    assert first.body == b"until the end" and second.body == b"hello world"
+    assert script.connections == 2  # the first answer said close
+    assert b"Content-Length" not in script.requests[0][1]  # a GET without a body
+
+
+async def test_http1_skips_informational_answers_and_joins_repeated_headers() -> None:
+    answer = (
+        b"HTTP/1.1 103 Early Hints\r\nLink: </a>; rel=preload\r\n\r\n"
+        b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 30\r\nVary: Accept\r\n"
+        b"Vary: Signature\r\nContent-Length: 0\r\n\r\n"
+    )
+    async with scripted(Script([answer])) as port:
+        transport = _transport()
+        fetched = await transport.exchange(
+            "POST", f"http://127.0.0.1:{port}/inbox", {}, b"{}", 1000, TIMEOUT
+        )
+        await transport.aclose()
+    assert fetched.status_code == 429
+    assert fetched.headers["retry-after"] == "30"
+    assert fetched.headers["vary"] == "Accept, Signature"
+    assert "link" not in fetched.headers
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + b"x" * 5000,
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1388\r\n" + b"x" * 5000 + b"\r\n",
+    ],
+    ids=["declared", "close-delimited", "chunked"],
+)
+async def test_http1_refuses_bodies_over_the_cap(answer: bytes) -> None:
+    async with scripted(Script([answer], close_after={0})) as port:
+        transport = _transport()
+        with pytest.raises(FetchTooLarge):
+            await transport.exchange("GET", f"http://127.0.0.1:{port}/", {}, None, 1000, TIMEOUT)
+        await transport.aclose()
+
+
+async def test_http1_refuses_a_malformed_answer() -> None:
+    async with scripted(Script([b"HTTP/1.1 two hundred\r\n\r\n"])) as port:
+        transport = _transport()
+        with pytest.raises(FetchError, match="malformed"):
+            await _post(transport, f"http://127.0.0.1:{port}/inbox")
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"X-Evil": "a\r\nInjected: yes"}, {"X-Evil\r\nInjected": "yes"}, {"X-Evil": "a\nb"}],
+)
+async def test_http1_refuses_header_injection_before_sending(headers: dict[str, str]) -> None:
+    script = Script([OK])
+    async with scripted(script) as port:
+        transport = _transport()
+        with pytest.raises(FetchError, match="line break"):
+            await transport.exchange(
+                "POST", f"http://127.0.0.1:{port}/inbox", headers, b"{}", 1000, TIMEOUT
+            )
+    assert script.connections == 0
+
+
+async def test_http1_times_out_when_no_answer_comes() -> None:
+    async with scripted(Script([HANG])) as port:
+        transport = _transport()
+        quick = httpx.Timeout(0.3, connect=1.0)
+        with pytest.raises(FetchTimeout):
+            await transport.exchange("GET", f"http://127.0.0.1:{port}/", {}, None, 100, quick)
+
+
+async def test_http1_reports_refused_connections_and_blocked_addresses() -> None:
+    async with scripted(Script([])) as port:
+        pass  # closed again: nothing listens on that port now
+    transport = _transport()
+    with pytest.raises(FetchError, match="ConnectError"):
+        await _post(transport, f"http://127.0.0.1:{port}/inbox")
+    strict = Http1Transport(GuardedBackend(allow_loopback=False), httpx.Limits())
+    with pytest.raises(FetchBlocked):
+        await _post(strict, f"http://127.0.0.1:{port}/inbox")
+
+    async def private(host: str, port: int) -> list[str]:
+        return ["127.0.0.1", "10.1.2.3"]
+
+    rebinding = Http1Transport(
+        GuardedBackend(allow_loopback=True, resolver=private), httpx.Limits()
+    )
+    with pytest.raises(FetchBlocked):
+        await _post(rebinding, f"http://mixed.example:{port}/inbox")
+
+
+def _self_signed(directory: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """A server context for `localhost` and a client context that trusts only it."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(hours=1))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = directory / "cert.pem", directory / "key.pem"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server.load_cert_chain(cert_file, key_file)
+    client = ssl.create_default_context(cafile=str(cert_file))
+    return server, client
+
+
+async def test_http1_speaks_tls_and_refuses_an_untrusted_certificate(tmp_path: Path) -> None:
+    server_tls, client_tls = _self_signed(tmp_path)
+
+    async def localhost(host: str, port: int) -> list[str]:
+        return ["127.0.0.1"]
+
+    script = Script([OK, OK])
+    async with scripted(script, tls=server_tls) as port:
+        backend = GuardedBackend(allow_loopback=True, resolver=localhost)
+        trusting = Http1Transport(backend, httpx.Limits(), tls=client_tls)
+        assert await _post(trusting, f"https://localhost:{port}/inbox") == 202
+        await trusting.aclose()
+        # The default trust store (certifi's, as httpx uses) does not know this certificate.
+        async with SafeClient(
+            allow_loopback=True, user_agent="t", transport=http1_transport, resolver=localhost
+        ) as client:
+            with pytest.raises(FetchError):
+                await client.post(f"https://localhost:{port}/inbox", b"{}", {})
+    assert len(script.requests) == 1
+
+
+async def test_http1_serves_safe_client_through_httpx_interface_too() -> None:
+    async with scripted(Script([OK])) as port:
+        transport = _transport()
+        async with httpx.AsyncClient(transport=transport) as client:
+            response = await client.post(f"http://127.0.0.1:{port}/inbox", content=b"{}")
+        assert response.status_code == 202 and response.content == b"ok"
