@@ -65,6 +65,8 @@ class _Connection(asyncio.Protocol):
         self._headers_done = False
         self._got_bytes = False
         self._keep_alive = False
+        self._read_timeout = 0.0
+        self._timer: asyncio.TimerHandle | None = None
 
     # asyncio.Protocol
 
@@ -77,6 +79,7 @@ class _Connection(asyncio.Protocol):
             self.close()  # bytes nobody asked for: the connection is out of step
             return
         self._got_bytes = True
+        self._rearm()  # the read timeout counts silence, as httpx's and aiohttp's do
         try:
             self._parser.feed_data(data)
         except httptools.HttpParserUpgrade:
@@ -137,7 +140,8 @@ class _Connection(asyncio.Protocol):
         self._url, self._max_bytes = url, max_bytes
         self._status, self._headers, self._body = 0, {}, bytearray()
         self._framed = self._headers_done = self._got_bytes = self._keep_alive = False
-        timer = loop.call_later(read_timeout, self._time_out)
+        self._read_timeout = read_timeout
+        self._timer = loop.call_later(read_timeout, self._time_out)
         try:
             self.transport.write(request)
             return await answer
@@ -145,7 +149,13 @@ class _Connection(asyncio.Protocol):
             self.close()
             raise
         finally:
-            timer.cancel()
+            self._timer.cancel()
+            self._timer = None
+
+    def _rearm(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = asyncio.get_running_loop().call_later(self._read_timeout, self._time_out)
 
     @property
     def reusable(self) -> bool:
@@ -288,6 +298,7 @@ class Http1Transport(httpx.AsyncBaseTransport):
         if self._tls is None:
             # The same trust store as httpx's transport (certifi), whatever the system has.
             self._tls = httpx.create_ssl_context(trust_env=False)
+            self._tls.set_alpn_protocols(["http/1.1"])
         return self._tls
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:

@@ -10,6 +10,7 @@ stricter, identical for real peers on default ports, and keeps two loopback test
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -24,8 +25,10 @@ _OWNED_OBJECT_TYPES: Final = frozenset({"Create", "Update", "Delete"})
 Origin = tuple[str, str, int]
 
 
+@functools.lru_cache(maxsize=4096)
 def origin_of(url: str | None) -> Origin | None:
-    """Return (scheme, host, port) of an http(s) URL, host lowercased; None if it is not one."""
+    """Return (scheme, host, port) of an http(s) URL, host lowercased; None if it is not one.
+    Memoised: the same actors and key ids come back on request after request."""
     if not url:
         return None
     try:

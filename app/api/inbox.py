@@ -9,7 +9,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -53,6 +52,20 @@ def _key_id_host(headers: Mapping[str, str]) -> str | None:
     raw = headers.get("signature-input") or headers.get("signature") or ""
     match = KEY_ID.search(raw)
     return host_of(match.group(1)) if match else None
+
+
+def _target_of(request: Request) -> str:
+    """The request target as the sender wrote (and signed) it: raw path and query, without
+    building Starlette's URL."""
+    raw: bytes | None = request.scope.get("raw_path")
+    # ASGI's raw_path is the path alone; httpx's test transport appends the query to it.
+    path = raw.partition(b"?")[0].decode("latin-1") if raw else str(request.scope["path"])
+    query: bytes = request.scope.get("query_string", b"")
+    return f"{path}?{query.decode('latin-1')}" if query else path
+
+
+def _scheme_of(base_url: str) -> str:
+    return "https" if base_url.startswith("https:") else "http"
 
 
 async def _suspended(
@@ -102,23 +115,20 @@ async def receive(request: Request) -> Response:
         activity = parse_activity(document)
     except ParseError as error:
         return await _refuse_counted(request, 400, f"malformed activity: {error}")
-    suspended, known = await _suspended(services, activity.actor, request.headers, now)
+    # Once, as a plain dict: Starlette's Headers scan the raw list on every lookup.
+    headers = dict(request.headers.items())
+    suspended, known = await _suspended(services, activity.actor, headers, now)
     if suspended:
         return await _refuse_counted(request, 403, "domain or actor suspended")
     if activity.type == "Delete" and activity.object_id == activity.actor and known is None:
         # Every server that ever saw an account sends these; unknown ones need no work at all.
         return Response(status_code=202)
     lookup = _KnownKeyLookup(known, services.fetcher.key_lookup)
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     try:
         signed = parse_signed_request(
-            request.method,
-            target,
-            request.headers,
-            body,
-            now,
-            url_scheme=urlsplit(services.settings.base_url).scheme,
-        )
+            request.method, _target_of(request), headers, body, now,
+            url_scheme=_scheme_of(services.settings.base_url),
+        )  # fmt: skip
         await verify_with_key_lookup(signed, lookup)
     except SignatureError as error:
         return await _refuse_counted(request, 401, f"signature: {error.reason}")

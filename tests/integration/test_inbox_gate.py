@@ -150,6 +150,18 @@ async def test_inbox_refuses_signature_moved_to_another_inbox(
 
 
 @BOTH
+async def test_inbox_verifies_the_query_string_as_signed(
+    instance: RunningApp, fake: FakeActors, scheme: str
+) -> None:
+    """spec: httpsig-target-bound (the query is part of the signed target)"""
+    activity = follow_from(fake, "carol", instance.services.urls.base + "/b/main")
+    body, headers = signed(instance, fake, "carol", "/inbox?via=relay", activity, scheme)
+    assert (await send(instance, "/inbox?via=other", body, headers))[0] == 401
+    await assert_nothing_stored(instance)
+    assert (await send(instance, "/inbox?via=relay", body, headers))[0] == 202
+
+
+@BOTH
 async def test_inbox_refuses_key_that_cannot_be_fetched(
     instance: RunningApp, fake: FakeActors, scheme: str
 ) -> None:

@@ -5,6 +5,7 @@ malformed and oversized answers, header injection, timeouts and TLS."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import ipaddress
 import ssl
@@ -58,7 +59,12 @@ async def _read_request(reader: asyncio.StreamReader) -> bytes | None:
 
 @asynccontextmanager
 async def scripted(script: Script, tls: ssl.SSLContext | None = None) -> AsyncIterator[int]:
+    handlers: set[asyncio.Task[None]] = set()
+
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        handlers.add(task)
         script.connections += 1
         number = script.connections
         try:
@@ -76,16 +82,34 @@ async def scripted(script: Script, tls: ssl.SSLContext | None = None) -> AsyncIt
                     break
         finally:
             writer.close()
+            with contextlib.suppress(Exception):
+                await writer.wait_closed()
 
     server = await asyncio.start_server(serve, "127.0.0.1", 0, ssl=tls)
     try:
         yield server.sockets[0].getsockname()[1]
     finally:
         server.close()
+        for handler in handlers:
+            handler.cancel()
+        await asyncio.gather(*handlers, return_exceptions=True)
+        await server.wait_closed()
 
 
-def _transport(tls: ssl.SSLContext | None = None) -> Http1Transport:
-    return Http1Transport(GuardedBackend(allow_loopback=True), httpx.Limits(), tls=tls)
+@pytest.fixture
+async def transports() -> AsyncIterator[list[Http1Transport]]:
+    """Transports a test makes, closed after it (kept connections included)."""
+    made: list[Http1Transport] = []
+    yield made
+    for transport in made:
+        await transport.aclose()
+
+
+@pytest.fixture
+def transport(transports: list[Http1Transport]) -> Http1Transport:
+    made = Http1Transport(GuardedBackend(allow_loopback=True), httpx.Limits())
+    transports.append(made)
+    return made
 
 
 async def _post(transport: Http1Transport, url: str, max_bytes: int = 1 << 20) -> int:
@@ -94,13 +118,13 @@ async def _post(transport: Http1Transport, url: str, max_bytes: int = 1 << 20) -
     return fetched.status_code
 
 
-async def test_http1_keeps_one_connection_for_consecutive_requests() -> None:
+async def test_http1_keeps_one_connection_for_consecutive_requests(
+    transport: Http1Transport,
+) -> None:
     script = Script([OK, OK])
     async with scripted(script) as port:
-        transport = _transport()
         assert await _post(transport, f"http://127.0.0.1:{port}/inbox") == 202
         assert await _post(transport, f"http://127.0.0.1:{port}/inbox?x=1") == 202
-        await transport.aclose()
     assert script.connections == 1
     first = script.requests[0][1]
     assert first.startswith(b"POST /inbox HTTP/1.1\r\nHost: 127.0.0.1:")
@@ -109,26 +133,27 @@ async def test_http1_keeps_one_connection_for_consecutive_requests() -> None:
     assert script.requests[1][1].startswith(b"POST /inbox?x=1 HTTP/1.1\r\n")
 
 
-async def test_http1_replaces_a_kept_connection_the_server_dropped() -> None:
+async def test_http1_replaces_a_kept_connection_the_server_dropped(
+    transport: Http1Transport,
+) -> None:
     script = Script([OK, DROP, OK])
     async with scripted(script) as port:
-        transport = _transport()
         assert await _post(transport, f"http://127.0.0.1:{port}/inbox") == 202
         assert await _post(transport, f"http://127.0.0.1:{port}/inbox") == 202
-        await transport.aclose()
     assert [number for number, _ in script.requests] == [1, 1, 2]
 
 
-async def test_http1_reports_a_fresh_connection_closed_without_an_answer() -> None:
+async def test_http1_reports_a_fresh_connection_closed_without_an_answer(
+    transport: Http1Transport,
+) -> None:
     script = Script([DROP])
     async with scripted(script) as port:
-        transport = _transport()
         with pytest.raises(FetchError, match="closed"):
             await _post(transport, f"http://127.0.0.1:{port}/inbox")
     assert len(script.requests) == 1  # not retried: nothing says the server did not act on it
 
 
-async def test_http1_reads_close_delimited_and_chunked_bodies() -> None:
+async def test_http1_reads_close_delimited_and_chunked_bodies(transport: Http1Transport) -> None:
     close_delimited = b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end"
     chunked = (
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -136,28 +161,26 @@ async def test_http1_reads_close_delimited_and_chunked_bodies() -> None:
     )
     script = Script([close_delimited, chunked], close_after={0})
     async with scripted(script) as port:
-        transport = _transport()
         url = f"http://127.0.0.1:{port}/"
         first = await transport.exchange("GET", url, {}, None, 1000, TIMEOUT)
         second = await transport.exchange("GET", url, {}, None, 1000, TIMEOUT)
-        await transport.aclose()
     assert first.body == b"until the end" and second.body == b"hello world"
     assert script.connections == 2  # the first answer said close
     assert b"Content-Length" not in script.requests[0][1]  # a GET without a body
 
 
-async def test_http1_skips_informational_answers_and_joins_repeated_headers() -> None:
+async def test_http1_skips_informational_answers_and_joins_repeated_headers(
+    transport: Http1Transport,
+) -> None:
     answer = (
         b"HTTP/1.1 103 Early Hints\r\nLink: </a>; rel=preload\r\n\r\n"
         b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 30\r\nVary: Accept\r\n"
         b"Vary: Signature\r\nContent-Length: 0\r\n\r\n"
     )
     async with scripted(Script([answer])) as port:
-        transport = _transport()
         fetched = await transport.exchange(
             "POST", f"http://127.0.0.1:{port}/inbox", {}, b"{}", 1000, TIMEOUT
         )
-        await transport.aclose()
     assert fetched.status_code == 429
     assert fetched.headers["retry-after"] == "30"
     assert fetched.headers["vary"] == "Accept, Signature"
@@ -173,17 +196,14 @@ async def test_http1_skips_informational_answers_and_joins_repeated_headers() ->
     ],
     ids=["declared", "close-delimited", "chunked"],
 )
-async def test_http1_refuses_bodies_over_the_cap(answer: bytes) -> None:
+async def test_http1_refuses_bodies_over_the_cap(transport: Http1Transport, answer: bytes) -> None:
     async with scripted(Script([answer], close_after={0})) as port:
-        transport = _transport()
         with pytest.raises(FetchTooLarge):
             await transport.exchange("GET", f"http://127.0.0.1:{port}/", {}, None, 1000, TIMEOUT)
-        await transport.aclose()
 
 
-async def test_http1_refuses_a_malformed_answer() -> None:
+async def test_http1_refuses_a_malformed_answer(transport: Http1Transport) -> None:
     async with scripted(Script([b"HTTP/1.1 two hundred\r\n\r\n"])) as port:
-        transport = _transport()
         with pytest.raises(FetchError, match="malformed"):
             await _post(transport, f"http://127.0.0.1:{port}/inbox")
 
@@ -192,10 +212,11 @@ async def test_http1_refuses_a_malformed_answer() -> None:
     "headers",
     [{"X-Evil": "a\r\nInjected: yes"}, {"X-Evil\r\nInjected": "yes"}, {"X-Evil": "a\nb"}],
 )
-async def test_http1_refuses_header_injection_before_sending(headers: dict[str, str]) -> None:
+async def test_http1_refuses_header_injection_before_sending(
+    transport: Http1Transport, headers: dict[str, str]
+) -> None:
     script = Script([OK])
     async with scripted(script) as port:
-        transport = _transport()
         with pytest.raises(FetchError, match="line break"):
             await transport.exchange(
                 "POST", f"http://127.0.0.1:{port}/inbox", headers, b"{}", 1000, TIMEOUT
@@ -203,21 +224,22 @@ async def test_http1_refuses_header_injection_before_sending(headers: dict[str, 
     assert script.connections == 0
 
 
-async def test_http1_times_out_when_no_answer_comes() -> None:
+async def test_http1_times_out_when_no_answer_comes(transport: Http1Transport) -> None:
     async with scripted(Script([HANG])) as port:
-        transport = _transport()
         quick = httpx.Timeout(0.3, connect=1.0)
         with pytest.raises(FetchTimeout):
             await transport.exchange("GET", f"http://127.0.0.1:{port}/", {}, None, 100, quick)
 
 
-async def test_http1_reports_refused_connections_and_blocked_addresses() -> None:
+async def test_http1_reports_refused_connections_and_blocked_addresses(
+    transport: Http1Transport, transports: list[Http1Transport]
+) -> None:
     async with scripted(Script([])) as port:
         pass  # closed again: nothing listens on that port now
-    transport = _transport()
     with pytest.raises(FetchError, match="ConnectError"):
         await _post(transport, f"http://127.0.0.1:{port}/inbox")
     strict = Http1Transport(GuardedBackend(allow_loopback=False), httpx.Limits())
+    transports.append(strict)
     with pytest.raises(FetchBlocked):
         await _post(strict, f"http://127.0.0.1:{port}/inbox")
 
@@ -268,7 +290,9 @@ def _self_signed(directory: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
     return server, client
 
 
-async def test_http1_speaks_tls_and_refuses_an_untrusted_certificate(tmp_path: Path) -> None:
+async def test_http1_speaks_tls_and_refuses_an_untrusted_certificate(
+    tmp_path: Path, transports: list[Http1Transport]
+) -> None:
     server_tls, client_tls = _self_signed(tmp_path)
 
     async def localhost(host: str, port: int) -> list[str]:
@@ -278,6 +302,7 @@ async def test_http1_speaks_tls_and_refuses_an_untrusted_certificate(tmp_path: P
     async with scripted(script, tls=server_tls) as port:
         backend = GuardedBackend(allow_loopback=True, resolver=localhost)
         trusting = Http1Transport(backend, httpx.Limits(), tls=client_tls)
+        transports.append(trusting)
         assert await _post(trusting, f"https://localhost:{port}/inbox") == 202
         await trusting.aclose()
         # The default trust store (certifi's, as httpx uses) does not know this certificate.
@@ -289,9 +314,38 @@ async def test_http1_speaks_tls_and_refuses_an_untrusted_certificate(tmp_path: P
     assert len(script.requests) == 1
 
 
-async def test_http1_serves_safe_client_through_httpx_interface_too() -> None:
+async def test_http1_serves_safe_client_through_httpx_interface_too(
+    transport: Http1Transport,
+) -> None:
     async with scripted(Script([OK])) as port:
-        transport = _transport()
         async with httpx.AsyncClient(transport=transport) as client:
             response = await client.post(f"http://127.0.0.1:{port}/inbox", content=b"{}")
         assert response.status_code == 202 and response.content == b"ok"
+
+
+async def test_http1_read_timeout_counts_silence_not_the_whole_answer(
+    transport: Http1Transport,
+) -> None:
+    pieces = [b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n", b"a", b"b", b"c", b"d"]
+    finished = asyncio.Event()
+
+    async def trickle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await _read_request(reader)
+        for piece in pieces:  # 4 x 0.15 s in all, never 0.3 s of silence
+            await asyncio.sleep(0.15 if piece != pieces[0] else 0)
+            writer.write(piece)
+            await writer.drain()
+        writer.close()
+        await writer.wait_closed()
+        finished.set()
+
+    server = await asyncio.start_server(trickle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        quick = httpx.Timeout(0.3, connect=1.0)
+        fetched = await transport.exchange("GET", f"http://127.0.0.1:{port}/", {}, None, 100, quick)
+        assert fetched.body == b"abcd"
+        await finished.wait()
+    finally:
+        server.close()
+        await server.wait_closed()
