@@ -8,12 +8,14 @@ cannot overwrite the result of the worker that took the row over.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from app.db.engine import Db
 from app.db.tables import activities, deliveries, delivery_domains
@@ -125,7 +127,7 @@ async def settle_delivered(
         return set()
     rows = await db.fetch_all(
         deliveries.update()
-        .where(deliveries.c.id.in_(list(delivery_ids)), deliveries.c.locked_by == worker)
+        .where(delivery_ids_in(db, delivery_ids), deliveries.c.locked_by == worker)
         .values(
             state="delivered",
             attempts=deliveries.c.attempts + 1,
@@ -138,6 +140,22 @@ async def settle_delivered(
         .returning(deliveries.c.id)
     )
     return {row["id"] for row in rows}
+
+
+def delivery_ids_in(db: Db, delivery_ids: Sequence[int]) -> sa.ColumnElement[bool]:
+    """`id IN (…)` as ONE bound value (an array on PostgreSQL, a JSON list read by json_each on
+    SQLite), so the statement's text is the same whatever the count and its compiled form is
+    reused (app/db/statements.py); an expanding IN list is compiled anew for every group."""
+    if db.is_postgres:
+        ids = sa.bindparam(
+            "delivery_ids", list(delivery_ids), type_=postgresql.ARRAY(sa.BigInteger)
+        )
+        return deliveries.c.id == sa.any_(ids)
+    listed = sa.bindparam("delivery_ids", json.dumps(list(delivery_ids)), type_=sa.String)
+    values: sa.Select[Any] = sa.select(sa.literal_column("value")).select_from(
+        sa.func.json_each(listed)
+    )
+    return deliveries.c.id.in_(values.scalar_subquery())
 
 
 async def release(db: Db, delivery_id: int, worker: str, run_after: datetime) -> None:

@@ -71,7 +71,7 @@ async def _followed(instance: RunningApp, fake: FakeInbox) -> None:
 async def test_a_batch_is_signed_off_the_event_loop_in_one_hand_over_per_thread(
     instance: RunningApp, fake: FakeInbox
 ) -> None:
-    """spec: httpsig-outgoing-verified (signed on threads)"""
+    """spec: delivery-signed-on-threads, httpsig-outgoing-verified"""
     services = instance.services
     await _followed(instance, fake)
     await post_note(instance.client, "signed on another thread")
@@ -92,6 +92,7 @@ async def test_a_batch_is_signed_off_the_event_loop_in_one_hand_over_per_thread(
 async def test_a_batch_that_cannot_be_signed_fails_only_its_own_rows(
     instance: RunningApp, fake: FakeInbox
 ) -> None:
+    """spec: delivery-unsignable-batch-isolated"""
     services, db = instance.services, instance.services.db
     await _followed(instance, fake)
     await post_note(instance.client, "a note whose Announce is signed fine")

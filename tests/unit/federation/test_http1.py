@@ -121,6 +121,7 @@ async def _post(transport: Http1Transport, url: str, max_bytes: int = 1 << 20) -
 async def test_http1_keeps_one_connection_for_consecutive_requests(
     transport: Http1Transport,
 ) -> None:
+    """spec: transport-http1-keep-alive"""
     script = Script([OK, OK])
     async with scripted(script) as port:
         assert await _post(transport, f"http://127.0.0.1:{port}/inbox") == 202
@@ -136,6 +137,7 @@ async def test_http1_keeps_one_connection_for_consecutive_requests(
 async def test_http1_replaces_a_kept_connection_the_server_dropped(
     transport: Http1Transport,
 ) -> None:
+    """spec: transport-http1-keep-alive"""
     script = Script([OK, DROP, OK])
     async with scripted(script) as port:
         assert await _post(transport, f"http://127.0.0.1:{port}/inbox") == 202
@@ -146,6 +148,7 @@ async def test_http1_replaces_a_kept_connection_the_server_dropped(
 async def test_http1_reports_a_fresh_connection_closed_without_an_answer(
     transport: Http1Transport,
 ) -> None:
+    """spec: transport-http1-keep-alive"""
     script = Script([DROP])
     async with scripted(script) as port:
         with pytest.raises(FetchError, match="closed"):
@@ -154,6 +157,7 @@ async def test_http1_reports_a_fresh_connection_closed_without_an_answer(
 
 
 async def test_http1_reads_close_delimited_and_chunked_bodies(transport: Http1Transport) -> None:
+    """spec: transport-http1-framing-and-caps"""
     close_delimited = b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end"
     chunked = (
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -172,6 +176,7 @@ async def test_http1_reads_close_delimited_and_chunked_bodies(transport: Http1Tr
 async def test_http1_skips_informational_answers_and_joins_repeated_headers(
     transport: Http1Transport,
 ) -> None:
+    """spec: transport-http1-framing-and-caps"""
     answer = (
         b"HTTP/1.1 103 Early Hints\r\nLink: </a>; rel=preload\r\n\r\n"
         b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 30\r\nVary: Accept\r\n"
@@ -197,12 +202,14 @@ async def test_http1_skips_informational_answers_and_joins_repeated_headers(
     ids=["declared", "close-delimited", "chunked"],
 )
 async def test_http1_refuses_bodies_over_the_cap(transport: Http1Transport, answer: bytes) -> None:
+    """spec: transport-http1-framing-and-caps"""
     async with scripted(Script([answer], close_after={0})) as port:
         with pytest.raises(FetchTooLarge):
             await transport.exchange("GET", f"http://127.0.0.1:{port}/", {}, None, 1000, TIMEOUT)
 
 
 async def test_http1_refuses_a_malformed_answer(transport: Http1Transport) -> None:
+    """spec: transport-http1-framing-and-caps"""
     async with scripted(Script([b"HTTP/1.1 two hundred\r\n\r\n"])) as port:
         with pytest.raises(FetchError, match="malformed"):
             await _post(transport, f"http://127.0.0.1:{port}/inbox")
@@ -215,6 +222,7 @@ async def test_http1_refuses_a_malformed_answer(transport: Http1Transport) -> No
 async def test_http1_refuses_header_injection_before_sending(
     transport: Http1Transport, headers: dict[str, str]
 ) -> None:
+    """spec: transport-http1-framing-and-caps"""
     script = Script([OK])
     async with scripted(script) as port:
         with pytest.raises(FetchError, match="line break"):
@@ -234,6 +242,7 @@ async def test_http1_times_out_when_no_answer_comes(transport: Http1Transport) -
 async def test_http1_reports_refused_connections_and_blocked_addresses(
     transport: Http1Transport, transports: list[Http1Transport]
 ) -> None:
+    """spec: transport-http1-tls-and-guard, ssrf-after-dns"""
     async with scripted(Script([])) as port:
         pass  # closed again: nothing listens on that port now
     with pytest.raises(FetchError, match="ConnectError"):
@@ -293,6 +302,7 @@ def _self_signed(directory: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
 async def test_http1_speaks_tls_and_refuses_an_untrusted_certificate(
     tmp_path: Path, transports: list[Http1Transport]
 ) -> None:
+    """spec: transport-http1-tls-and-guard"""
     server_tls, client_tls = _self_signed(tmp_path)
 
     async def localhost(host: str, port: int) -> list[str]:

@@ -4,7 +4,8 @@ execution of a shape, and leaves value-dependent SQL (IN lists) to a fresh compi
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 import sqlalchemy as sa
@@ -12,8 +13,10 @@ from databases.backends.postgres import PostgresBackend
 from databases.backends.sqlite import SQLiteBackend
 from sqlalchemy.dialects import postgresql, sqlite
 
+from app.db.engine import Db
 from app.db.statements import CachingPostgresBackend, CachingSQLiteBackend
-from app.db.tables import content_fingerprints, counters, notes, rate_counts
+from app.db.tables import content_fingerprints, counters, deliveries, notes, rate_counts
+from app.store.deliveries import delivery_ids_in
 
 
 def _statements(is_postgres: bool, n: int) -> list[sa.ClauseElement]:
@@ -71,3 +74,18 @@ def test_value_dependent_sql_is_compiled_each_time() -> None:
     # One shape remembered as "compile each time" (the IN lists), one compiled and reused.
     assert len(backend.statements) == 2
     assert [entry is None for entry in backend.statements._entries.values()] == [True, False]
+
+
+@pytest.mark.parametrize("is_postgres", [False, True], ids=["sqlite", "postgresql"])
+def test_settling_many_deliveries_is_one_cached_shape_whatever_the_count(is_postgres: bool) -> None:
+    """The batched success path binds its ids as one value, so every group size reuses one
+    compiled statement (an expanding IN list would compile anew per group)."""
+    plain, cached = _backends(is_postgres)
+    backend_cache = cached._statements
+    db = cast(Db, SimpleNamespace(is_postgres=is_postgres))
+    for ids in ([7], [1, 2, 3], list(range(100))):
+        statement = deliveries.update().where(delivery_ids_in(db, ids)).values(locked_by=None)
+        ours, fresh = cached._compile(statement), plain._compile(statement)
+        assert ours[0] == fresh[0] and list(ours[1]) == list(fresh[1])
+    assert len(backend_cache) == 1
+    assert [entry is not None for entry in backend_cache._entries.values()] == [True]
