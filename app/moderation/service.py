@@ -9,6 +9,7 @@ check, outcome, reason, time; never who posted).
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -74,28 +75,36 @@ class Moderator:
     db: Db
     classifier: Classifier = field(default_factory=Classifier)
     _filters: tuple[str, FilterSet] | None = None
+    # One build at a time: the first burst of posts after start (or after an admin changed the
+    # filters) would otherwise build the set once per post in flight, seconds each.
+    _building: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def filter_set(self) -> FilterSet:
         version = await filter_store.get_filter_config_version(self.db)
-        if self._filters is None or self._filters[0] != version:
-            rules = default_rules()
-            for category in await filter_store.list_categories(self.db):
-                rules[category.name] = CategoryRule(category.enabled, category.action)
-            terms: dict[str, list[str]] = {k: list(v) for k, v in default_terms().items()}
-            patterns: dict[str, list[str]] = {}
-            for term in await filter_store.list_terms(self.db):
-                target = patterns if term.kind == filter_store.REGEX else terms
-                target.setdefault(term.category, []).append(term.term)
-            allowlist = tuple(await filter_store.list_allowlist(self.db))
-            config = (
-                tuple(sorted(rules.items())),
-                tuple((k, tuple(v)) for k, v in sorted(terms.items())),
-                tuple((k, tuple(v)) for k, v in sorted(patterns.items())),
-                allowlist,
-            )
-            built = await anyio.to_thread.run_sync(build_filter_set, *config)
-            self._filters = (version, built)
+        if self._filters is not None and self._filters[0] == version:
+            return self._filters[1]
+        async with self._building:
+            if self._filters is None or self._filters[0] != version:
+                self._filters = (version, await self._build_filter_set())
         return self._filters[1]
+
+    async def _build_filter_set(self) -> FilterSet:
+        rules = default_rules()
+        for category in await filter_store.list_categories(self.db):
+            rules[category.name] = CategoryRule(category.enabled, category.action)
+        terms: dict[str, list[str]] = {k: list(v) for k, v in default_terms().items()}
+        patterns: dict[str, list[str]] = {}
+        for term in await filter_store.list_terms(self.db):
+            target = patterns if term.kind == filter_store.REGEX else terms
+            target.setdefault(term.category, []).append(term.term)
+        allowlist = tuple(await filter_store.list_allowlist(self.db))
+        config = (
+            tuple(sorted(rules.items())),
+            tuple((k, tuple(v)) for k, v in sorted(terms.items())),
+            tuple((k, tuple(v)) for k, v in sorted(patterns.items())),
+            allowlist,
+        )
+        return await anyio.to_thread.run_sync(build_filter_set, *config)
 
     async def classifier_score(self, content: Content) -> float | None:
         text = latin_text(content_text(content))

@@ -4,6 +4,7 @@ self-harm help page; proof of work; the under-attack circuit breaker; near-dupli
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import html
 import json
@@ -20,7 +21,9 @@ from app.db.tables import boards, moderation_decisions, notes
 from app.db.tables import remote_actors as remote_actor_table
 from app.ids import new_id
 from app.moderation.breaker import count_accepted_post, posts_in_last_minute
+from app.moderation.filters import FilterSet
 from app.moderation.pipeline import Content
+from app.moderation.service import Moderator
 from app.store import filters as filter_store
 from app.store import remote_actors
 from app.store.moderation import get_moderation_settings, update_moderation_settings
@@ -316,3 +319,28 @@ async def test_silenced_sender_is_held(instance: RunningApp) -> None:
     )
     rows = {row["content"]: row["state"] for row in await note_rows(instance)}
     assert rows["<p>hello there</p>"] == "held"
+
+
+async def test_concurrent_first_posts_build_the_filters_once(
+    instance: RunningApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold (or just changed) filter configuration is built by one request while the others
+    wait for it, not once per post in flight."""
+    db = instance.services.db
+    moderator = Moderator(db)
+    builds = 0
+    original = Moderator._build_filter_set
+
+    async def counted(self: Moderator) -> FilterSet:
+        nonlocal builds
+        builds += 1
+        await asyncio.sleep(0.05)  # a build takes a while: the other posts arrive meanwhile
+        return await original(self)
+
+    monkeypatch.setattr(Moderator, "_build_filter_set", counted)
+    first = await asyncio.gather(*(moderator.filter_set() for _ in range(20)))
+    assert builds == 1 and all(built is first[0] for built in first)
+    await filter_store.insert_term(db, "spam", "zqxjunkword", filter_store.WORD, utcnow())
+    changed = await asyncio.gather(*(moderator.filter_set() for _ in range(5)))
+    assert builds == 2 and all(built is changed[0] for built in changed)
+    assert changed[0] is not first[0]
