@@ -3,12 +3,14 @@ worker. Every refusal is a clear 4xx with a reason, is counted, and stores nothi
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -62,6 +64,18 @@ def _target_of(request: Request) -> str:
     path = raw.partition(b"?")[0].decode("latin-1") if raw else str(request.scope["path"])
     query: bytes = request.scope.get("query_string", b"")
     return f"{path}?{query.decode('latin-1')}" if query else path
+
+
+def _stored_text(body: bytes, document: dict[str, Any]) -> str:
+    """The activity as the worker will read it: the body as received when it is plain UTF-8
+    (valid JSON, so no NUL or bare control character), else re-serialised (a byte-order mark,
+    UTF-16 or UTF-32, all of which json.loads accepts from bytes but not from text)."""
+    if not body.startswith(codecs.BOM_UTF8):
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    return json.dumps(document, separators=(",", ":"))
 
 
 def _scheme_of(base_url: str) -> str:
@@ -157,12 +171,9 @@ async def receive(request: Request) -> Response:
         return response
     await services.door.record_domain_alive(services.db, domain, now)
     item = NewItem(
-        activity.id,
-        activity.type[:TYPE_COLUMN_CHARS],
-        activity.actor,
-        json.dumps(document, separators=(",", ":")),
-        now,
-    )
+        activity.id, activity.type[:TYPE_COLUMN_CHARS], activity.actor,
+        _stored_text(body, document), now,
+    )  # fmt: skip
     try:
         # Committed (with the rows of concurrent requests) before the 202; an id already
         # received is skipped and answered the same.

@@ -4,8 +4,9 @@ end-to-end twins of these tests, against fedipeer, are in tests/e2e/test_inbox_s
 
 from __future__ import annotations
 
+import codecs
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -159,6 +160,31 @@ async def test_inbox_verifies_the_query_string_as_signed(
     assert (await send(instance, "/inbox?via=other", body, headers))[0] == 401
     await assert_nothing_stored(instance)
     assert (await send(instance, "/inbox?via=relay", body, headers))[0] == 202
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda text: text.encode("utf-8"),
+        lambda text: codecs.BOM_UTF8 + text.encode("utf-8"),
+        lambda text: text.encode("utf-16"),
+    ],
+    ids=["utf-8", "utf-8 with BOM", "utf-16"],
+)
+async def test_inbox_stores_and_applies_every_json_encoding(
+    instance: RunningApp, fake: FakeActors, encode: Callable[[str], bytes]
+) -> None:
+    """The stored activity is read back by the worker whatever encoding JSON arrived in."""
+    activity = follow_from(fake, "carol", instance.services.urls.base + "/b/main")
+    body = encode(json.dumps(activity, indent=2, ensure_ascii=False))
+    url = instance.services.settings.base_url + "/inbox"
+    moment = datetime.now(UTC)
+    headers = sign_cavage_covering(
+        url, body, fake.key_id("carol"), fake.keypair.private_pem, moment
+    )
+    assert (await send(instance, "/inbox", body, headers))[0] == 202
+    await instance.work()
+    assert len(await instance.services.db.fetch_all(sa.select(followers))) == 1
 
 
 @BOTH
