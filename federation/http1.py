@@ -17,7 +17,6 @@ import re
 import ssl
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Final, cast
 from urllib.parse import urlsplit
 
@@ -195,9 +194,7 @@ class _Connection(asyncio.Protocol):
         self.close()
 
 
-@dataclass(slots=True)
-class _Origin:
-    idle: list[_Connection] = field(default_factory=list)
+Origin = tuple[str, str, int]  # scheme, host, port
 
 
 class Http1Transport(httpx.AsyncBaseTransport):
@@ -210,7 +207,8 @@ class Http1Transport(httpx.AsyncBaseTransport):
     ) -> None:
         self._backend = backend
         self._expiry = limits.keepalive_expiry or 15.0
-        self._origins: dict[tuple[str, str, int], _Origin] = {}
+        self._idle: dict[Origin, list[_Connection]] = {}
+        self._swept_at = time.monotonic()
         self._tls = tls  # None: httpx's (certifi's) trust store, built on first https use
 
     async def exchange(
@@ -238,31 +236,46 @@ class Http1Transport(httpx.AsyncBaseTransport):
             return fetched
         raise FetchError(f"ConnectError for host {origin[1]}")
 
-    async def _acquire(
-        self, origin: tuple[str, str, int], timeout: httpx.Timeout
-    ) -> tuple[_Connection, bool]:
-        pool = self._origins.get(origin)
+    async def _acquire(self, origin: Origin, timeout: httpx.Timeout) -> tuple[_Connection, bool]:
+        idle = self._idle.get(origin)
         now = time.monotonic()
-        while pool is not None and pool.idle:
-            connection = pool.idle.pop()
+        while idle:
+            connection = idle.pop()
             if connection.closed or now - connection.idle_since > self._expiry:
                 connection.close()
                 continue
             return connection, True
         return await self._connect(origin, timeout), False
 
-    def _release(self, origin: tuple[str, str, int], connection: _Connection) -> None:
+    def _release(self, origin: Origin, connection: _Connection) -> None:
+        now = time.monotonic()
+        if now - self._swept_at > self._expiry:
+            self._sweep(now)
         if not connection.reusable:
             connection.close()
             return
-        pool = self._origins.setdefault(origin, _Origin())
-        if len(pool.idle) >= IDLE_PER_ORIGIN:
+        idle = self._idle.setdefault(origin, [])
+        if len(idle) >= IDLE_PER_ORIGIN:
             connection.close()
             return
-        connection.idle_since = time.monotonic()
-        pool.idle.append(connection)
+        connection.idle_since = now
+        idle.append(connection)
 
-    async def _connect(self, origin: tuple[str, str, int], timeout: httpx.Timeout) -> _Connection:
+    def _sweep(self, now: float) -> None:
+        """Close connections idle past the expiry and forget origins with none left: a fan-out
+        reaches thousands of origins, most of which are not written to again for a while."""
+        self._swept_at = now
+        for origin, idle in list(self._idle.items()):
+            kept = [c for c in idle if not c.closed and now - c.idle_since <= self._expiry]
+            for connection in idle:
+                if connection not in kept:
+                    connection.close()
+            if kept:
+                self._idle[origin] = kept
+            else:
+                del self._idle[origin]
+
+    async def _connect(self, origin: Origin, timeout: httpx.Timeout) -> _Connection:
         scheme, host, port = origin
         try:
             addresses = await self._backend.resolve(host, port, timeout.connect)
@@ -320,15 +333,15 @@ class Http1Transport(httpx.AsyncBaseTransport):
         )
 
     async def aclose(self) -> None:
-        for pool in self._origins.values():
-            for connection in pool.idle:
+        for idle in self._idle.values():
+            for connection in idle:
                 connection.close()
-        self._origins.clear()
+        self._idle.clear()
 
 
 def _build_request(
     method: str, url: str, headers: Mapping[str, str], content: bytes | None
-) -> tuple[tuple[str, str, int], bytes]:
+) -> tuple[Origin, bytes]:
     """The origin to connect to and the request's bytes."""
     try:
         parts = urlsplit(url)

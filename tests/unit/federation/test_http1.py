@@ -42,6 +42,7 @@ class Script:
     close_after: set[int] = field(default_factory=set)  # indexes of answers followed by a close
     requests: list[tuple[int, bytes]] = field(default_factory=list)  # (connection, raw request)
     connections: int = 0
+    closed_by_client: int = 0  # connections the client closed (EOF while waiting for a request)
 
 
 async def _read_request(reader: asyncio.StreamReader) -> bytes | None:
@@ -68,7 +69,11 @@ async def scripted(script: Script, tls: ssl.SSLContext | None = None) -> AsyncIt
         script.connections += 1
         number = script.connections
         try:
-            while (request := await _read_request(reader)) is not None:
+            while True:
+                request = await _read_request(reader)
+                if request is None:
+                    script.closed_by_client += 1
+                    break
                 index = len(script.requests)
                 script.requests.append((number, request))
                 answer = script.answers[index]
@@ -359,3 +364,22 @@ async def test_http1_read_timeout_counts_silence_not_the_whole_answer(
     finally:
         server.close()
         await server.wait_closed()
+
+
+async def test_http1_closes_connections_idle_past_the_expiry(
+    transports: list[Http1Transport],
+) -> None:
+    """A kept connection is closed once idle past `keepalive_expiry`, even when its origin is
+    never written to again (a fan-out touches thousands of origins once)."""
+    transport = Http1Transport(
+        GuardedBackend(allow_loopback=True), httpx.Limits(keepalive_expiry=0.2)
+    )
+    transports.append(transport)
+    first, second = Script([OK]), Script([OK])
+    async with scripted(first) as port_a, scripted(second) as port_b:
+        assert await _post(transport, f"http://127.0.0.1:{port_a}/inbox") == 202
+        await asyncio.sleep(0.3)
+        assert first.closed_by_client == 0  # still kept: nothing has swept yet
+        assert await _post(transport, f"http://127.0.0.1:{port_b}/inbox") == 202
+        await asyncio.sleep(0.05)
+        assert first.closed_by_client == 1 and second.closed_by_client == 0
