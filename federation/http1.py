@@ -222,7 +222,7 @@ class Http1Transport(httpx.AsyncBaseTransport):
     ) -> Fetched:
         """One exchange: no redirects followed, the body read up to `max_bytes`, every failure a
         FetchError. A kept connection the server closed meanwhile is replaced once."""
-        origin, request = _build_request(method, url, headers, content)
+        origin, request = build_request(method, url, headers, content)
         read_timeout = timeout.read if timeout.read is not None else 30.0
         for _ in range(2):
             connection, reused = await self._acquire(origin, timeout)
@@ -339,10 +339,10 @@ class Http1Transport(httpx.AsyncBaseTransport):
         self._idle.clear()
 
 
-def _build_request(
+def build_request(
     method: str, url: str, headers: Mapping[str, str], content: bytes | None
 ) -> tuple[Origin, bytes]:
-    """The origin to connect to and the request's bytes."""
+    """The origin to connect to and the request's bytes (pure: no I/O)."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -352,16 +352,20 @@ def _build_request(
     if scheme not in _DEFAULT_PORTS or not host or not url.isascii():
         raise FetchError("invalid URL")  # SafeClient hands over checked, ASCII URLs only
     port = port or _DEFAULT_PORTS[scheme]
-    netloc = parts.netloc.rpartition("@")[2]
     target = parts.path or "/"
     if parts.query:
         target = f"{target}?{parts.query}"
-    lines = [f"{method} {target} HTTP/1.1", f"Host: {netloc}"]
+    # The Host a signature covers is the one sent: the caller's (a signer sets it), else the
+    # authority as signers and httpx write it (lowercase, no default port).
+    bracketed = f"[{host}]" if ":" in host else host  # an IPv6 literal
+    authority = bracketed if port == _DEFAULT_PORTS[scheme] else f"{bracketed}:{port}"
+    given_host = next((v for k, v in headers.items() if k.lower() == "host"), None)
+    lines = [f"{method} {target} HTTP/1.1", f"Host: {given_host or authority}"]
     for name, value in headers.items():
-        if name.lower() in _FRAMING_HEADERS:
-            continue
         if _LINE_BREAK.search(name) or _LINE_BREAK.search(value):
             raise FetchError("header with a line break")  # no header injection
+        if name.lower() in _FRAMING_HEADERS:
+            continue
         lines.append(f"{name}: {value}")
     if content is not None or method in ("POST", "PUT", "PATCH"):
         lines.append(f"Content-Length: {len(content or b'')}")

@@ -23,7 +23,9 @@ from cryptography.x509.oid import NameOID
 
 from federation.client import GuardedBackend, SafeClient
 from federation.errors import FetchBlocked, FetchError, FetchTimeout, FetchTooLarge
-from federation.http1 import Http1Transport, http1_transport
+from federation.http1 import Http1Transport, build_request, http1_transport
+from federation.httpsig import sign_request_cavage
+from federation.keys import generate_rsa_keypair
 
 pytestmark = pytest.mark.anyio
 
@@ -383,3 +385,36 @@ async def test_http1_closes_connections_idle_past_the_expiry(
         assert await _post(transport, f"http://127.0.0.1:{port_b}/inbox") == 202
         await asyncio.sleep(0.05)
         assert first.closed_by_client == 1 and second.closed_by_client == 0
+
+
+@pytest.mark.parametrize(
+    ("url", "headers", "host"),
+    [
+        ("https://example.org/inbox", {}, "example.org"),
+        ("https://Example.ORG:443/inbox", {}, "example.org"),
+        ("http://example.org:8080/inbox", {}, "example.org:8080"),
+        ("http://[2001:db8::1]:8080/inbox", {}, "[2001:db8::1]:8080"),
+        ("https://example.org:443/inbox", {"host": "example.org"}, "example.org"),
+        ("https://example.org/inbox", {"Host": "signed.example"}, "signed.example"),
+    ],
+)
+def test_http1_sends_the_host_a_signature_covers(
+    url: str, headers: dict[str, str], host: str
+) -> None:
+    """spec: transport-http1-framing-and-caps (Host as signed: the signer's own, else the
+    authority written as signers write it)"""
+    _, raw = build_request("POST", url, headers, b"{}")
+    head = raw.split(b"\r\n\r\n")[0].decode("latin-1").split("\r\n")
+    assert head[0] == "POST /inbox HTTP/1.1"
+    assert [line for line in head if line.lower().startswith("host:")] == [f"Host: {host}"]
+
+
+def test_http1_host_matches_what_cavage_signing_covers() -> None:
+    pair = generate_rsa_keypair()
+    url = "https://Example.ORG:443/users/a/inbox?x=1"
+    signed = sign_request_cavage(
+        "POST", url, {"Content-Type": "application/activity+json"}, b"{}", "k", pair.private_pem,
+        dt.datetime.now(dt.UTC),
+    )  # fmt: skip
+    _, raw = build_request("POST", url, signed, b"{}")
+    assert b"\r\nHost: example.org\r\n" in raw and raw.startswith(b"POST /users/a/inbox?x=1 ")
