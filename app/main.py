@@ -15,10 +15,12 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 
 from app import deletion, outbound
 from app.actors import ensure_bootstrap_actors
 from app.api import activitypub, domain_blocks, fires, inbox, wellknown
+from app.api.inbox_route import answer_inbox_post, is_inbox_post
 from app.blocklists import subscriptions
 from app.clock import utcnow
 from app.db.engine import Db, connect, disconnect
@@ -83,6 +85,18 @@ async def build_services(settings: Settings, db: Db, client: SafeClient) -> Serv
     )
 
 
+class TreeholeApp(Starlette):
+    """Starlette, with inbox POSTs answered ahead of its middleware stack and router
+    (app/api/inbox_route.py): a fifth of every inbox request went there."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if is_inbox_post(scope):
+            scope["app"] = self
+            await answer_inbox_post(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
 def build_worker(services: Services, sign_on: Offload = run_inline) -> Worker:
     """The worker's jobs and steps; deliveries are signed on `sign_on` (the process's signing
     threads, see `federation.offload`)."""
@@ -122,7 +136,8 @@ def routes() -> list[Route | Mount]:
         "middleware": [Middleware(BodyLimit, max_bytes=inbox.INBOX_MAX_BODY_BYTES)],
     }
     return [
-        # First: the busiest routes by far, and routing tries each pattern in order.
+        # First: the busiest routes by far, and routing tries each pattern in order. Their
+        # POSTs are answered by TreeholeApp before routing; these serve everything else.
         Route("/inbox", inbox.receive, **inbox_post),
         Route("/actor/inbox", inbox.receive, **inbox_post),
         Route("/b/{slug}/inbox", inbox.receive, **inbox_post),
@@ -220,7 +235,7 @@ def create_app(
             await client.aclose()
             await disconnect(db)
 
-    return Starlette(
+    return TreeholeApp(
         routes=routes(),
         middleware=[Middleware(SecurityHeaders), Middleware(ConnectionPerRequest)],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

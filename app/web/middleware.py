@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.db.engine import Db
@@ -39,15 +41,19 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                # Raw header pairs: `MutableHeaders.setdefault` rescans the list for each name,
-                # a measurable share of a small inbox answer.
-                raw = list(message.get("headers", ()))
-                present = {name.lower() for name, _ in raw}
-                raw.extend(item for item in SECURITY_HEADER_ITEMS if item[0] not in present)
-                message["headers"] = raw
+                message["headers"] = with_security_headers(message.get("headers", ()))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def with_security_headers(headers: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """Raw header pairs plus every security header they lack. (Raw pairs: `MutableHeaders`
+    rescans the list for each name, a measurable share of a small inbox answer.)"""
+    raw = list(headers)
+    present = {name.lower() for name, _ in raw}
+    raw.extend(item for item in SECURITY_HEADER_ITEMS if item[0] not in present)
+    return raw
 
 
 def _holds_no_connection(scope: Scope) -> bool:
@@ -90,18 +96,24 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
-        too_long = declared.isdigit() and int(declared) > self.max_bytes
-        seen = 0
+        await self.app(scope, limited_body(scope, receive, self.max_bytes), send)
 
-        async def limited() -> Message:
-            nonlocal seen
-            if too_long:
-                raise PayloadTooLarge("too_large")
-            message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
-                raise PayloadTooLarge("too_large")
-            return message
 
-        await self.app(scope, limited, send)
+def limited_body(scope: Scope, receive: Receive, max_bytes: int) -> Receive:
+    """`receive`, raising PayloadTooLarge once the body is (or says it will be) over
+    `max_bytes`: a declared Content-Length over it is refused before a byte is read."""
+    declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+    too_long = declared.isdigit() and int(declared) > max_bytes
+    seen = 0
+
+    async def limited() -> Message:
+        nonlocal seen
+        if too_long:
+            raise PayloadTooLarge("too_large")
+        message = await receive()
+        seen += len(message.get("body", b""))
+        if seen > max_bytes:
+            raise PayloadTooLarge("too_large")
+        return message
+
+    return limited
