@@ -65,15 +65,17 @@ def post_policy(settings: Settings) -> PostPolicy:
 USER_AGENT = "Treehole/0.1 (+anonymous notes; ActivityPub)"
 
 
+# http1 by default: per delivery it costs the event loop about a third of what aiohttp does, and
+# aiohttp about a third of httpx (bench/README.md); the others stay as fallbacks (None: httpx).
+TRANSPORTS: dict[str, TransportFactory | None] = {
+    "http1": http1_transport,
+    "aiohttp": aiohttp_transport,
+    "httpx": None,
+}
+
+
 def build_client(settings: Settings) -> SafeClient:
-    # http1 by default: per delivery it costs the event loop about a fifth of what aiohttp does
-    # and aiohttp a third of httpx (bench/README.md); the other two stay as fallbacks.
-    transports: dict[str, TransportFactory | None] = {
-        "http1": http1_transport,
-        "aiohttp": aiohttp_transport,
-        "httpx": None,
-    }
-    transport = transports[settings.http_transport]
+    transport = TRANSPORTS[settings.http_transport]
     return SafeClient(
         allow_loopback=settings.allow_loopback, user_agent=USER_AGENT, transport=transport
     )

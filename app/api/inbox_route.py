@@ -1,9 +1,10 @@
 """Inbox POSTs answered straight from ASGI: the busiest route by far, ahead of Starlette's
 middleware stack, router and route middleware, which cost a fifth of an inbox request
 (bench/README.md). What that stack does for an inbox is done here the same way: the body limit
-(a 413 answered by the app's own exception handler), the security headers, no database
-connection held, and an unexpected error logged and answered 500 as ServerErrorMiddleware
-would. Other methods on these paths (GET of a collection, a 405) go the usual way."""
+(a 413 answered by the app's own exception handler), the security headers, and an unexpected
+error logged and answered 500 as ServerErrorMiddleware would. No database connection is held: a
+request holding a pooled one while it waits for the inbox writer, which needs one too, could
+starve the PostgreSQL pool. Other methods on these paths (a 405) go the usual way."""
 
 from __future__ import annotations
 

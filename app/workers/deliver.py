@@ -31,7 +31,6 @@ from federation.client import SafeClient
 from federation.delivery import (
     DeliveryOutcome,
     Outgoing,
-    deliver_once,
     deliver_signed,
     sign_cavage_batch,
 )
@@ -60,6 +59,9 @@ class _Payload:
     key_id: str
     private_key_pem: str
     old_key: bool  # signed with a rotated-out key, forgotten once delivered
+
+    def to(self, inbox_url: str) -> Outgoing:
+        return Outgoing(inbox_url, self.body, self.key_id, self.private_key_pem)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +191,7 @@ class Deliverer:
         `sign_on` (its threads sign on every core). Empty if a batch fails: each attempt then
         signs for itself, so one bad key fails only its own rows."""
         due = [
-            (row.id, Outgoing(row.inbox_url, payload.body, payload.key_id, payload.private_key_pem))
+            (row.id, payload.to(row.inbox_url))
             for row in rows
             if row.domain not in state.dead and (payload := payloads[row.activity_id]) is not None
         ]
@@ -267,12 +269,9 @@ class Deliverer:
         self, row: ClaimedDelivery, payload: _Payload, signed: dict[str, str] | None,
         now: datetime,
     ) -> DeliveryOutcome:  # fmt: skip
+        outgoing = payload.to(row.inbox_url)
         if signed is None:
-            return await deliver_once(
-                self.client.post, row.inbox_url, payload.body, payload.key_id,
-                payload.private_key_pem, now, offload=self.sign_on,
-            )  # fmt: skip
-        outgoing = Outgoing(row.inbox_url, payload.body, payload.key_id, payload.private_key_pem)
+            signed = (await self.sign_on(partial(sign_cavage_batch, [outgoing], now)))[0]
         return await deliver_signed(self.client.post, outgoing, signed, now, offload=self.sign_on)
 
     async def _settle_results(

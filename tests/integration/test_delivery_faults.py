@@ -18,12 +18,8 @@ import sqlalchemy as sa
 
 from app.clock import utcnow
 from app.db.tables import activities, delivery_domains, followers, notes
-from app.outbound import enqueue_key_rotation
 from app.services import USER_AGENT
-from app.store.boards import get_board_by_slug
-from app.store.local_actors import get_board_actor
 from federation.client import SafeClient
-from federation.keys import generate_rsa_keypair
 from federation.retry import MAX_UNAUTHORIZED_ATTEMPTS
 from federation.vocab import AS_CONTEXT
 from tests.support.app_client import RunningApp
@@ -33,6 +29,7 @@ from tests.support.delivery import (
     delivery_rows,
     follow_board,
     one_row,
+    rotate_board_key,
     run_worker,
     trust_our_keys,
 )
@@ -398,19 +395,7 @@ async def test_key_rotation_update_is_signed_with_old_key_on_retries_too(
     await followed_by(instance, fake, "x")
     await followed_by(instance, fake, "y", shared=False)
     await trust_our_keys(services, fake)  # the fake knows the board's old key only
-    board = await get_board_by_slug(db, "main")
-    assert board is not None
-    actor = await get_board_actor(db, board.id)
-    assert actor is not None
-    new_key = generate_rsa_keypair()
-    await enqueue_key_rotation(
-        db,
-        services.urls,
-        services.settings.domain,
-        board,
-        actor,
-        (new_key.private_pem, new_key.public_pem),
-    )
+    await rotate_board_key(services)
     fake.answer(fake.inbox_url("y"), 503)
     step = deliverer(services, "rotator")
     t0 = utcnow()

@@ -14,16 +14,14 @@ import sqlalchemy as sa
 
 from app.clock import utcnow
 from app.db.tables import activities
-from app.outbound import enqueue_key_rotation, publish_due_notes
-from app.store.boards import get_board_by_slug
-from app.store.local_actors import get_board_actor
-from federation.keys import generate_rsa_keypair
+from app.outbound import publish_due_notes
 from federation.offload import ThreadOffload
 from tests.support.app_client import RunningApp
 from tests.support.delivery import (
     deliverer,
     delivery_rows,
     follow_board,
+    rotate_board_key,
     run_worker,
     trust_our_keys,
 )
@@ -97,15 +95,7 @@ async def test_a_batch_that_cannot_be_signed_fails_only_its_own_rows(
     await _followed(instance, fake)
     await post_note(instance.client, "a note whose Announce is signed fine")
     assert await publish_due_notes(db, services.urls, utcnow())
-    board = await get_board_by_slug(db, "main")
-    assert board is not None
-    actor = await get_board_actor(db, board.id)
-    assert actor is not None
-    new_key = generate_rsa_keypair()
-    await enqueue_key_rotation(
-        db, services.urls, services.settings.domain, board, actor,
-        (new_key.private_pem, new_key.public_pem),
-    )  # fmt: skip
+    await rotate_board_key(services)
     # The Update must be signed with the old key, which is now broken.
     await db.execute(
         activities.update()

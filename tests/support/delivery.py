@@ -13,11 +13,13 @@ import sqlalchemy as sa
 from app.db.engine import Db
 from app.db.tables import activities, deliveries, local_actors
 from app.documents import key_id
+from app.outbound import enqueue_key_rotation
 from app.services import Services
-from app.store.boards import get_board
-from app.store.local_actors import get_actor
+from app.store.boards import get_board, get_board_by_slug
+from app.store.local_actors import get_actor, get_board_actor
 from app.workers.deliver import Deliverer
 from federation.client import SafeClient
+from federation.keys import generate_rsa_keypair
 from federation.offload import Offload, run_inline
 from tests.support.app_client import RunningApp
 from tests.support.fake_inbox import FakeInbox
@@ -31,6 +33,20 @@ async def trust_our_keys(services: Services, fake: FakeInbox) -> None:
             continue
         board = await get_board(services.db, actor.board_id) if actor.board_id else None
         fake.trust(key_id(services.urls, actor, board), actor.public_key_pem)
+
+
+async def rotate_board_key(services: Services, slug: str = "main") -> None:
+    """Give the board a new key: an Update carrying it, signed with the old one, is queued."""
+    db = services.db
+    board = await get_board_by_slug(db, slug)
+    assert board is not None
+    actor = await get_board_actor(db, board.id)
+    assert actor is not None
+    new_key = generate_rsa_keypair()
+    await enqueue_key_rotation(
+        db, services.urls, services.settings.domain, board, actor,
+        (new_key.private_pem, new_key.public_pem),
+    )  # fmt: skip
 
 
 async def follow_board(
