@@ -14,20 +14,20 @@ from dataclasses import replace
 import anyio
 import uvicorn
 
-from app import outbound
-from app.actors import ensure_board_actor, ensure_bootstrap_actors
-from app.api_tokens import issue_api_token
-from app.clock import utcnow
+from app.core.clock import utcnow
+from app.core.errors import Invalid
+from app.core.ids import new_id
+from app.core.logs import configure_logging, logging_config
+from app.core.settings import ConfigError, Settings, default_base_url, load_settings
 from app.db.engine import connect, dialect_of, disconnect
 from app.db.migrate import upgrade_to_head
-from app.errors import Invalid
-from app.ids import new_id
-from app.logs import configure_logging, logging_config
+from app.fedi import outbound
 from app.main import build_services, build_worker, create_app, settle_memory
+from app.notes.actors import ensure_board_actor, ensure_bootstrap_actors
+from app.security.api_tokens import issue_api_token
 from app.security.passwords import hash_password
 from app.security.tokens import KNOWN_SCOPES
 from app.services import Services, build_client
-from app.settings import ConfigError, Settings, default_base_url, load_settings
 from app.store import admins, boards, followers, local_actors
 from app.store.boards import Board
 from federation.errors import FederationError

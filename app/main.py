@@ -17,21 +17,22 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
-from app import deletion, outbound
-from app.actors import ensure_bootstrap_actors
 from app.api import activitypub, domain_blocks, fires, inbox, wellknown
 from app.api.inbox_route import answer_inbox_post, is_inbox_post
 from app.blocklists import subscriptions
-from app.clock import utcnow
+from app.core.clock import utcnow
+from app.core.i18n import Catalogues
+from app.core.settings import Settings, load_settings
+from app.core.urls import Urls
 from app.db.engine import Db, connect, disconnect
-from app.i18n import Catalogues
-from app.intake.inbox_writer import InboxWriter
+from app.fedi import outbound
+from app.fedi.inbox_writer import InboxWriter
+from app.fedi.remote import InstanceSigner, RemoteFetcher
 from app.moderation.service import Moderator
-from app.remote import InstanceSigner, RemoteFetcher
+from app.notes import deletion
+from app.notes.actors import ensure_bootstrap_actors
 from app.security.cookies import CookieJar
 from app.services import Services, build_client, post_policy
-from app.settings import Settings, load_settings
-from app.urls import Urls
 from app.web import feeds, forms, pages
 from app.web.admin import admin_routes
 from app.web.admin.subscriptions import subscription_routes

@@ -5,17 +5,17 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from app.core.settings import Settings
+from app.core.urls import Urls
 from app.db.engine import Db
-from app.inbound import Inbound
-from app.intake.door_cache import DoorCache
-from app.intake.inbox_writer import InboxWriter
+from app.fedi.door_cache import DoorCache
+from app.fedi.inbound import Inbound
+from app.fedi.inbox_writer import InboxWriter
+from app.fedi.remote import RemoteFetcher
 from app.moderation.service import Moderator
-from app.posting import PostPolicy
-from app.remote import RemoteFetcher
+from app.notes.posting import PostPolicy
 from app.security.cookies import CookieJar
 from app.security.ratelimit import Limit, WindowCounter
-from app.settings import Settings
-from app.urls import Urls
 from app.web.templates import Templates
 from federation.aiohttp_transport import aiohttp_transport
 from federation.client import SafeClient, TransportFactory

@@ -24,14 +24,14 @@ from typing import Any
 import sqlalchemy as sa
 import uvloop
 
-from app.clock import utcnow
+from app.core.clock import utcnow
+from app.core.ids import new_id
+from app.core.urls import Urls
 from app.db.tables import deliveries
-from app.ids import new_id
+from app.fedi.outbound import publish_note
 from app.main import settle_memory
-from app.outbound import publish_note
 from app.store import notes as note_store
 from app.store.notes import LOCAL, Note
-from app.urls import Urls
 from app.workers.deliver import Deliverer
 from bench import seed
 from bench.fleet import fleet_addresses

@@ -20,7 +20,7 @@ from typing import Any
 
 import uvicorn
 
-from app.clock import utcnow
+from app.core.clock import utcnow
 from federation.errors import SignatureError
 from federation.httpsig import parse_signed_request, verify_signed_request
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from app.clock import utcnow
+from app.core.clock import utcnow
 from bench.activities import FakeActor, build_like, signed_post
 from bench.loadgen import Connection, run_closed_loop, timed
 from federation.httpsig import sign_request_cavage

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from app.clock import utcnow
+from app.core.clock import utcnow
 from app.db.engine import connect, disconnect
 from app.store.moderation import get_moderation_settings, update_moderation_settings
 from bench.activities import FakeActor, build_like, signed_post

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import asyncpg
 
-from app.actors import ensure_bootstrap_actors
-from app.clock import utcnow
+from app.core.clock import utcnow
+from app.core.ids import new_id
 from app.db.engine import Db, connect, disconnect
 from app.db.migrate import upgrade_to_head
 from app.db.tables import followers, key_pool, notes, remote_actors
-from app.ids import new_id
+from app.notes.actors import ensure_bootstrap_actors
 from app.store import followers as follower_store
 from app.store import local_actors
 from app.store import remote_actors as remote_store

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from app.clock import utcnow
+from app.core.clock import utcnow
 from federation.errors import SignatureError
 from federation.httpsig import parse_signed_request, verify_signed_request
 

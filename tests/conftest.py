@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.settings import Settings, load_settings
+from app.core.settings import Settings, load_settings
 from tests.support.app_client import RunningApp, running_app
 from tests.support.databases import (
     PostgresTemplate,

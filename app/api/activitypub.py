@@ -14,9 +14,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from app.documents import build_actor_document, build_note_document
-from app.errors import Gone, NotFound
-from app.outbound import in_reply_to_uri
+from app.core.errors import Gone, NotFound
+from app.fedi.documents import build_actor_document, build_note_document
+from app.fedi.outbound import in_reply_to_uri
 from app.store import activities, followers, local_actors
 from app.store import notes as note_store
 from app.store.boards import get_board, get_board_by_slug

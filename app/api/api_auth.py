@@ -14,8 +14,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from app.blocklists.changes import ChangeActor
-from app.clock import utcnow
-from app.errors import Forbidden, Invalid, NotAuthenticated, TreeholeError
+from app.core.clock import utcnow
+from app.core.errors import Forbidden, Invalid, NotAuthenticated, TreeholeError
 from app.security.tokens import has_scope, hash_api_token
 from app.store import api_tokens
 from app.store.api_tokens import ApiToken

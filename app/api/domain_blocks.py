@@ -30,8 +30,8 @@ from app.blocklists.formats import (
     obfuscate_domain,
 )
 from app.blocklists.provenance import SEVERITIES, SILENCE, BlockValues, is_stricter_than
-from app.clock import utcnow
-from app.errors import Invalid
+from app.core.clock import utcnow
+from app.core.errors import Invalid
 from app.moderation.domains import normalise_domain
 from app.security.tokens import ADMIN_READ, READ_DOMAIN_BLOCKS, WRITE_DOMAIN_BLOCKS
 from app.store import blocklist_settings, domain_blocks, domain_follows

@@ -15,9 +15,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from app.clock import utcnow
-from app.errors import RateLimited
-from app.intake.inbox_writer import InboxUnavailable
+from app.core.clock import utcnow
+from app.core.errors import RateLimited
+from app.fedi.inbox_writer import InboxUnavailable
 from app.services import Services
 from app.store import counters, remote_actors
 from app.store.inbox_items import NewItem
@@ -87,7 +87,7 @@ async def _suspended(
 ) -> tuple[bool, RemoteActor | None]:
     """Checked before any fetch or verification: a suspended domain costs us nothing. Also
     returns the actor as we know it, which usually holds the key the request is signed with.
-    Both answers may be a few seconds old (app/intake/door_cache.py)."""
+    Both answers may be a few seconds old (app/fedi/door_cache.py)."""
     door, db = services.door, services.db
     for host in dict.fromkeys((host_of(actor_id), _key_id_host(headers))):
         if host and await door.is_suspended_host(db, host, now):

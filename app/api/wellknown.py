@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from app.documents import actor_url
-from app.errors import Gone, Invalid, NotFound
+from app.core.errors import Gone, Invalid, NotFound
+from app.fedi.documents import actor_url
 from app.store import local_actors
 from app.store import notes as note_store
 from app.store.boards import get_board, list_boards

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.blocklists.provenance import SEVERITIES, BlockValues
-from app.errors import Invalid
+from app.core.errors import Invalid
 from app.moderation.domains import normalise_domain
 
 COMMENT_MAX_CHARS = 1000

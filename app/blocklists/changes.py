@@ -24,8 +24,8 @@ from app.blocklists.provenance import (
     MergePolicy,
     compute_effective,
 )
+from app.core.errors import Invalid
 from app.db.engine import Db
-from app.errors import Invalid
 from app.store import block_assertions, block_audit, domain_blocks, domain_shields
 from app.store.domain_blocks import SEVERITIES, DomainBlock
 

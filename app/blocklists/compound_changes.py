@@ -30,8 +30,8 @@ from app.blocklists.provenance import (
     BlockValues,
     MergePolicy,
 )
+from app.core.errors import Invalid
 from app.db.engine import Db
-from app.errors import Invalid
 from app.store import block_assertions, domain_blocks, domain_shields
 
 ALLOW = "allow"

@@ -9,9 +9,9 @@ from typing import Any
 from app.blocklists import fires
 from app.blocklists.changes import values_of
 from app.blocklists.listing import has_effect
+from app.core.urls import Urls
 from app.db.engine import Db
 from app.store import domain_blocks, published_changes
-from app.urls import Urls
 
 DATASET_NAME = "Domain blocks"
 # Rows read per page: projected rows whose public effect did not change are skipped, so a page

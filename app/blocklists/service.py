@@ -32,12 +32,12 @@ from app.blocklists.provenance import (
     BlockValues,
     MergePolicy,
 )
+from app.core.errors import NotFound
+from app.core.urls import Urls
 from app.db.engine import Db
-from app.errors import NotFound
 from app.moderation.domains import enforce_suspension, normalise_domain
 from app.store import block_assertions, block_audit, blocklist_runs
 from app.store.block_audit import AuditEntry
-from app.urls import Urls
 
 __all__ = [
     "BlockChange",

@@ -12,7 +12,7 @@ from app.blocklists.merge import MERGEPLANS, THRESHOLD_TYPES
 from app.blocklists.provenance import SEVERITIES
 from app.blocklists.sources import AUTH_KINDS, AUTH_NONE, KINDS
 from app.blocklists.subscriptions import MODES
-from app.errors import Invalid
+from app.core.errors import Invalid
 from app.store.blocklist_sources import Source
 from app.store.subscription_settings import SubscriptionSettings
 

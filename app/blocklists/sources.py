@@ -28,7 +28,7 @@ from app.blocklists.formats import (
 )
 from app.blocklists.listing import ListedEntry, build_entry
 from app.blocklists.provenance import BlockValues
-from app.errors import Invalid
+from app.core.errors import Invalid
 from app.moderation.domains import normalise_domain
 from app.store.blocklist_sources import Source
 from federation.client import Fetched, SafeClient

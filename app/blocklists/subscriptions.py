@@ -47,8 +47,9 @@ from app.blocklists.provenance import (
 )
 from app.blocklists.service import ChangeActor
 from app.blocklists.sources import SourceError, fetch_listing
+from app.core.errors import Invalid, NotFound
+from app.core.urls import Urls
 from app.db.engine import Db
-from app.errors import Invalid, NotFound
 from app.store import (
     block_assertions,
     blocklist_runs,
@@ -58,7 +59,6 @@ from app.store import (
 )
 from app.store.blocklist_sources import Source
 from app.store.subscription_settings import SubscriptionSettings, get_subscription_settings
-from app.urls import Urls
 from federation.client import SafeClient
 
 log = logging.getLogger("treehole.subscriptions")

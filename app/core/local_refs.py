@@ -1,4 +1,4 @@
-"""Which of our own things a URL names (the inverse of `app/urls.py`), as a pure function."""
+"""Which of our own things a URL names (the inverse of `app/core/urls.py`), as a pure function."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from app.urls import Urls
+from app.core.urls import Urls
 
 RefKind = Literal["instance", "board", "actor", "note", "thread"]
 PATTERNS: tuple[tuple[RefKind, re.Pattern[str]], ...] = (

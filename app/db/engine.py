@@ -66,7 +66,7 @@ class Db:
     dialect: str
     _write_turn: asyncio.Lock | None = field(default=None)
     _turn_holder: asyncio.Task[Any] | None = field(default=None)
-    # Writes made through this handle, per table: in-process caches (app/intake/door_cache.py)
+    # Writes made through this handle, per table: in-process caches (app/fedi/door_cache.py)
     # drop what they remember of a table as soon as this process changes it.
     writes: Counter[str] = field(default_factory=Counter)
 

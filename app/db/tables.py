@@ -1,6 +1,7 @@
 """Every table, in one MetaData: the single source of table and column names.
 
-States are lowercase strings; each state column lists its values and transitions in `app/states.py`.
+States are lowercase strings; each state column lists its values and transitions in
+`app/core/states.py`.
 Foreign keys are declared for documentation and PostgreSQL integrity, but code never relies on
 SQLite enforcing them (the pragma is per connection): `store/` deletes dependants explicitly.
 """

@@ -1,14 +1,14 @@
-"""Our ActivityStreams documents, built from rows with `federation.builders` and `app.urls`."""
+"""Our ActivityStreams documents, built from rows with `federation.builders` and `app.core.urls`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from app.rendering import render_text
+from app.core.urls import Urls
+from app.notes.rendering import render_text
 from app.store.boards import Board
 from app.store.local_actors import BOARD, INSTANCE, LocalActor
 from app.store.notes import Note
-from app.urls import Urls
 from federation.builders import build_actor, build_note
 from federation.vocab import PUBLIC
 

@@ -5,7 +5,7 @@ Answers are per process. A write to the underlying table through this process's 
 made here, a key refetched, an actor suspended) drops that table's answers at once (`Db.writes`);
 a change made by another process is seen within `ttl`. Since the door may so let a just-blocked
 sender through for a few seconds, the worker checks suspension again, from the database, before it
-applies an item (app/inbound.py): a late item is stored and dropped, never applied.
+applies an item (app/fedi/inbound.py): a late item is stored and dropped, never applied.
 """
 
 from __future__ import annotations

@@ -13,23 +13,23 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from app import deletion
+from app.core.ids import new_id
+from app.core.local_refs import parse_local_url
+from app.core.urls import Urls
 from app.db.engine import Db
-from app.ids import new_id
-from app.local_refs import parse_local_url
+from app.fedi.outbound import enqueue_follow_answer
+from app.fedi.remote import RemoteFetcher
 from app.moderation.blocks import is_silenced, is_suspended_host, refuses_reports
 from app.moderation.decision import HOLD, PUBLISH_WITH_WARNING, REJECT
 from app.moderation.pipeline import Content
 from app.moderation.service import Moderator
 from app.moderation.service import record as record_moderation
-from app.outbound import enqueue_follow_answer
-from app.remote import RemoteFetcher
+from app.notes import deletion
 from app.store import followers, interactions, local_actors, remote_actors, reports
 from app.store import notes as note_store
 from app.store.boards import Board, get_board, get_board_by_slug
 from app.store.notes import REMOTE, Note
 from app.store.remote_actors import RemoteActor
-from app.urls import Urls
 from federation.origin import host_of, same_origin
 from federation.parse import IncomingActivity, RemoteNoteDoc, parse_activity, parse_note
 from federation.sanitize import plain_text, sanitize_remote_html
@@ -50,7 +50,7 @@ class Inbound:
         """Apply one activity; returns what happened (for the item's record, no content)."""
         activity = parse_activity(raw)
         # Again, from the database: the inbox door's answers may be a few seconds old
-        # (app/intake/door_cache.py), and a block may have come since the item was stored.
+        # (app/fedi/door_cache.py), and a block may have come since the item was stored.
         actor_host = host_of(activity.actor)
         if await is_suspended_host(self.db, actor_host):
             return "sender's domain suspended: dropped"

@@ -17,10 +17,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from app.clock import utcnow
+from app.core.clock import utcnow
+from app.core.ids import new_id
+from app.core.urls import Urls
 from app.db.engine import Db
-from app.documents import build_actor_document, build_note_document
-from app.ids import new_id
+from app.fedi.documents import build_actor_document, build_note_document
 from app.moderation.blocks import is_suspended_host
 from app.store import activities, deliveries, followers, local_actors, remote_actors
 from app.store import notes as note_store
@@ -28,7 +29,6 @@ from app.store.activities import StoredActivity
 from app.store.boards import Board, get_board
 from app.store.local_actors import LocalActor
 from app.store.notes import LOCAL, Note
-from app.urls import Urls
 from federation.builders import (
     build_accept,
     build_announce,

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from app.clock import utcnow
+from app.core.clock import utcnow
+from app.core.ids import new_id
 from app.db.engine import Db
-from app.ids import new_id
 from app.moderation.blocks import is_suspended_host
 from app.store import remote_actors
 from app.store.remote_actors import RemoteActor

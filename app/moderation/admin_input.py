@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import re
 
-from app.errors import Invalid
+from app.core.errors import Invalid
 from app.store.boards import PREMODERATION_MODES, BoardModeration
 from app.store.filters import ACTIONS, CATEGORY_DEFAULTS, KINDS, REGEX
 from app.store.moderation import BREAKER_MODES, ModerationSettings

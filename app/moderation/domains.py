@@ -14,13 +14,13 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from app import deletion
+from app.core.errors import Invalid
+from app.core.urls import Urls
 from app.db.engine import Db
 from app.db.tables import deliveries, remote_actors
-from app.errors import Invalid
+from app.notes import deletion
 from app.store import followers, interactions
 from app.store import notes as note_store
-from app.urls import Urls
 
 MAX_DOMAIN = 253
 

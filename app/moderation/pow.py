@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 import altcha
 import sqlalchemy as sa
 
+from app.core.errors import Invalid
 from app.db.engine import Db
 from app.db.tables import pow_spent
-from app.errors import Invalid
 from app.store.upsert import insert_ignore
 
 CHALLENGE_SECONDS = 600

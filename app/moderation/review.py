@@ -9,16 +9,17 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from app import deletion, outbound
+from app.core.errors import Invalid, NotFound
+from app.core.ids import new_id
+from app.core.urls import Urls
 from app.db.engine import Db
-from app.errors import Invalid, NotFound
-from app.ids import new_id
+from app.fedi import outbound
+from app.notes import deletion
 from app.store import local_actors, remote_actors
 from app.store import notes as note_store
 from app.store import reports as report_store
 from app.store.moderation import NOTE, REPORT, record_decision
 from app.store.notes import LOCAL, REMOTE
-from app.urls import Urls
 from federation.builders import MAX_FLAG_CONTENT, build_flag
 
 CHECK = "moderator"

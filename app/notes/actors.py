@@ -7,9 +7,9 @@ from datetime import datetime
 
 import anyio
 
-from app.clock import floor_to
+from app.core.clock import floor_to
+from app.core.ids import new_id
 from app.db.engine import Db
-from app.ids import new_id
 from app.store import interactions, keypool, local_actors, notes
 from app.store.boards import Board, list_boards
 from app.store.local_actors import BOARD, INSTANCE, THROWAWAY, LocalActor

@@ -9,15 +9,16 @@ from __future__ import annotations
 import hmac
 from datetime import datetime
 
-from app import actors, outbound
+from app.core.errors import Forbidden, Gone, NotFound
+from app.core.urls import Urls
 from app.db.engine import Db
-from app.errors import Forbidden, Gone, NotFound
-from app.posting import hash_token
+from app.fedi import outbound
+from app.notes import actors
+from app.notes.posting import hash_token
 from app.store import boards as board_store
 from app.store import interactions
 from app.store import notes as note_store
 from app.store.notes import Note
-from app.urls import Urls
 
 EXPIRED = "expired"
 BY_POSTER = "poster"

@@ -8,9 +8,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from app.core.errors import Forbidden, NotFound
 from app.db.engine import Db
-from app.errors import Forbidden, NotFound
-from app.posting import hash_token
+from app.notes.posting import hash_token
 from app.store import deliveries
 from app.store import notes as note_store
 

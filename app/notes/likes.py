@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app import actors
+from app.core.errors import Gone, NotFound
+from app.core.ids import new_id
+from app.core.urls import Urls
 from app.db.engine import Db
-from app.errors import Gone, NotFound
-from app.ids import new_id
-from app.outbound import store_and_enqueue
-from app.pseudonyms import poster_tag, pseudonym_for
+from app.fedi.outbound import store_and_enqueue
+from app.notes import actors
+from app.notes.pseudonyms import poster_tag, pseudonym_for
 from app.store import interactions, remote_actors
 from app.store import local_actors as local_store
 from app.store import notes as note_store
-from app.urls import Urls
 from federation.builders import build_like
 
 

@@ -10,12 +10,12 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from app import actors
-from app.clock import floor_to
+from app.core.clock import floor_to
+from app.core.errors import Gone, Invalid, NotFound
+from app.core.ids import new_id, new_token
 from app.db.engine import Db
-from app.errors import Gone, Invalid, NotFound
-from app.ids import new_id, new_token
-from app.pseudonyms import poster_tag, pseudonym_for
+from app.notes import actors
+from app.notes.pseudonyms import poster_tag, pseudonym_for
 from app.store import boards as board_store
 from app.store import keypool
 from app.store import local_actors as local_store

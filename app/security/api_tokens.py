@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from app.core.errors import Invalid
 from app.db.engine import Db
-from app.errors import Invalid
 from app.security.tokens import hash_api_token, new_api_token, parse_scopes
 from app.store import api_tokens
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from itsdangerous import BadData, URLSafeSerializer, URLSafeTimedSerializer
 
-from app.errors import Invalid
+from app.core.errors import Invalid
 
 POSTER_COOKIE = "th_poster"
 OWN_COOKIE = "th_own"

@@ -6,7 +6,7 @@ import secrets
 
 from itsdangerous import BadData, URLSafeTimedSerializer
 
-from app.errors import Forbidden
+from app.core.errors import Forbidden
 
 CSRF_MAX_AGE_SECONDS = 6 * 3600
 

@@ -11,9 +11,9 @@ import hmac
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from app.clock import floor_to
+from app.core.clock import floor_to
+from app.core.errors import RateLimited
 from app.db.engine import Db
-from app.errors import RateLimited
 from app.store import ratelimits
 
 

@@ -9,9 +9,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.blocklists.provenance import Assertion, BlockValues
+from app.core.ids import new_id
 from app.db.engine import Db
 from app.db.tables import domain_block_assertions as table
-from app.ids import new_id
 
 
 def _assertion(row: Mapping[str, Any]) -> Assertion:

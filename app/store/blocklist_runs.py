@@ -13,9 +13,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.core.ids import new_id
 from app.db.engine import Db
 from app.db.tables import blocklist_runs as table
-from app.ids import new_id
 
 PREVIEWED = "previewed"
 APPLIED = "applied"

@@ -1,6 +1,6 @@
 """The delivery queue: one row per (activity, inbox), written before any attempt.
 
-States (app/states.py): pending → delivered | pending (retry) | failed | gone | cancelled.
+States (app/core/states.py): pending → delivered | pending (retry) | failed | gone | cancelled.
 Claims take a lease (`locked_until`, `locked_by`); on PostgreSQL with FOR UPDATE SKIP LOCKED so any
 number of workers take disjoint rows. Settling checks `locked_by`, so a worker whose lease ran out
 cannot overwrite the result of the worker that took the row over.

@@ -10,9 +10,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.core.ids import new_id
 from app.db.engine import Db
 from app.db.tables import domain_blocks
-from app.ids import new_id
 
 SUSPEND = "suspend"
 SILENCE = "silence"

@@ -8,9 +8,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from app.core.ids import new_id
 from app.db.engine import Db
 from app.db.tables import domain_allows, domain_excludes
-from app.ids import new_id
 from app.store.domain_blocks import host_and_parents
 from app.store.upsert import insert_ignore
 

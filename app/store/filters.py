@@ -10,9 +10,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from app.core.ids import new_id
 from app.db.engine import Db
 from app.db.tables import filter_allowlist, filter_categories, filter_terms
-from app.ids import new_id
 from app.moderation.filters import default_rules
 from app.store.moderation import get_setting_value, put_setting_value
 from app.store.upsert import insert_ignore

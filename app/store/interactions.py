@@ -7,9 +7,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from app.core.ids import new_id
 from app.db.engine import Db
 from app.db.tables import interactions
-from app.ids import new_id
 from app.store.upsert import insert_ignore
 
 LIKE = "like"

@@ -8,9 +8,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.core.ids import new_id
 from app.db.engine import Db
 from app.db.tables import reports
-from app.ids import new_id
 from app.store.upsert import insert_ignore
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from app.i18n import choose_language
+from app.core.i18n import choose_language
 from app.security.cookies import LANG_COOKIE, OWN_COOKIE
 from app.security.csrf import issue_csrf_token
 from app.services import Services

@@ -6,7 +6,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from app.errors import Invalid, NotAuthenticated, RateLimited, TreeholeError
+from app.core.errors import Invalid, NotAuthenticated, RateLimited, TreeholeError
 from app.security.cookies import POSTER_COOKIE, ForgedCookie
 from app.security.sessions import ADMIN_COOKIE, clear_cookie_options
 from app.web.context import render_page, services_of, translate

@@ -5,8 +5,8 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app.clock import utcnow
-from app.i18n import DEFAULT
+from app.core.clock import utcnow
+from app.core.i18n import DEFAULT
 from app.store import notes as note_store
 from app.store.notes import Note
 from app.web.context import services_of

@@ -11,17 +11,17 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from app import deletion, ledger, likes, posting
-from app.clock import utcnow
-from app.errors import Invalid, TreeholeError
-from app.ids import new_id
+from app.core.clock import utcnow
+from app.core.errors import Invalid, TreeholeError
+from app.core.ids import new_id
 from app.moderation.breaker import count_accepted_post, pow_required
 from app.moderation.decision import HOLD, PUBLISH_WITH_WARNING, REJECT, Decision
 from app.moderation.pipeline import Content
 from app.moderation.pow import spend_solution
 from app.moderation.service import Assessment
 from app.moderation.service import record as record_moderation
-from app.posting import Posted
+from app.notes import deletion, ledger, likes, posting
+from app.notes.posting import Posted
 from app.security.cookies import FLASH_COOKIE, OWN_COOKIE, POSTER_COOKIE, YEAR_SECONDS
 from app.security.csrf import check_csrf_token
 from app.security.ratelimit import Limit, enforce_limit

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.errors import PayloadTooLarge
 from app.db.engine import Db
-from app.errors import PayloadTooLarge
 
 # No third-party origin anywhere; no inline script or style.
 CONTENT_SECURITY_POLICY = (

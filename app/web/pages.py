@@ -9,13 +9,13 @@ from datetime import UTC, datetime
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from app import transparency
-from app.clock import utcnow
-from app.errors import Gone, Invalid, NotFound
-from app.i18n import LANGUAGES
+from app.core.clock import utcnow
+from app.core.errors import Gone, Invalid, NotFound
+from app.core.i18n import LANGUAGES
+from app.moderation import transparency
 from app.moderation.breaker import pow_required
 from app.moderation.pow import issue_challenge
-from app.posting import allowed_ttls, live_parent
+from app.notes.posting import allowed_ttls, live_parent
 from app.security.cookies import FLASH_COOKIE, LANG_COOKIE, YEAR_SECONDS
 from app.store import boards as board_store
 from app.store import interactions

@@ -11,8 +11,8 @@ import jinja2
 from babel.support import NullTranslations
 from markupsafe import Markup
 
-from app.i18n import HTML_LANG, LANGUAGES, Catalogues
-from app.rendering import render_text
+from app.core.i18n import HTML_LANG, LANGUAGES, Catalogues
+from app.notes.rendering import render_text
 from app.store.notes import Note
 from app.web.messages import CATEGORY_LABELS, LEDGER_STATES, REPORT_CATEGORIES
 

@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 
+from app.core.urls import Urls
 from app.db.engine import Db
-from app.documents import key_id
+from app.fedi.documents import key_id
 from app.store import activities, deliveries, followers, local_actors
 from app.store.boards import get_board
 from app.store.deliveries import ClaimedDelivery
-from app.urls import Urls
 from federation.client import SafeClient
 from federation.delivery import (
     DeliveryOutcome,

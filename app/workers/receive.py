@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app.db.engine import Db
-from app.inbound import Inbound
+from app.fedi.inbound import Inbound
 from app.store import inbox_items
 from federation.errors import FederationError
 

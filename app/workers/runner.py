@@ -15,13 +15,13 @@ from datetime import datetime, timedelta
 
 import anyio
 
-from app import deletion
-from app.actors import refill_key_pool
-from app.clock import utcnow
+from app.core.clock import utcnow
+from app.core.settings import Settings
+from app.core.urls import Urls
 from app.db.engine import Db
-from app.settings import Settings
+from app.notes import deletion
+from app.notes.actors import refill_key_pool
 from app.store import deliveries, ratelimits
-from app.urls import Urls
 from app.workers.scheduler import PeriodicJob, run_due_jobs
 
 log = logging.getLogger("treehole.worker")

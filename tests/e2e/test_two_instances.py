@@ -14,7 +14,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from app.clock import utcnow
+from app.core.clock import utcnow
 from app.db.tables import local_actors, notes
 from tests.support.dbquery import execute, fetch_all
 from tests.support.forms import csrf_from

@@ -23,7 +23,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from app.clock import utcnow
+from app.core.clock import utcnow
 from app.db.engine import connect, disconnect
 from app.db.tables import activities, deliveries
 from tests.support.dbquery import fetch_all

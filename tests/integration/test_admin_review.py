@@ -9,7 +9,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from app.clock import utcnow
+from app.core.clock import utcnow
 from app.db.tables import activities, deliveries, moderation_decisions, reports
 from app.store import notes as note_store
 from app.store.local_actors import get_instance_actor

@@ -8,9 +8,9 @@ import re
 import httpx
 import pytest
 
-from app.api_tokens import issue_api_token
 from app.blocklists.formats import domain_digest
-from app.clock import utcnow
+from app.core.clock import utcnow
+from app.security.api_tokens import issue_api_token
 from app.store import block_audit, blocklist_settings, domain_blocks
 from tests.support.app_client import RunningApp
 

@@ -7,8 +7,8 @@ import pytest
 from app.blocklists import imports, service
 from app.blocklists.changes import ChangeActor
 from app.blocklists.provenance import BlockValues
-from app.clock import utcnow
-from app.errors import Invalid
+from app.core.clock import utcnow
+from app.core.errors import Invalid
 from app.store import block_audit, blocklist_runs, domain_blocks
 from tests.support.app_client import RunningApp
 

@@ -13,7 +13,7 @@ import pytest
 from app.blocklists import service
 from app.blocklists.changes import ChangeActor, values_of
 from app.blocklists.provenance import IMPORT, SUBSCRIPTION, BlockValues
-from app.clock import utcnow
+from app.core.clock import utcnow
 from app.moderation.blocks import is_suspended_host
 from app.store import block_assertions, block_audit, domain_blocks, domain_shields
 from app.store.block_audit import AuditEntry

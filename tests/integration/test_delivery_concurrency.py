@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 import anyio
 import pytest
 
-from app.clock import utcnow
+from app.core.clock import utcnow
+from app.core.ids import new_id
 from app.db.engine import Db, connect, disconnect
-from app.ids import new_id
-from app.outbound import store_and_enqueue
+from app.fedi.outbound import store_and_enqueue
 from app.services import USER_AGENT, Services
 from app.store import deliveries
 from app.store.boards import get_board_by_slug

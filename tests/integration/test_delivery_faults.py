@@ -16,7 +16,7 @@ import anyio
 import pytest
 import sqlalchemy as sa
 
-from app.clock import utcnow
+from app.core.clock import utcnow
 from app.db.tables import activities, delivery_domains, followers, notes
 from app.services import USER_AGENT
 from federation.client import SafeClient

@@ -12,9 +12,9 @@ from typing import TypeVar
 import pytest
 import sqlalchemy as sa
 
-from app.clock import utcnow
+from app.core.clock import utcnow
 from app.db.tables import activities
-from app.outbound import publish_due_notes
+from app.fedi.outbound import publish_due_notes
 from federation.offload import ThreadOffload
 from tests.support.app_client import RunningApp
 from tests.support.delivery import (

@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from app.blocklists.changes import ChangeActor
 from app.blocklists.provenance import BlockValues
 from app.blocklists.service import set_manual
-from app.clock import utcnow
+from app.core.clock import utcnow
+from app.core.ids import new_id
 from app.db.tables import boards, deliveries, followers, interactions, notes
-from app.ids import new_id
 from app.moderation.blocks import is_suspended_host
 from app.store import followers as follower_store
 from app.store import interactions as interaction_store

@@ -8,9 +8,9 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from app.clock import utcnow
+from app.core.clock import utcnow
 from app.db.tables import activities, local_actors
-from app.review import approve_notes
+from app.moderation.review import approve_notes
 from tests.support.app_client import RunningApp
 from tests.support.forms import csrf_from, post_note
 

@@ -21,12 +21,12 @@ import sqlalchemy as sa
 from app.blocklists.changes import ChangeActor
 from app.blocklists.provenance import BlockValues
 from app.blocklists.service import set_manual
-from app.clock import utcnow
+from app.core.clock import utcnow
+from app.core.settings import Settings
 from app.db.engine import Db, connect, disconnect
 from app.db.tables import followers, inbox_items, remote_actors
-from app.intake.door_cache import DOOR_TTL, DoorCache
-from app.intake.inbox_writer import InboxWriter
-from app.settings import Settings
+from app.fedi.door_cache import DOOR_TTL, DoorCache
+from app.fedi.inbox_writer import InboxWriter
 from app.store import domain_blocks
 from app.store.inbox_items import NewItem
 from federation.vocab import AS_CONTEXT

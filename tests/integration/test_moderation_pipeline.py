@@ -16,10 +16,10 @@ import altcha
 import pytest
 import sqlalchemy as sa
 
-from app.clock import utcnow
+from app.core.clock import utcnow
+from app.core.ids import new_id
 from app.db.tables import boards, moderation_decisions, notes
 from app.db.tables import remote_actors as remote_actor_table
-from app.ids import new_id
 from app.moderation.breaker import count_accepted_post, posts_in_last_minute
 from app.moderation.filters import FilterSet
 from app.moderation.pipeline import Content

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from app.core.errors import RateLimited
 from app.db.tables import rate_counts, rate_salts
-from app.errors import RateLimited
 from app.security.ratelimit import Limit, enforce_limit
 from app.web.messages import REASONS
 from tests.conftest import make_settings

@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from app import posting
-from app.clock import utcnow
-from app.posting import Posted, Submission
+from app.core.clock import utcnow
+from app.notes import posting
+from app.notes.posting import Posted, Submission
 from app.store import boards as board_store
 from app.store import notes as note_store
 from app.store.moderation import get_moderation_settings, update_moderation_settings

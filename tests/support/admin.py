@@ -9,10 +9,10 @@ from datetime import timedelta
 import anyio
 import httpx
 
-from app.clock import utcnow
+from app.core.clock import utcnow
+from app.core.ids import new_id
 from app.db.engine import Db
 from app.db.tables import notes
-from app.ids import new_id
 from app.security.passwords import hash_password
 from app.store import admins
 from app.store import notes as note_store

@@ -12,9 +12,9 @@ import httpx
 from starlette.applications import Starlette
 from starlette.types import Receive, Scope, Send
 
+from app.core.settings import Settings
 from app.main import build_worker, create_app
 from app.services import Services
-from app.settings import Settings
 from app.workers.runner import Worker
 from federation.offload import ThreadOffload
 

@@ -15,10 +15,10 @@ from typing import Any
 
 import asyncpg
 
-from app.actors import ensure_bootstrap_actors
-from app.clock import utcnow
+from app.core.clock import utcnow
 from app.db.engine import connect, disconnect
 from app.db.migrate import upgrade_to_head
+from app.notes.actors import ensure_bootstrap_actors
 
 ENGINES_ALWAYS = ("sqlite",)
 

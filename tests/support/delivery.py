@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 from app.db.engine import Db
 from app.db.tables import activities, deliveries, local_actors
-from app.documents import key_id
-from app.outbound import enqueue_key_rotation
+from app.fedi.documents import key_id
+from app.fedi.outbound import enqueue_key_rotation
 from app.services import Services
 from app.store.boards import get_board, get_board_by_slug
 from app.store.local_actors import get_actor, get_board_actor

@@ -13,8 +13,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from app.clock import utcnow
-from app.errors import Forbidden, Invalid, NotAuthenticated, RateLimited, TreeholeError
+from app.core.clock import utcnow
+from app.core.errors import Forbidden, Invalid, NotAuthenticated, RateLimited, TreeholeError
 from app.security.csrf import check_csrf_token
 from app.security.passwords import check_password
 from app.security.sessions import (

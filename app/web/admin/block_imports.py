@@ -17,8 +17,8 @@ from app.blocklists.formats import MAX_ROWS, build_mastodon_csv
 from app.blocklists.imports import CHANGED, NEW, STATUSES
 from app.blocklists.provenance import IMPORT
 from app.blocklists.service import RevertOutcome
-from app.clock import utcnow
-from app.errors import Invalid, NotFound
+from app.core.clock import utcnow
+from app.core.errors import Invalid, NotFound
 from app.store import blocklist_runs, domain_blocks
 from app.store.blocklist_runs import Run
 from app.web.admin.auth import ADMIN, checked_form, requires, text_field

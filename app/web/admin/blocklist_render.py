@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from app.blocklists.changes import ChangeActor
-from app.errors import Invalid, NotFound
+from app.core.errors import Invalid, NotFound
 from app.web.admin.blocklist_texts import INVALID, LABELS
 from app.web.admin.render import admin_of, render_admin
 from app.web.context import translate

@@ -20,9 +20,9 @@ from app.blocklists.block_input import (
 )
 from app.blocklists.changes import values_of
 from app.blocklists.provenance import IMPORT, SEVERITIES, SUBSCRIPTION, TOKEN, Assertion
-from app.clock import utcnow
+from app.core.clock import utcnow
+from app.core.errors import Invalid, NotFound
 from app.db.engine import Db
-from app.errors import Invalid, NotFound
 from app.store import (
     api_tokens,
     block_assertions,

@@ -7,8 +7,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from app import admin_input
-from app.errors import Invalid, NotFound
+from app.core.errors import Invalid, NotFound
+from app.moderation import admin_input
 from app.store import boards as board_store
 from app.store.boards import PREMODERATION_MODES, Board
 from app.web.admin.auth import ADMIN, checked_form, requires, text_field

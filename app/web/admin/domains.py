@@ -13,8 +13,8 @@ from starlette.responses import RedirectResponse, Response
 
 from app.blocklists import service
 from app.blocklists.provenance import BlockValues
-from app.clock import utcnow
-from app.errors import Invalid
+from app.core.clock import utcnow
+from app.core.errors import Invalid
 from app.moderation import domains
 from app.store import domain_blocks, moderated
 from app.store.domain_blocks import SEVERITIES

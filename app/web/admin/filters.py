@@ -10,9 +10,9 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from app import admin_input
-from app.clock import utcnow
-from app.errors import Invalid
+from app.core.clock import utcnow
+from app.core.errors import Invalid
+from app.moderation import admin_input
 from app.store import filters as filter_store
 from app.web.admin.auth import ADMIN, checked_form, requires, text_field
 from app.web.admin.render import invalid_message, render_admin

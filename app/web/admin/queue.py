@@ -6,8 +6,8 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from app import review
-from app.clock import utcnow
+from app.core.clock import utcnow
+from app.moderation import review
 from app.store import notes as note_store
 from app.store.moderation import list_decisions
 from app.web.admin.auth import MODERATOR, checked_form, requires, text_field

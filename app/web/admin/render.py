@@ -8,7 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from app.errors import Invalid
+from app.core.errors import Invalid
 from app.store.admins import Admin
 from app.web.admin.texts import INVALID, LABELS
 from app.web.context import render_page, translate

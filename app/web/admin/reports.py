@@ -10,9 +10,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from app import review
-from app.clock import utcnow
-from app.errors import Invalid
+from app.core.clock import utcnow
+from app.core.errors import Invalid
+from app.moderation import review
 from app.store import notes as note_store
 from app.store import reports as report_store
 from app.store.moderation import list_decisions

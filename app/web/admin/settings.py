@@ -8,8 +8,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from app import admin_input
-from app.errors import Invalid
+from app.core.errors import Invalid
+from app.moderation import admin_input
 from app.store import moderation
 from app.store.moderation import BREAKER_MODES, ModerationSettings
 from app.web.admin.auth import ADMIN, checked_form, requires, text_field

@@ -17,8 +17,8 @@ from app.blocklists.provenance import SEVERITIES, SUBSCRIPTION
 from app.blocklists.service import ChangeActor
 from app.blocklists.source_input import parse_settings_form, parse_source_form
 from app.blocklists.sources import AUTH_KINDS, KINDS
-from app.clock import utcnow
-from app.errors import Invalid, NotFound
+from app.core.clock import utcnow
+from app.core.errors import Invalid, NotFound
 from app.store import blocklist_runs, blocklist_sources
 from app.store.subscription_settings import (
     get_subscription_settings,

@@ -1,5 +1,6 @@
 """Admin API tokens (admins only): create a named token with scopes, shown once and then kept
-only as a hash; list and revoke. Thin adapters over `app.api_tokens` and `app.store.api_tokens`."""
+only as a hash; list and revoke. Thin adapters over `app.security.api_tokens` and
+`app.store.api_tokens`."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from app.api_tokens import issue_api_token
-from app.clock import utcnow
-from app.errors import Invalid, NotFound
+from app.core.clock import utcnow
+from app.core.errors import Invalid, NotFound
+from app.security.api_tokens import issue_api_token
 from app.security.tokens import KNOWN_SCOPES
 from app.store import api_tokens
 from app.web.admin.auth import ADMIN, checked_form, requires, text_field

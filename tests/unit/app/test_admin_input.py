@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.admin_input import has_nested_quantifier, parse_domains, parse_term
-from app.errors import Invalid
+from app.core.errors import Invalid
+from app.moderation.admin_input import has_nested_quantifier, parse_domains, parse_term
 
 
 @pytest.mark.parametrize(

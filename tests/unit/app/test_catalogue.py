@@ -18,7 +18,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from app.i18n import LOCALE_DIR, load_translations
+from app.core.i18n import LOCALE_DIR, load_translations
 
 ROOT = Path(__file__).resolve().parents[3]
 ZH_PO = LOCALE_DIR / "zh" / "LC_MESSAGES" / "messages.po"

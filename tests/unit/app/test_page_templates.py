@@ -14,8 +14,10 @@ import pytest
 from app.blocklists.imports import ProposedBlock
 from app.blocklists.provenance import Assertion, BlockValues
 from app.blocklists.service import RevertOutcome
-from app.i18n import LANGUAGES, Catalogues, load_translations
-from app.ledger import LedgerLine
+from app.core.i18n import LANGUAGES, Catalogues, load_translations
+from app.core.urls import Urls
+from app.moderation.transparency import build_weeks
+from app.notes.ledger import LedgerLine
 from app.security.tokens import KNOWN_SCOPES
 from app.store.admins import Admin
 from app.store.api_tokens import ApiToken
@@ -27,8 +29,6 @@ from app.store.filters import ACTIONS, KINDS, FilterCategory, FilterTerm
 from app.store.moderated import ModeratedActor
 from app.store.moderation import BREAKER_MODES, RecordedDecision
 from app.store.notes import Note
-from app.transparency import build_weeks
-from app.urls import Urls
 from app.web.admin.blocklist_texts import LABELS as BLOCK_LABELS
 from app.web.admin.texts import LABELS
 from app.web.messages import REASONS, TITLES

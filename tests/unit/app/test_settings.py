@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.settings import ConfigError, RateLimit, Secret, load_settings
+from app.core.settings import ConfigError, RateLimit, Secret, load_settings
 
 KEY = "k" * 40
 

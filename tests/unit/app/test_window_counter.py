@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.errors import RateLimited
+from app.core.errors import RateLimited
 from app.security.ratelimit import Limit, WindowCounter
 
 NOW = datetime(2026, 11, 27, 12, 0, 10, tzinfo=UTC)
