@@ -20,7 +20,7 @@ from babel.messages.pofile import read_po
 
 from app.core.i18n import LOCALE_DIR, load_translations
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 ZH_PO = LOCALE_DIR / "zh" / "LC_MESSAGES" / "messages.po"
 # A printf-style conversion: named (%(num)d), positional (%s) or an escaped percent (%%).
 PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?[-#0 +]*(?:\*|\d+)?(?:\.\d+)?([diouxXeEfFgGcrsa%])")
