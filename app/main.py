@@ -33,7 +33,7 @@ from app.notes import deletion
 from app.notes.actors import ensure_bootstrap_actors
 from app.security.cookies import CookieJar
 from app.services import Services, build_client, post_policy
-from app.web import feeds, forms, pages
+from app.web import about, feeds, forms, pages
 from app.web.admin import admin_routes
 from app.web.admin.subscriptions import subscription_routes
 from app.web.errors import EXCEPTION_HANDLERS
@@ -180,10 +180,12 @@ def routes() -> list[Route | Mount]:
         Route("/robots.txt", pages.robots),
         Route("/random", pages.random_page),
         Route("/transparency", pages.transparency_page),
+        Route("/about", about.about_page),
         Route("/lang/{code}", pages.switch_language),
         Route("/b/{slug}", activitypub.board),
         Route("/b/{slug}/post", forms.post_thread, **form),
         Route("/b/{slug}/feed.atom", feeds.board_feed),
+        Route("/b/{slug}/follow", about.remote_follow),
         Route("/t/{thread_id}", activitypub.thread),
         Route("/t/{thread_id}/reply", forms.post_reply, **form),
         Route("/n/{note_id}", activitypub.note),

@@ -17,6 +17,18 @@ from starlette.responses import JSONResponse, Response
 
 from app.core.clock import utcnow
 from app.core.errors import RateLimited
+from app.fedi.inbox_refusals import (
+    BAD_SIGNATURE,
+    FOREIGN_ID,
+    FOREIGN_OBJECT,
+    KEY_UNUSABLE,
+    MALFORMED,
+    NOT_SIGNER,
+    REFUSED_KIND,
+    REFUSED_STATUS,
+    SUSPENDED,
+    TOO_MANY,
+)
 from app.fedi.inbox_writer import InboxUnavailable
 from app.services import Services
 from app.store import counters, remote_actors
@@ -42,9 +54,10 @@ def refuse(status: int, reason: str) -> Response:
     return JSONResponse({"error": reason}, status_code=status)
 
 
-async def _refuse_counted(request: Request, status: int, reason: str) -> Response:
+async def _refuse_counted(request: Request, status: int, kind: str, reason: str) -> Response:
     services = services_of(request)
-    await counters.count_event(services.db, f"inbox_refused_{status}", utcnow())
+    names = (f"{REFUSED_STATUS}{status}", f"{REFUSED_KIND}{kind}")
+    await counters.count_events(services.db, names, utcnow())
     log.info("inbox refused %s: %s", status, reason)
     return refuse(status, reason)
 
@@ -128,12 +141,12 @@ async def receive(request: Request) -> Response:
         document = load_json(body)
         activity = parse_activity(document)
     except ParseError as error:
-        return await _refuse_counted(request, 400, f"malformed activity: {error}")
+        return await _refuse_counted(request, 400, MALFORMED, f"malformed activity: {error}")
     # Once, as a plain dict: Starlette's Headers scan the raw list on every lookup.
     headers = dict(request.headers.items())
     suspended, known = await _suspended(services, activity.actor, headers, now)
     if suspended:
-        return await _refuse_counted(request, 403, "domain or actor suspended")
+        return await _refuse_counted(request, 403, SUSPENDED, "domain or actor suspended")
     if activity.type == "Delete" and activity.object_id == activity.actor and known is None:
         # Every server that ever saw an account sends these; unknown ones need no work at all.
         return Response(status_code=202)
@@ -145,28 +158,34 @@ async def receive(request: Request) -> Response:
         )  # fmt: skip
         await verify_with_key_lookup(signed, lookup)
     except SignatureError as error:
-        return await _refuse_counted(request, 401, f"signature: {error.reason}")
+        return await _refuse_counted(request, 401, BAD_SIGNATURE, f"signature: {error.reason}")
     except (FetchError, ParseError) as error:
-        return await _refuse_counted(request, 401, f"signature: key not usable ({error})")
+        return await _refuse_counted(
+            request, 401, KEY_UNUSABLE, f"signature: key not usable ({error})"
+        )
     if lookup.used_fetcher:
         services.door.forget_actor(activity.actor)  # its key was (re)fetched just now
     signer = lookup.signer(signed.key_id) or await remote_actors.get_by_key_id(
         services.db, signed.key_id
     )
     if signer is None or signer.ap_id != activity.actor:
-        return await _refuse_counted(request, 401, "signer is not the activity's actor")
+        return await _refuse_counted(request, 401, NOT_SIGNER, "signer is not the activity's actor")
     if not signer_owns_activity(signer.ap_id, document):
         # Ids are the replay key: a foreign id could pre-empt (and so drop) the real activity.
-        return await _refuse_counted(request, 401, "activity id is not on the signer's origin")
+        return await _refuse_counted(
+            request, 401, FOREIGN_ID, "activity id is not on the signer's origin"
+        )
     if not object_belongs_to_actor(document):
-        return await _refuse_counted(request, 401, "object does not belong to the actor")
+        return await _refuse_counted(
+            request, 401, FOREIGN_OBJECT, "object does not belong to the actor"
+        )
     domain = (host_of(signer.ap_id) or "").lower()
     try:
         # Per actor and per domain: one noisy account or server cannot flood the queue.
         services.inbox_limits.actor.hit(signer.ap_id, now)
         services.inbox_limits.domain.hit(domain, now)
     except RateLimited as limited:
-        response = await _refuse_counted(request, 429, "too many activities")
+        response = await _refuse_counted(request, 429, TOO_MANY, "too many activities")
         response.headers["Retry-After"] = str(limited.retry_after)
         return response
     await services.door.record_domain_alive(services.db, domain, now)

@@ -12,6 +12,7 @@ from app.fedi.documents import actor_url
 from app.store import local_actors
 from app.store import notes as note_store
 from app.store.boards import get_board, list_boards
+from app.store.instance_profile import InstanceProfile, get_instance_profile
 from app.store.local_actors import LocalActor
 from app.web.context import services_of
 from federation.nodeinfo import build_nodeinfo, build_nodeinfo_index
@@ -94,16 +95,26 @@ async def nodeinfo(request: Request) -> Response:
     )
 
 
+DEFAULT_DESCRIPTION = "Anonymous notes that expire, federated."
+
+
+def rules_of(profile: InstanceProfile) -> list[dict[str, str]]:
+    """Mastodon's Rule entities: an id and the text (and an empty hint, as 4.3 serves)."""
+    return [{"id": str(n), "text": rule, "hint": ""} for n, rule in enumerate(profile.rules, 1)]
+
+
 async def instance_v1(request: Request) -> Response:
     services = services_of(request)
     domain = services.settings.domain
+    profile = await get_instance_profile(services.db)
+    description = profile.about or DEFAULT_DESCRIPTION
     return JSONResponse(
         {
             "uri": domain,
             "title": "Treehole",
-            "short_description": "Anonymous notes that expire, federated.",
-            "description": "Anonymous notes that expire, federated.",
-            "email": "",
+            "short_description": description.split("\n\n", 1)[0],
+            "description": description,
+            "email": profile.contact_email,
             "version": f"4.0.0 (compatible; Treehole {VERSION})",
             "urls": {},
             "stats": {
@@ -117,7 +128,7 @@ async def instance_v1(request: Request) -> Response:
             "invites_enabled": False,
             "configuration": {"statuses": {"max_characters": services.settings.post_max_chars}},
             "contact_account": None,
-            "rules": [],
+            "rules": rules_of(profile),
         },
         headers=CACHE,
     )
@@ -126,13 +137,14 @@ async def instance_v1(request: Request) -> Response:
 async def instance_v2(request: Request) -> Response:
     services = services_of(request)
     boards = await list_boards(services.db)
+    profile = await get_instance_profile(services.db)
     return JSONResponse(
         {
             "domain": services.settings.domain,
             "title": "Treehole",
             "version": f"4.0.0 (compatible; Treehole {VERSION})",
             "source_url": "",
-            "description": "Anonymous notes that expire, federated.",
+            "description": profile.about or DEFAULT_DESCRIPTION,
             "usage": {"users": {"active_month": 0}},
             "languages": ["en", "zh"],
             "configuration": {
@@ -140,8 +152,8 @@ async def instance_v2(request: Request) -> Response:
                 "statuses": {"max_characters": services.settings.post_max_chars},
             },
             "registrations": {"enabled": False, "approval_required": False, "message": None},
-            "contact": {"email": "", "account": None},
-            "rules": [],
+            "contact": {"email": profile.contact_email, "account": None},
+            "rules": rules_of(profile),
             "treehole": {"boards": [f"@{b.slug}@{services.settings.domain}" for b in boards]},
         },
         headers=CACHE,

@@ -14,6 +14,12 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+
+def N_(message: str) -> str:
+    """Mark a message for the catalogue extractor; it is translated where it is shown."""
+    return message
+
+
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DEFAULT = "en"
 LANGUAGES = {"en": "English", "zh": "简体中文"}

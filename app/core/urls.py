@@ -62,6 +62,27 @@ class Urls:
     def posted(self, note_id: str) -> str:
         return f"{self.base}/posted/{note_id}"
 
+    def about(self) -> str:
+        return f"{self.base}/about"
+
+    def board_follow(self, slug: str) -> str:
+        return f"{self.base}/b/{slug}/follow"
+
+    def admin_federation(self) -> str:
+        return f"{self.base}/admin/federation"
+
+    def admin_breaker_end(self) -> str:
+        return f"{self.base}/admin/breaker/end"
+
+    def admin_instance(self) -> str:
+        return f"{self.base}/admin/instance"
+
+    def admin_board_new(self) -> str:
+        return f"{self.base}/admin/boards/new"
+
+    def admin_report_group(self, note_id: str) -> str:
+        return f"{self.base}/admin/reports/notes/{note_id}"
+
     def transparency(self) -> str:
         return f"{self.base}/transparency"
 

@@ -74,6 +74,11 @@ boards = sa.Table(
     sa.Column("pow_required", sa.Boolean, nullable=False, server_default=sa.false()),
     # The board deletes everything after this many hours without a new post (None: never).
     sa.Column("self_destruct_hours", sa.Integer, nullable=True),
+    # The language the board is written in (a code of app/core/i18n.LANGUAGES): its pseudonyms
+    # and automatic content warnings follow it.
+    sa.Column("language", sa.String(8), nullable=False, server_default="en"),
+    # The board's own rules, one per line, shown on its page and in its actor's attachments.
+    sa.Column("rules", sa.Text, nullable=False, server_default=""),
 )
 
 # Our own actors: the instance actor, one per board, and throwaway authors (one per poster per
@@ -152,6 +157,9 @@ notes = sa.Table(
     sa.Column("federate_after", UtcDateTime, nullable=True),
     sa.Column("deleted_at", UtcDateTime, nullable=True),
     sa.Column("deletion_reason", sa.String(32), nullable=True),
+    # Codes of the content warnings moderation added (comma-separated, app/notes/warnings.py),
+    # rendered in each reader's language; `summary` holds them in the board's language.
+    sa.Column("warning_labels", sa.String(200), nullable=True),
     # Thread roots only, so "newest roots first" is an index range read on both engines:
     # PostgreSQL does not take `in_reply_to_id IS NULL` as fixing that column for the ordering
     # and sorted every root of the board on each board page (migration 0005).
@@ -165,6 +173,8 @@ notes = sa.Table(
         postgresql_where=sa.text("in_reply_to_id IS NULL"),
     ),
     sa.Index("ix_notes_thread", "thread_id", "created_at"),
+    # How busy a board is (its page says "about N notes a day") and the dashboard's daily counts.
+    sa.Index("ix_notes_board_created", "board_id", "created_at"),
     sa.Index("ix_notes_expiry", "state", "expires_at"),
     sa.Index("ix_notes_federate", "state", "federate_after"),
 )

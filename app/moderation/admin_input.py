@@ -8,8 +8,10 @@ import math
 import re
 
 from app.core.errors import Invalid
-from app.store.boards import PREMODERATION_MODES, BoardModeration
+from app.core.i18n import LANGUAGES
+from app.store.boards import PREMODERATION_MODES, BoardModeration, BoardProfile
 from app.store.filters import ACTIONS, CATEGORY_DEFAULTS, KINDS, REGEX
+from app.store.instance_profile import InstanceProfile
 from app.store.moderation import BREAKER_MODES, ModerationSettings
 
 TERM_MAX_CHARS = 200
@@ -186,10 +188,42 @@ def parse_moderation_settings(
     )
 
 
+# A lifetime as people write it: `90m`, `12h`, `3d`, `2w`, `1 天`, `6小时`; a bare number is
+# seconds (what the board command and older forms take).
+DURATION = re.compile(r"^(\d{1,9})\s*([a-z\u4e00-\u9fff]*)$")
+DURATION_UNITS = {
+    "": 1, "s": 1, "sec": 1, "秒": 1,
+    "m": 60, "min": 60, "分": 60, "分钟": 60,
+    "h": 3600, "hr": 3600, "hour": 3600, "hours": 3600, "时": 3600, "小时": 3600,
+    "d": 86400, "day": 86400, "days": 86400, "天": 86400, "日": 86400,
+    "w": 604800, "week": 604800, "weeks": 604800, "周": 604800, "星期": 604800,
+}  # fmt: skip
+
+
+def parse_duration(name: str, raw: str | None, low: int, high: int) -> int:
+    """Seconds from a lifetime as written (`12h`, `3d`, `86400`), between `low` and `high`."""
+    match = DURATION.match((raw or "").strip().lower())
+    if match is None or match.group(2) not in DURATION_UNITS:
+        raise Invalid(name, "not_a_number")
+    value = int(match.group(1)) * DURATION_UNITS[match.group(2)]
+    if not low <= value <= high:
+        raise Invalid(name, "out_of_range")
+    return value
+
+
+def format_duration(seconds: int) -> str:
+    """The shortest exact way to write a lifetime for `parse_duration`: `7d`, `12h`, `90m`."""
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return str(seconds)
+
+
 def parse_ttls(raw: str | None, max_ttl: int) -> tuple[int, ...]:
-    """Lifetimes in seconds, separated by commas or spaces, each at most the instance maximum."""
-    parts = [part for part in re.split(r"[\s,]+", raw or "") if part]
-    ttls = tuple(sorted({parse_int("allowed_ttls", part, 60, max_ttl) for part in parts}))
+    """Lifetimes (`1h, 1d, 7d`, or seconds), separated by commas or spaces, each at most the
+    instance maximum."""
+    parts = [part for part in re.split(r"[\s,，、]+", raw or "") if part]
+    ttls = tuple(sorted({parse_duration("allowed_ttls", part, 60, max_ttl) for part in parts}))
     if not ttls:
         raise Invalid("allowed_ttls", "empty")
     if len(ttls) > TTLS_MAX:
@@ -211,8 +245,64 @@ def parse_board_settings(
         else None
     )
     allowed = parse_ttls(form.get("allowed_ttls"), max_ttl)
-    default_ttl = parse_int("default_ttl", form.get("default_ttl"), 60, max_ttl)
+    default_ttl = parse_duration("default_ttl", form.get("default_ttl"), 60, max_ttl)
     if default_ttl not in allowed:
         raise Invalid("default_ttl", "not_allowed")
     moderation = BoardModeration(premoderation, form.get("pow_required") == "on", hours)
     return moderation, default_ttl, allowed
+
+
+TITLE_MAX_CHARS = 200
+DESCRIPTION_MAX_CHARS = 2000
+RULES_MAX = 20
+RULE_MAX_CHARS = 500
+ABOUT_MAX_CHARS = 5000
+CONTACT_MAX_CHARS = 200
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_]{0,31}$")
+
+
+def parse_rules(name: str, raw: str | None) -> tuple[str, ...]:
+    """Rules, one per line (empty lines dropped)."""
+    rules = tuple(line.strip() for line in (raw or "").splitlines() if line.strip())
+    if len(rules) > RULES_MAX:
+        raise Invalid(name, "too_many")
+    if any(len(rule) > RULE_MAX_CHARS for rule in rules):
+        raise Invalid(name, "too_long")
+    return rules
+
+
+def _text(name: str, raw: str | None, limit: int, required: bool = False) -> str:
+    value = (raw or "").strip()
+    if required and not value:
+        raise Invalid(name, "empty")
+    if len(value) > limit:
+        raise Invalid(name, "too_long")
+    return value
+
+
+def parse_instance_profile(form: dict[str, str]) -> InstanceProfile:
+    return InstanceProfile(
+        about=_text("about", form.get("about"), ABOUT_MAX_CHARS).replace("\r\n", "\n"),
+        rules=parse_rules("rules", form.get("rules")),
+        contact=_text("contact", form.get("contact"), CONTACT_MAX_CHARS),
+    )
+
+
+def parse_slug(raw: str | None) -> str:
+    slug = (raw or "").strip().lower()
+    if not SLUG.match(slug):
+        raise Invalid("slug", "invalid")
+    return slug
+
+
+def parse_board_profile(form: dict[str, str | None]) -> BoardProfile:
+    """What a board says about itself: title, description, language and rules."""
+    language = form.get("language")
+    if language not in LANGUAGES:
+        raise Invalid("language", "unknown")
+    return BoardProfile(
+        title=_text("title", form.get("title"), TITLE_MAX_CHARS, required=True),
+        description=_text("description", form.get("description"), DESCRIPTION_MAX_CHARS),
+        language=language,
+        rules="\n".join(parse_rules("board_rules", form.get("rules"))),
+    )

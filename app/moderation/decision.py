@@ -36,6 +36,13 @@ class Decision:
     warning: str | None
     verdicts: tuple[Verdict, ...]
 
+    @property
+    def warning_labels(self) -> tuple[str, ...]:
+        """The categories of the content warnings to add (e.g. "profanity", "offensive"), for
+        each reader to see in their own language."""
+        reasons = (v.reason for v in self.verdicts if v.action == WARN and v.warning and v.reason)
+        return tuple(dict.fromkeys(reasons))
+
 
 def combine(verdicts: Sequence[Verdict]) -> Decision:
     """The most severe verdict decides; the first of equals names the reason."""

@@ -13,6 +13,7 @@ from app.db.engine import Db
 from app.store import transparency
 
 WEEKS = 12
+MAX_WEEKS = 520  # ten years of rows is as far back as the page goes
 REMOVED = ("remove", "remove_thread", "reject")
 
 
@@ -33,6 +34,12 @@ class WeekReport:
 def week_of(moment: datetime) -> date:
     day = moment.date()
     return day - timedelta(days=day.weekday())
+
+
+def weeks_since(started: datetime, now: datetime) -> int:
+    """How many weeks the report covers to reach back to the week `started` falls in."""
+    span = (week_of(now) - week_of(started)).days // 7 + 1
+    return max(1, min(MAX_WEEKS, span))
 
 
 def build_weeks(

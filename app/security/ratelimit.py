@@ -34,8 +34,29 @@ async def enforce_limit(db: Db, limit: Limit, client_key: str, now: datetime) ->
     salt = await ratelimits.get_or_create_salt(db, now.date().isoformat())
     hits = await ratelimits.count_hit(db, limit.scope, salted_hash(salt, client_key), window_start)
     if hits > limit.count:
-        elapsed = int((now - window_start).total_seconds())
-        raise RateLimited(retry_after=max(1, limit.window_seconds - elapsed))
+        raise RateLimited(retry_after=_retry_after(limit, window_start, now))
+
+
+async def refuse_if_spent(db: Db, limit: Limit, client_key: str, now: datetime) -> None:
+    """`RateLimited` if this client has used up the limit already; counts nothing (for limits
+    that count only failures, such as sign-ins)."""
+    window_start = floor_to(now, limit.window_seconds)
+    salt = await ratelimits.get_or_create_salt(db, now.date().isoformat())
+    hits = await ratelimits.get_count(db, limit.scope, salted_hash(salt, client_key), window_start)
+    if hits >= limit.count:
+        raise RateLimited(retry_after=_retry_after(limit, window_start, now))
+
+
+async def count_hit(db: Db, limit: Limit, client_key: str, now: datetime) -> None:
+    """Count one hit without checking it against the limit."""
+    window_start = floor_to(now, limit.window_seconds)
+    salt = await ratelimits.get_or_create_salt(db, now.date().isoformat())
+    await ratelimits.count_hit(db, limit.scope, salted_hash(salt, client_key), window_start)
+
+
+def _retry_after(limit: Limit, window_start: datetime, now: datetime) -> int:
+    elapsed = int((now - window_start).total_seconds())
+    return max(1, limit.window_seconds - elapsed)
 
 
 @dataclass(slots=True)

@@ -15,7 +15,7 @@ from typing import Any
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from app.db.engine import Db
-from app.security.ratelimit import Limit, enforce_limit
+from app.security.ratelimit import Limit, count_hit, refuse_if_spent
 
 ADMIN_COOKIE = "th_admin"
 ADMIN_COOKIE_PATH = "/admin"
@@ -69,8 +69,19 @@ def clear_cookie_options(secure: bool) -> dict[str, Any]:
     return {"path": ADMIN_COOKIE_PATH, "httponly": True, "samesite": "strict", "secure": secure}
 
 
-async def enforce_login_limits(db: Db, client_key: str, username: str, now: datetime) -> None:
-    """Count one login attempt per client and per username; `RateLimited` past either limit."""
-    await enforce_limit(db, LOGIN_CLIENT_LIMIT, client_key, now)
-    key = username.strip().lower()[:USERNAME_KEY_MAX_CHARS]
-    await enforce_limit(db, LOGIN_USER_LIMIT, key, now)
+def _username_key(username: str) -> str:
+    return username.strip().lower()[:USERNAME_KEY_MAX_CHARS]
+
+
+async def refuse_if_too_many_failures(
+    db: Db, client_key: str, username: str, now: datetime
+) -> None:
+    """`RateLimited` once this client, or this username, has failed to sign in too often in the
+    window. Only failures count: an admin who signs in often is never locked out."""
+    await refuse_if_spent(db, LOGIN_CLIENT_LIMIT, client_key, now)
+    await refuse_if_spent(db, LOGIN_USER_LIMIT, _username_key(username), now)
+
+
+async def count_failed_login(db: Db, client_key: str, username: str, now: datetime) -> None:
+    await count_hit(db, LOGIN_CLIENT_LIMIT, client_key, now)
+    await count_hit(db, LOGIN_USER_LIMIT, _username_key(username), now)

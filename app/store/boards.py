@@ -29,6 +29,13 @@ class Board:
     premoderation: str = "off"
     pow_required: bool = False
     self_destruct_hours: int | None = None
+    language: str = "en"
+    rules: str = ""
+
+    @property
+    def rule_list(self) -> tuple[str, ...]:
+        """The rules, one per non-empty line."""
+        return tuple(line.strip() for line in self.rules.splitlines() if line.strip())
 
 
 def _board(row: Mapping[str, Any]) -> Board:
@@ -45,6 +52,8 @@ def _board(row: Mapping[str, Any]) -> Board:
         premoderation=row["premoderation"],
         pow_required=bool(row["pow_required"]),
         self_destruct_hours=row["self_destruct_hours"],
+        language=row["language"],
+        rules=row["rules"],
     )
 
 
@@ -81,6 +90,8 @@ async def insert_board(db: Db, board: Board) -> None:
             premoderation=board.premoderation,
             pow_required=board.pow_required,
             self_destruct_hours=board.self_destruct_hours,
+            language=board.language,
+            rules=board.rules,
         )
     )
 
@@ -143,6 +154,29 @@ async def update_board_settings(
             self_destruct_hours=moderation.self_destruct_hours,
             default_ttl=default_ttl,
             allowed_ttls=list(allowed_ttls),
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class BoardProfile:
+    """What a board says about itself (its slug, and so its actor's id, never changes)."""
+
+    title: str
+    description: str
+    language: str
+    rules: str
+
+
+async def update_board_profile(db: Db, board_id: str, profile: BoardProfile) -> None:
+    await db.execute(
+        boards.update()
+        .where(boards.c.id == board_id)
+        .values(
+            title=profile.title,
+            description=profile.description,
+            language=profile.language,
+            rules=profile.rules,
         )
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -12,14 +13,20 @@ from app.store.upsert import insert_ignore
 
 
 async def count_event(db: Db, name: str, now: datetime) -> None:
+    await count_events(db, (name,), now)
+
+
+async def count_events(db: Db, names: Sequence[str], now: datetime) -> None:
+    """One more of each named event today, in one transaction."""
     day = now.date().isoformat()
     async with db.transaction():
-        await db.execute(insert_ignore(db, counters, {"name": name, "day": day, "count": 0}))
-        await db.execute(
-            counters.update()
-            .where(counters.c.name == name, counters.c.day == day)
-            .values(count=counters.c.count + 1)
-        )
+        for name in names:
+            await db.execute(insert_ignore(db, counters, {"name": name, "day": day, "count": 0}))
+            await db.execute(
+                counters.update()
+                .where(counters.c.name == name, counters.c.day == day)
+                .values(count=counters.c.count + 1)
+            )
 
 
 async def get_count(db: Db, name: str, day: str) -> int:

@@ -41,6 +41,8 @@ class Note:
     federate_after: datetime | None
     deleted_at: datetime | None
     deletion_reason: str | None
+    # Codes of automatic content warnings, comma-separated (app/notes/warnings.py).
+    warning_labels: str | None = None
 
     @property
     def is_root(self) -> bool:
@@ -277,6 +279,25 @@ async def list_held_notes(db: Db, limit: int) -> Sequence[Note]:
         .limit(limit)
     )
     return [_note(row) for row in rows]
+
+
+async def count_board_notes_since(db: Db, board_id: str, since: datetime) -> int:
+    """Notes written on a board since `since`, whatever became of them."""
+    return int(
+        await db.fetch_val(
+            sa.select(sa.func.count())
+            .select_from(notes)
+            .where(notes.c.board_id == board_id, notes.c.created_at >= since)
+        )
+    )
+
+
+async def count_held_notes(db: Db) -> int:
+    return int(
+        await db.fetch_val(
+            sa.select(sa.func.count()).select_from(notes).where(notes.c.state == "held")
+        )
+    )
 
 
 async def approve_held_note(db: Db, note_id: str, federate_after: datetime | None) -> bool:

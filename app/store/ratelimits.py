@@ -39,6 +39,18 @@ async def count_hit(db: Db, scope: str, key_hash: str, window_start: datetime) -
     )  # fmt: skip
 
 
+async def get_count(db: Db, scope: str, key_hash: str, window_start: datetime) -> int:
+    """The window's count so far, without adding to it."""
+    value = await db.fetch_val(
+        sa.select(rate_counts.c.count).where(
+            rate_counts.c.scope == scope,
+            rate_counts.c.key_hash == key_hash,
+            rate_counts.c.window_start == window_start,
+        )
+    )
+    return int(value or 0)
+
+
 async def delete_old(db: Db, keep_day: str, counts_before: datetime) -> None:
     """Forget old salts (after which their hashes map back to nothing) and old counts."""
     await db.execute(rate_salts.delete().where(rate_salts.c.day < keep_day))

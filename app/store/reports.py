@@ -50,6 +50,14 @@ async def list_open_reports(db: Db) -> Sequence[Mapping[str, Any]]:
     )
 
 
+async def count_open_reports(db: Db) -> int:
+    return int(
+        await db.fetch_val(
+            sa.select(sa.func.count()).select_from(reports).where(reports.c.state == "open")
+        )
+    )
+
+
 async def get_report(db: Db, report_id: str) -> Mapping[str, Any] | None:
     if len(report_id) > 32 or "\x00" in report_id:
         return None

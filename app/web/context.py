@@ -7,6 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from app.core.clock import utcnow
 from app.core.i18n import choose_language
 from app.security.cookies import LANG_COOKIE, OWN_COOKIE
 from app.security.csrf import issue_csrf_token
@@ -36,6 +37,7 @@ def render_page(
         "domain": services.settings.domain,
         "csrf_token": issue_csrf_token(services.secret_key),
         "current_path": request.url.path,
+        "now": utcnow(),
         "own_tokens": {},
         "values": {},
         "error": None,

@@ -90,6 +90,27 @@ CATEGORY_LABELS = {
     "under_attack": N_("the instance is under attack"),
 }
 
+# Why a poster's note waits for a moderator, said to the poster (posted page), by the reason
+# moderation recorded.
+HELD_BECAUSE = {
+    "link": N_("It contains a link, and links to most sites wait for a person to look at them."),
+    "link_not_allowed": N_(
+        "It contains a link to a site that is not on this server's list of allowed sites."
+    ),
+    "link_shortener": N_("It contains a shortened link, which could lead anywhere."),
+    "contact": N_(
+        "It contains what looks like contact details (an e-mail address, a phone number or a "
+        "messenger ID). Sharing those here can put people at risk."
+    ),
+    "duplicate": N_("It looks like a copy of a recent post: floods copy and paste."),
+    "premoderation": N_("On this board a moderator reads new posts before they go up."),
+    "under_attack": N_(
+        "The server is flooded with posts right now, so every new post waits for a moderator."
+    ),
+}
+HELD_FLAGGED = N_("Our filters flagged it for %(reason)s; a person will decide.")
+HELD_UNKNOWN = N_("A check flagged it; a person will decide.")
+
 REPORT_CATEGORIES = {
     "spam": N_("Spam or advertising"),
     "sexual": N_("Sexual content"),
@@ -100,3 +121,8 @@ REPORT_CATEGORIES = {
     "illegal": N_("Illegal content"),
     "other": N_("Something else"),
 }
+
+# Chart titles on the transparency page.
+CHART_REMOVED = N_("Removed, per week")
+CHART_HELD = N_("Held for review, per week")
+CHART_REPORTS = N_("Reports received, per week")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import secrets
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
@@ -21,32 +23,44 @@ from app.store import boards as board_store
 from app.store import interactions
 from app.store import notes as note_store
 from app.store.boards import Board
-from app.store.moderation import get_moderation_settings
+from app.store.followers import count_followers
+from app.store.local_actors import get_board_actor, get_instance_actor
+from app.store.moderation import get_moderation_settings, list_decisions
 from app.store.notes import Note
-from app.web.context import own_tokens_of, render_page, services_of, translate
-from app.web.messages import REPORT_CATEGORIES
+from app.web.charts import Point, bar_chart
+from app.web.context import language_of, own_tokens_of, render_page, services_of, translate
+from app.web.messages import (
+    CATEGORY_LABELS,
+    CHART_HELD,
+    CHART_REMOVED,
+    CHART_REPORTS,
+    HELD_BECAUSE,
+    HELD_FLAGGED,
+    HELD_UNKNOWN,
+    REPORT_CATEGORIES,
+)
+from app.web.timefmt import week_label
 
 PAGE_SIZE = 20
+BUSY_DAYS = 7  # "about N notes a day" is the average of the last week
 ROBOTS = "User-agent: *\nDisallow: /t/\nDisallow: /n/\nDisallow: /a/\nDisallow: /random\n"
 
 
 def encode_cursor(note: Note) -> str:
-    return f"{note.created_at.isoformat()}~{note.id}"
+    """The last note shown, by id alone: its exact creation time never reaches a page (published
+    times are rounded to 10 minutes for anonymity; a cursor must not undo that)."""
+    return note.id
 
 
-def parse_cursor(raw: str | None) -> tuple[datetime, str] | None:
+async def parse_cursor(request: Request, raw: str | None) -> tuple[datetime, str] | None:
     if not raw:
         return None
-    moment, _, note_id = raw.partition("~")
-    try:
-        parsed = datetime.fromisoformat(moment)
-        # Converting here, not when binding, turns an offset past year 1 or 9999 into a 400.
-        in_utc = parsed.astimezone(UTC) if parsed.tzinfo is not None else None
-    except (ValueError, OverflowError):
-        raise Invalid("before", "bad_cursor") from None
-    if in_utc is None or not note_id.isalnum() or len(note_id) > 32:
+    if not raw.isalnum() or len(raw) > 32:
         raise Invalid("before", "bad_cursor")
-    return in_utc, note_id
+    note = await note_store.get_note(services_of(request).db, raw)
+    if note is None:
+        raise Invalid("before", "bad_cursor")
+    return note.created_at, note.id
 
 
 async def board_or_404(request: Request, slug: str) -> Board:
@@ -77,7 +91,7 @@ async def home(request: Request) -> Response:
 
 async def board_context(request: Request, board: Board) -> dict[str, object]:
     db = services_of(request).db
-    cursor = parse_cursor(request.query_params.get("before"))
+    cursor = await parse_cursor(request, request.query_params.get("before"))
     threads = await note_store.list_board_threads(db, board.id, cursor, PAGE_SIZE + 1)
     shown = list(threads[:PAGE_SIZE])
     ids = [note.id for note in shown]
@@ -88,7 +102,20 @@ async def board_context(request: Request, board: Board) -> dict[str, object]:
         "counts": await interactions.count_by_kind(db, ids),
         "next_cursor": encode_cursor(shown[-1]) if len(threads) > PAGE_SIZE else None,
         "own_tokens": own_tokens_of(request),
+        **await board_facts(request, board),
         **await form_context(request, board),
+    }
+
+
+async def board_facts(request: Request, board: Board) -> dict[str, object]:
+    """What a visitor needs to judge a board: how many follow it and how busy it is."""
+    db = services_of(request).db
+    actor = await get_board_actor(db, board.id)
+    since = utcnow() - timedelta(days=BUSY_DAYS)
+    return {
+        "followers": 0 if actor is None else await count_followers(db, actor.id),
+        "posts_per_day": await note_store.count_board_notes_since(db, board.id, since) / BUSY_DAYS,
+        "follow_error": None,
     }
 
 
@@ -108,12 +135,24 @@ async def thread_context(request: Request, root: Note) -> dict[str, object]:
         "board": board,
         "root": root,
         "notes": notes,
+        "parents": parents_answered(root, notes),
         "heading": None,
         "counts": await interactions.count_by_kind(services.db, [n.id for n in notes]),
         "own_tokens": own_tokens_of(request),
         "reply_to": reply_to_note.id if reply_to_note else root.id,
         "reply_to_note": reply_to_note,
         **await form_context(request, board),
+    }
+
+
+def parents_answered(root: Note, notes: Sequence[Note]) -> dict[str, Note]:
+    """For each reply to another reply, the note it answers (when it is still there): a thread
+    reads flat, so the page quotes what such a reply answers."""
+    by_id = {note.id: note for note in notes}
+    return {
+        note.id: by_id[note.in_reply_to_id]
+        for note in notes
+        if note.in_reply_to_id and note.in_reply_to_id != root.id and note.in_reply_to_id in by_id
     }
 
 
@@ -146,16 +185,47 @@ async def posted_page(request: Request) -> Response:
     if note.state == "deleted":
         raise Gone("gone")
     token = services.cookies.read_flash(request.cookies.get(FLASH_COOKIE), note.id)
-    response = render_page(request, "posted.html", {"note": note, "token": token})
+    context = {
+        "note": note,
+        "token": token,
+        "held_because": await held_because(request, note) if note.state == "held" else None,
+    }
+    response = render_page(request, "posted.html", context)
     response.delete_cookie(FLASH_COOKIE, httponly=True, samesite="lax")
     return response
 
 
+async def own_note(request: Request, note_id: str) -> Note:
+    """A note its poster may still act on: live, or held for review (it can be deleted and its
+    ledger read with the token before a moderator has looked at it)."""
+    note = await note_store.get_note(services_of(request).db, note_id)
+    if note is None or note.origin != "local":
+        raise NotFound("note")
+    if note.state == "deleted":
+        raise Gone("gone")
+    return note
+
+
+async def held_because(request: Request, note: Note) -> str:
+    """Why a note waits, in the poster's words: the reason of the last hold recorded for it."""
+    found = (await list_decisions(services_of(request).db, [note.id])).get(note.id, [])
+    holds = [decision for decision in found if decision.action == "hold"]
+    reason = holds[-1].reason if holds else ""
+    if reason in HELD_BECAUSE:
+        return translate(request, HELD_BECAUSE[reason])
+    if reason in CATEGORY_LABELS:
+        return translate(request, HELD_FLAGGED) % {
+            "reason": translate(request, CATEGORY_LABELS[reason])
+        }
+    return translate(request, HELD_UNKNOWN)
+
+
 async def delete_page(request: Request) -> Response:
-    note_id = request.path_params["note_id"]
-    await live_note(request, note_id)
-    token = own_tokens_of(request).get(note_id)
-    return render_page(request, "delete.html", {"note_id": note_id, "token": token})
+    """Asks before deleting, with the note shown; the token is filled in when this browser
+    remembers it."""
+    note = await own_note(request, request.path_params["note_id"])
+    token = own_tokens_of(request).get(note.id)
+    return render_page(request, "delete.html", {"note_id": note.id, "note": note, "token": token})
 
 
 async def random_page(request: Request) -> Response:
@@ -207,8 +277,39 @@ async def ledger_page(request: Request) -> Response:
 
 
 async def transparency_page(request: Request) -> Response:
-    weeks = await transparency.weekly_report(services_of(request).db, utcnow())
-    return render_page(request, "transparency.html", {"weeks": weeks})
+    """Every week since the instance's first (its actor's creation), newest first, with a chart
+    of removals, holds and reports."""
+    db = services_of(request).db
+    now = utcnow()
+    instance = await get_instance_actor(db)
+    started = instance.published_at if instance is not None else now
+    weeks = await transparency.weekly_report(db, now, transparency.weeks_since(started, now))
+    language = language_of(request)
+    charts = transparency_charts(weeks, language, lambda m: translate(request, m))
+    return render_page(request, "transparency.html", {"weeks": weeks, "charts": charts})
+
+
+def transparency_charts(
+    weeks: Sequence[transparency.WeekReport], language: str, gettext: Callable[[str], str]
+) -> list[tuple[str, Markup, int]]:
+    """(title, chart, total) for removed, held and reported, oldest week first."""
+    oldest_first = list(reversed(weeks))
+
+    def points(count: Callable[[transparency.WeekReport], int]) -> list[Point]:
+        return [
+            Point(w.week_start.isoformat(), week_label(w.week_start, language), count(w))
+            for w in oldest_first
+        ]
+
+    series = (
+        (gettext(CHART_REMOVED), points(lambda w: w.removed_total), ""),
+        (gettext(CHART_HELD), points(lambda w: w.held), "alt"),
+        (gettext(CHART_REPORTS), points(lambda w: w.reports), ""),
+    )
+    return [
+        (title, bar_chart(found, title, kind), sum(p.count for p in found))
+        for title, found, kind in series
+    ]
 
 
 def report_categories(request: Request) -> list[tuple[str, str]]:
@@ -217,5 +318,10 @@ def report_categories(request: Request) -> list[tuple[str, str]]:
 
 async def report_page(request: Request) -> Response:
     note = await live_note(request, request.path_params["note_id"])
-    context = {"note_id": note.id, "categories": report_categories(request), "sent": False}
+    context = {
+        "note_id": note.id,
+        "note": note,
+        "categories": report_categories(request),
+        "sent": False,
+    }
     return render_page(request, "report.html", context)

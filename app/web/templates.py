@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +12,13 @@ import jinja2
 from babel.support import NullTranslations
 from markupsafe import Markup
 
+from app.core.clock import utcnow
 from app.core.i18n import HTML_LANG, LANGUAGES, Catalogues
-from app.notes.rendering import render_text
+from app.notes.rendering import excerpt, render_text
+from app.notes.warnings import decode_labels, warning_text
 from app.store.notes import Note
 from app.web.messages import CATEGORY_LABELS, LEDGER_STATES, REPORT_CATEGORIES
+from app.web.timefmt import absolute_time, time_tag
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -62,6 +66,38 @@ def state_labeller(translations: NullTranslations) -> Callable[[str], str]:
     return label
 
 
+def time_helpers(language: str) -> dict[str, Callable[..., Any]]:
+    """`when(moment)`: a `<time>` saying how long ago or how soon, relative to the page's `now`;
+    `absolute(moment)`: the date and time in the reader's language."""
+
+    @jinja2.pass_context
+    def when(context: jinja2.runtime.Context, moment: datetime) -> Markup:
+        now = context.get("now") or utcnow()
+        return time_tag(moment, now, language)
+
+    def absolute(moment: datetime) -> str:
+        return absolute_time(moment, language)
+
+    return {"when": when, "absolute": absolute}
+
+
+def warning_of(translations: NullTranslations) -> Callable[[Note], str | None]:
+    """A note's content warning for this reader: the poster's own, or the ones moderation added,
+    in the reader's language."""
+
+    def warning(note: Note) -> str | None:
+        labels = decode_labels(note.warning_labels)
+        if labels:
+            return warning_text(labels, translations.gettext)
+        return note.summary
+
+    return warning
+
+
+def quote_of(note: Note) -> str:
+    return excerpt(note.content, note.content_format)
+
+
 @dataclass(frozen=True, slots=True)
 class Templates:
     environments: dict[str, jinja2.Environment]
@@ -84,6 +120,9 @@ class Templates:
                 state_label=state_labeller(translations),
                 report_label=labeller(translations, REPORT_CATEGORIES),
                 reason_label=labeller(translations, CATEGORY_LABELS),
+                content_warning=warning_of(translations),
+                quote=quote_of,
+                **time_helpers(code),
                 languages=LANGUAGES,
                 lang=code,
                 html_lang=HTML_LANG[code],

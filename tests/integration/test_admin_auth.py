@@ -122,7 +122,7 @@ async def test_admin_login_sets_a_strict_http_only_session_and_logout_ends_it(
     await make_admin(instance.services.db, "root")
     answer = await sign_in(client, "root")
     assert answer.status_code == 303
-    assert answer.headers["location"] == "http://treehole.test/admin/queue"
+    assert answer.headers["location"] == "http://treehole.test/admin"
     set_cookie = answer.headers["set-cookie"].lower()
     assert set_cookie.startswith(f"{ADMIN_COOKIE}=")
     for attribute in ("httponly", "samesite=strict", "path=/admin", "max-age=43200"):
@@ -186,6 +186,18 @@ async def test_admin_login_limit_per_client_answers_429(fixed_clock: RunningApp)
     assert int(answer.headers["Retry-After"]) > 0
     assert "Too many sign-in attempts" in answer.text
     assert cookie_value(fixed_clock.client) is None
+
+
+async def test_admin_login_limit_counts_only_failed_sign_ins(fixed_clock: RunningApp) -> None:
+    """Three successful sign-ins once locked an admin out: successes never count."""
+    await make_admin(fixed_clock.services.db, "root")
+    for _ in range(12):
+        assert (await sign_in(fixed_clock.client, "root")).status_code == 303
+    for _ in range(4):
+        assert (await sign_in(fixed_clock.client, "root", "wrong")).status_code == 401
+    assert (await sign_in(fixed_clock.client, "root")).status_code == 303
+    assert (await sign_in(fixed_clock.client, "root", "wrong")).status_code == 401
+    assert (await sign_in(fixed_clock.client, "root")).status_code == 429
 
 
 def client_at(running: RunningApp, address: str) -> httpx.AsyncClient:

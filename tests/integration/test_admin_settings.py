@@ -30,11 +30,15 @@ GOOD_SETTINGS = {
     "breaker_mode": "review",
 }
 GOOD_BOARD = {
+    "title": "Main board",
+    "description": "Say it here.",
+    "language": "en",
+    "rules": "Be kind.\nNo contact details.",
     "premoderation": "threads",
     "pow_required": "on",
     "self_destruct_hours": "48",
-    "allowed_ttls": "3600, 86400",
-    "default_ttl": "3600",
+    "allowed_ttls": "1h, 1d",
+    "default_ttl": "1h",
 }
 
 
@@ -177,6 +181,11 @@ async def test_admin_boards_persist(admin: RunningApp) -> None:
         48,
     )
     assert (board.default_ttl, board.allowed_ttls) == (3600, (3600, 86400))
+    assert (board.title, board.language, board.rule_list) == (
+        "Main board",
+        "en",
+        ("Be kind.", "No contact details."),
+    )
     off = GOOD_BOARD | {"premoderation": "off", "pow_required": "", "self_destruct_hours": ""}
     assert await post(admin, "/admin/boards", "/admin/boards/main", off) == ""
     board = await get_board_by_slug(admin.services.db, "main")
@@ -198,8 +207,26 @@ async def test_admin_boards_persist(admin: RunningApp) -> None:
         ({"allowed_ttls": "10"}, "allowed_ttls: out_of_range"),
         ({"allowed_ttls": "999999999"}, "allowed_ttls: out_of_range"),
         ({"default_ttl": "7200"}, "default_ttl: not_allowed"),
+        ({"default_ttl": "2h"}, "default_ttl: not_allowed"),
+        ({"allowed_ttls": "1h, 3 fortnights"}, "allowed_ttls: not_a_number"),
+        ({"title": "  "}, "title: empty"),
+        ({"language": "fr"}, "language: unknown"),
+        ({"rules": "\n".join(["rule"] * 21)}, "board_rules: too_many"),
     ],
-    ids=["mode", "negative", "zero", "no-ttls", "short", "long", "default"],
+    ids=[
+        "mode",
+        "negative",
+        "zero",
+        "no-ttls",
+        "short",
+        "long",
+        "default",
+        "default-hours",
+        "unit",
+        "title",
+        "language",
+        "rules",
+    ],  # fmt: skip
 )
 async def test_admin_boards_refuse_bad_input(
     admin: RunningApp, change: dict[str, str], reason: str

@@ -20,13 +20,15 @@ from app.security.passwords import check_password
 from app.security.sessions import (
     ADMIN_COOKIE,
     clear_cookie_options,
-    enforce_login_limits,
+    count_failed_login,
     issue_session,
     read_session,
+    refuse_if_too_many_failures,
     session_cookie_options,
 )
 from app.store import admins as admin_store
 from app.store.admins import Admin
+from app.web.admin.nav import load_admin_nav
 from app.web.context import render_page, services_of
 
 MODERATOR = "moderator"
@@ -73,6 +75,7 @@ def requires(role: str) -> Callable[[Endpoint], Endpoint]:
         @functools.wraps(endpoint)
         async def guarded(request: Request) -> Response:
             request.state.admin = await require(request, role)
+            request.state.admin_nav = await load_admin_nav(services_of(request).db, utcnow())
             return await endpoint(request)
 
         guarded.required_role = role  # type: ignore[attr-defined]
@@ -132,7 +135,7 @@ async def login(request: Request) -> Response:
     # The address is hashed with today's salt for the count and dropped: never stored or logged.
     client_key = request.client.host if request.client else "unknown"
     try:
-        await enforce_login_limits(services.db, client_key, username, utcnow())
+        await refuse_if_too_many_failures(services.db, client_key, username, utcnow())
     except RateLimited as error:
         response = _login_again(request, username, "rate_limited", 429)
         response.headers["Retry-After"] = str(error.retry_after)
@@ -141,8 +144,9 @@ async def login(request: Request) -> Response:
     stored = row["password_hash"] if row is not None else DUMMY_HASH
     matches = await anyio.to_thread.run_sync(check_password, password, stored)
     if row is None or not matches:
+        await count_failed_login(services.db, client_key, username, utcnow())
         return _login_again(request, username, "wrong", 401)
-    response = RedirectResponse(services.urls.admin_queue(), status_code=303)
+    response = RedirectResponse(services.urls.admin(), status_code=303)
     value = issue_session(services.secret_key, row["id"], row["role"])
     response.set_cookie(ADMIN_COOKIE, value, **session_cookie_options(services.cookies.secure))
     return response
@@ -155,8 +159,3 @@ async def logout(request: Request) -> Response:
     response = RedirectResponse(services.urls.admin_login(), status_code=303)
     response.delete_cookie(ADMIN_COOKIE, **clear_cookie_options(services.cookies.secure))
     return response
-
-
-@requires(MODERATOR)
-async def dashboard(request: Request) -> Response:
-    return RedirectResponse(services_of(request).urls.admin_queue(), status_code=303)

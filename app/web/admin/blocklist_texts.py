@@ -93,6 +93,65 @@ SCOPES = {
     "admin:write": N_("Change everything the admin API offers"),
 }
 
+# Subscription choices and states, in words.
+SOURCE_FORMATS = {
+    "mastodon_public": N_("Mastodon's public list (/api/v1/instance/domain_blocks)"),
+    "mastodon_admin": N_("Mastodon's admin API (needs a token)"),
+    "csv": N_("A CSV file"),
+    "json": N_("A JSON file"),
+    "plain": N_("A list of domains, one a line"),
+    "fires": N_("A FIRES dataset"),
+    "treehole": N_("Another Treehole server"),
+}
+
+AUTH_KINDS = {
+    "none": N_("None"),
+    "bearer": N_("Bearer token"),
+    "basic": N_("User name and password"),
+}
+
+SUBSCRIPTION_MODES = {
+    "review": N_("Wait for me to approve each change"),
+    "auto": N_("Apply changes on their own"),
+}
+
+MERGEPLANS = {
+    "max": N_("The strictest source wins"),
+    "min": N_("The most lenient source wins"),
+    "priority": N_("The source with the highest priority wins"),
+}
+
+THRESHOLD_TYPES = {
+    "count": N_("a number of sources"),
+    "pct": N_("a percentage of sources"),
+}
+
+SEVERITY_LIMITS = {
+    "suspend": N_("Suspend"),
+    "silence": N_("Silence"),
+    "noop": N_("No action (note only)"),
+}
+
+FETCH_STATUSES = {
+    "ok": N_("fetched"),
+    "not_modified": N_("unchanged since the last fetch"),
+    "error": N_("failed"),
+}
+
+CHANGE_KINDS = {
+    "new": N_("New block"),
+    "upgraded": N_("Stricter"),
+    "downgraded": N_("Milder"),
+    "retracted": N_("Lifted"),
+    "conflicting": N_("Sources disagree"),
+    "refreshed": N_("Unchanged"),
+}
+
+HELD_REASONS = {
+    "review": N_("this source waits for approval"),
+    "breaker": N_("it would change too many blocks at once"),
+}
+
 # What the blocklist templates see as `block_texts`.
 LABELS = {
     "SOURCE_KINDS": SOURCE_KINDS,
@@ -103,4 +162,13 @@ LABELS = {
     "ROW_ERRORS": ROW_ERRORS,
     "FORMATS": FORMATS,
     "SCOPES": SCOPES,
+    "SOURCE_FORMATS": SOURCE_FORMATS,
+    "AUTH_KINDS": AUTH_KINDS,
+    "SUBSCRIPTION_MODES": SUBSCRIPTION_MODES,
+    "MERGEPLANS": MERGEPLANS,
+    "THRESHOLD_TYPES": THRESHOLD_TYPES,
+    "SEVERITY_LIMITS": SEVERITY_LIMITS,
+    "FETCH_STATUSES": FETCH_STATUSES,
+    "CHANGE_KINDS": CHANGE_KINDS,
+    "HELD_REASONS": HELD_REASONS,
 }

@@ -1,4 +1,6 @@
-"""Per-board settings (admins only): pre-moderation, proof of work, self-destruct, lifetimes."""
+"""Boards (admins only): create one, and for each its title, description, language and rules,
+pre-moderation, proof of work, self-destruct and lifetimes (written as `1h, 1d, 7d`). A board's
+slug is its fediverse identity and never changes."""
 
 from __future__ import annotations
 
@@ -7,29 +9,49 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from app.core.clock import utcnow
 from app.core.errors import Invalid, NotFound
+from app.core.i18n import LANGUAGES
+from app.core.ids import new_id
 from app.moderation import admin_input
+from app.moderation.admin_input import format_duration
+from app.notes.actors import ensure_board_actor
 from app.store import boards as board_store
 from app.store.boards import PREMODERATION_MODES, Board
 from app.web.admin.auth import ADMIN, checked_form, requires, text_field
 from app.web.admin.render import invalid_message, render_admin
 from app.web.context import services_of
 
-FIELDS = ("premoderation", "pow_required", "self_destruct_hours", "default_ttl", "allowed_ttls")
+PROFILE_FIELDS = ("title", "description", "language", "rules")
+SETTING_FIELDS = (
+    "premoderation",
+    "pow_required",
+    "self_destruct_hours",
+    "default_ttl",
+    "allowed_ttls",
+)
+NEW_BOARD_TTLS = (3600, 86400, 7 * 86400)
+NEW_BOARD_DEFAULT_TTL = 86400
 
 
 def _shown(board: Board) -> dict[str, str]:
     return {
+        "title": board.title,
+        "description": board.description,
+        "language": board.language,
+        "rules": board.rules,
         "premoderation": board.premoderation,
         "pow_required": "on" if board.pow_required else "",
         "self_destruct_hours": str(board.self_destruct_hours or ""),
-        "default_ttl": str(board.default_ttl),
-        "allowed_ttls": ", ".join(str(ttl) for ttl in board.allowed_ttls),
+        "default_ttl": format_duration(board.default_ttl),
+        "allowed_ttls": ", ".join(format_duration(ttl) for ttl in board.allowed_ttls),
     }
 
 
 async def _context(
-    request: Request, entered: dict[str, dict[str, str]] | None = None
+    request: Request,
+    entered: dict[str, dict[str, str]] | None = None,
+    new_board: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     services = services_of(request)
     boards = await board_store.list_boards(services.db)
@@ -37,8 +59,11 @@ async def _context(
     return {
         "boards": boards,
         "values": {**values, **(entered or {})},
+        "new_board": new_board or {"language": "en"},
         "modes": PREMODERATION_MODES,
+        "languages": LANGUAGES,
         "max_ttl": services.settings.max_ttl,
+        "error_board": None,
     }
 
 
@@ -54,8 +79,11 @@ async def update_board(request: Request) -> Response:
     board = await board_store.get_board_by_slug(services.db, request.path_params["slug"])
     if board is None:
         raise NotFound("board")
-    entered: dict[str, str | None] = {name: text_field(form, name) for name in FIELDS}
+    entered: dict[str, str | None] = {
+        name: text_field(form, name) for name in (*PROFILE_FIELDS, *SETTING_FIELDS)
+    }
     try:
+        profile = admin_input.parse_board_profile(entered)
         moderation, default_ttl, allowed = admin_input.parse_board_settings(
             entered, services.settings.max_ttl
         )
@@ -67,5 +95,49 @@ async def update_board(request: Request) -> Response:
             "error_board": board.slug,
         }
         return render_admin(request, "admin/boards.html", context, status_code=400)
-    await board_store.update_board_settings(services.db, board.id, moderation, default_ttl, allowed)
-    return RedirectResponse(services.urls.admin_boards(), status_code=303)
+    async with services.db.transaction():
+        await board_store.update_board_profile(services.db, board.id, profile)
+        await board_store.update_board_settings(
+            services.db, board.id, moderation, default_ttl, allowed
+        )
+    return RedirectResponse(f"{services.urls.admin_boards()}#board-{board.slug}", status_code=303)
+
+
+@requires(ADMIN)
+async def create_board(request: Request) -> Response:
+    """A new board with its own actor (`@slug@domain`), lifetimes of an hour, a day and a week."""
+    services = services_of(request)
+    form = await checked_form(request)
+    entered = {name: text_field(form, name) for name in ("slug", *PROFILE_FIELDS)}
+    try:
+        slug = admin_input.parse_slug(entered["slug"])
+        profile = admin_input.parse_board_profile(dict(entered))
+        if await board_store.get_board_by_slug(services.db, slug) is not None:
+            raise Invalid("slug", "taken")
+    except Invalid as error:
+        context = {
+            **await _context(request, new_board=entered),
+            "error": invalid_message(request, error),
+            "error_board": "new",
+        }
+        return render_admin(request, "admin/boards.html", context, status_code=400)
+    now = utcnow()
+    fitting = tuple(ttl for ttl in NEW_BOARD_TTLS if ttl <= services.settings.max_ttl)
+    ttls = fitting or (services.settings.max_ttl,)
+    board = Board(
+        id=new_id(),
+        slug=slug,
+        title=profile.title,
+        description=profile.description,
+        default_ttl=NEW_BOARD_DEFAULT_TTL if NEW_BOARD_DEFAULT_TTL in ttls else ttls[-1],
+        allowed_ttls=ttls,
+        locked=False,
+        created_at=now,
+        last_post_at=None,
+        language=profile.language,
+        rules=profile.rules,
+    )
+    async with services.db.transaction():
+        await board_store.insert_board(services.db, board)
+        await ensure_board_actor(services.db, board, now)
+    return RedirectResponse(f"{services.urls.admin_boards()}#board-{slug}", status_code=303)

@@ -46,7 +46,19 @@ async def _context(request: Request, values: dict[str, str] | None = None) -> di
 
 @requires(MODERATOR)
 async def domains_page(request: Request) -> Response:
-    return render_admin(request, "admin/domains.html", await _context(request))
+    # `?domain=` fills the block form in (the federation page links failing servers here).
+    prefill = request.query_params.get("domain", "")[: domains.MAX_DOMAIN]
+    values = {"domain": prefill} if prefill else None
+    return render_admin(request, "admin/domains.html", await _context(request, values))
+
+
+def back_to(request: Request, form: FormData) -> Response:
+    """Back to the admin page a one-click block came from (the queue, the reports), else to
+    the domains page. Only our own admin paths: never an open redirect."""
+    back = text_field(form, "back")
+    safe = back.startswith("/admin/") and "//" not in back and "\\" not in back
+    target = back if safe else services_of(request).urls.admin_domains()
+    return RedirectResponse(target, status_code=303)
 
 
 async def _refused(request: Request, error: Invalid, form: FormData) -> Response:
@@ -90,7 +102,7 @@ async def set_block(request: Request) -> Response:
         await record_decision(
             services.db, stored.id, DOMAIN, CHECK, values.severity, "domain block set", now
         )
-    return RedirectResponse(services.urls.admin_domains(), status_code=303)
+    return back_to(request, form)
 
 
 @requires(MODERATOR)

@@ -11,6 +11,7 @@ from app.moderation import review
 from app.store import notes as note_store
 from app.store.moderation import list_decisions
 from app.web.admin.auth import MODERATOR, checked_form, requires, text_field
+from app.web.admin.note_context import load_note_context
 from app.web.admin.render import render_admin
 from app.web.context import services_of
 
@@ -28,7 +29,12 @@ async def queue_page(request: Request) -> Response:
         note_id: next((d for d in reversed(found) if d.action == "hold"), found[-1])
         for note_id, found in decisions.items()
     }
-    return render_admin(request, "admin/queue.html", {"held": held, "reasons": reasons})
+    context = {
+        "held": held,
+        "reasons": reasons,
+        "ctx": await load_note_context(db, held),
+    }
+    return render_admin(request, "admin/queue.html", context)
 
 
 @requires(MODERATOR)
@@ -36,11 +42,14 @@ async def queue_action(request: Request) -> Response:
     services = services_of(request)
     form = await checked_form(request)
     ids = [value for value in form.getlist("note_id") if isinstance(value, str)]
-    # A row's own button names one note; the bulk buttons take the ticked ones.
+    shown = [value for value in form.getlist("shown_id") if isinstance(value, str)]
+    bulk = text_field(form, "bulk")
+    # A row's own button names one note; the bulk buttons take the ticked ones, or every note
+    # the page showed ("… all shown": select-all without script).
     for action in ACTIONS:
         one = text_field(form, f"{action}_one")
-        if one or text_field(form, "bulk") == action:
-            chosen = [one] if one else ids
+        if one or bulk in (action, f"{action}_all"):
+            chosen = [one] if one else (shown if bulk.endswith("_all") else ids)
             if action == review.APPROVE:
                 await review.approve_notes(services.db, chosen, utcnow())
             else:

@@ -10,6 +10,7 @@ from starlette.responses import HTMLResponse
 
 from app.core.errors import Invalid
 from app.store.admins import Admin
+from app.web.admin.blocklist_texts import LABELS as BLOCK_LABELS
 from app.web.admin.texts import INVALID, LABELS
 from app.web.context import render_page, translate
 from app.web.messages import TITLES
@@ -24,7 +25,13 @@ def admin_of(request: Request) -> Admin:
 def render_admin(
     request: Request, template: str, context: dict[str, Any], status_code: int = 200
 ) -> HTMLResponse:
-    full = {"admin": admin_of(request), "texts": LABELS, **context}
+    full = {
+        "admin": admin_of(request),
+        "texts": LABELS,
+        "block_texts": BLOCK_LABELS,
+        "nav": getattr(request.state, "admin_nav", None),
+        **context,
+    }
     return render_page(request, template, full, status_code=status_code)
 
 

@@ -40,11 +40,8 @@ def _shown(settings: ModerationSettings) -> dict[str, str]:
 
 
 def _context(settings: ModerationSettings, values: dict[str, str]) -> dict[str, Any]:
-    return {
-        "values": values,
-        "modes": BREAKER_MODES,
-        "under_attack_until": settings.under_attack_until,
-    }
+    # The breaker's state is the banner every admin page shows while it is on (admin/nav.py).
+    return {"values": values, "modes": BREAKER_MODES}
 
 
 @requires(ADMIN)

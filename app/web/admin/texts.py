@@ -42,17 +42,36 @@ INVALID = {
         "Self-destruct is a whole number of hours (at most a year), or empty for never."
     ),
     "allowed_ttls: not_a_number": N_(
-        "Lifetimes are whole numbers of seconds, from 60 up to the instance maximum."
+        "Write lifetimes like 30m, 12h, 1d or 2w, separated by commas, from one minute up to "
+        "the instance maximum."
     ),
     "allowed_ttls: out_of_range": N_(
-        "Lifetimes are whole numbers of seconds, from 60 up to the instance maximum."
+        "Write lifetimes like 30m, 12h, 1d or 2w, separated by commas, from one minute up to "
+        "the instance maximum."
     ),
     "allowed_ttls: empty": N_("Offer at least one lifetime."),
     "allowed_ttls: too_many": N_("Offer at most 12 lifetimes."),
-    "default_ttl: not_a_number": N_("The default lifetime must be one of the offered ones."),
+    "default_ttl: not_a_number": N_(
+        "The default lifetime must be one of the offered ones, written the same way (like 1d)."
+    ),
     "default_ttl: out_of_range": N_("The default lifetime must be one of the offered ones."),
     "default_ttl: not_allowed": N_("The default lifetime must be one of the offered ones."),
     "domain: invalid": N_("That is not a valid domain name."),
+    "slug: invalid": N_(
+        "The board's short name is lowercase letters, digits and _ (at most 32); it becomes "
+        "its fediverse handle and cannot change later."
+    ),
+    "slug: taken": N_("There is a board with that short name already."),
+    "title: empty": N_("Give the board a title."),
+    "title: too_long": N_("The title is too long (at most 200 characters)."),
+    "description: too_long": N_("The description is too long (at most 2000 characters)."),
+    "language: unknown": N_("Choose one of the listed languages."),
+    "board_rules: too_many": N_("A board has at most 20 rules."),
+    "board_rules: too_long": N_("A rule is at most 500 characters."),
+    "rules: too_many": N_("The server has at most 20 rules."),
+    "rules: too_long": N_("A rule is at most 500 characters."),
+    "about: too_long": N_("The about text is too long (at most 5000 characters)."),
+    "contact: too_long": N_("The contact is too long (at most 200 characters)."),
     "severity: invalid": N_("Choose suspend, silence or no action."),
     "actor: unknown": N_(
         "This server does not know that account. Only accounts it has seen can be moderated."
@@ -97,6 +116,27 @@ BREAKER_MODES = {
     "review": N_("Hold every new post for review"),
 }
 
+# The dashboard's charts.
+SERIES_TITLES = {
+    "posts": N_("Notes posted"),
+    "holds": N_("Held for review"),
+    "rejections": N_("Refused by moderation"),
+    "reports": N_("Reports received"),
+    "removals": N_("Removed"),
+}
+
+# Why the inbox refused requests (app/api/inbox.py REFUSAL_KINDS).
+REFUSALS = {
+    "malformed": N_("Not a readable activity"),
+    "suspended": N_("From a suspended server or account"),
+    "bad_signature": N_("Signature missing, expired or wrong"),
+    "key_unusable": N_("The sender's key could not be fetched or read"),
+    "not_signer": N_("Signed by someone other than its actor"),
+    "foreign_id": N_("Its id is on another server than the signer's"),
+    "foreign_object": N_("About an object that is not the sender's"),
+    "too_many": N_("Too many activities from one account or server"),
+}
+
 # What the admin templates see as `texts`.
 LABELS = {
     "CATEGORIES": CATEGORIES,
@@ -105,4 +145,5 @@ LABELS = {
     "PREMODERATION": PREMODERATION,
     "SEVERITIES": SEVERITIES,
     "BREAKER_MODES": BREAKER_MODES,
+    "REFUSALS": REFUSALS,
 }

@@ -25,12 +25,20 @@ from app.store.block_audit import AuditEntry
 from app.store.blocklist_runs import Run
 from app.store.boards import Board
 from app.store.domain_blocks import DomainBlock
+from app.store.federation_health import DomainHealth, QueueState
 from app.store.filters import ACTIONS, KINDS, FilterCategory, FilterTerm
+from app.store.instance_profile import InstanceProfile
 from app.store.moderated import ModeratedActor
 from app.store.moderation import BREAKER_MODES, RecordedDecision
 from app.store.notes import Note
+from app.store.remote_actors import RemoteActor
 from app.web.admin.blocklist_texts import LABELS as BLOCK_LABELS
+from app.web.admin.dashboard import ChartCard
+from app.web.admin.nav import AdminNav
+from app.web.admin.note_context import NoteContext
+from app.web.admin.reports import group_reports
 from app.web.admin.texts import LABELS
+from app.web.charts import Point, bar_chart
 from app.web.messages import REASONS, TITLES
 from app.web.templates import Templates
 
@@ -45,6 +53,10 @@ ZH_ALLOWED_WORDS |= {"b", "bad", "https", "users", "troll", "org", "words"}
 # The blocklist pages: API scopes, file formats, the API and tools they are for.
 ZH_ALLOWED_WORDS |= {"API", "admin", "read", "write", "domain", "blocks", "CSV", "JSON", "Mastodon"}
 ZH_ALLOWED_WORDS |= {"FediBlockHole", "MB", "http", "api", "v1", "export", "csv"}
+# The federation page: domains and delivery errors as servers gave them; HTTP status codes.
+ZH_ALLOWED_WORDS |= {"mastodon", "down", "gone", "connect", "failed", "HTTP"}
+# Lifetimes are written 30m, 12h, 1d, 2w (Chinese units are accepted too).
+ZH_ALLOWED_WORDS |= {"m", "h", "d", "w"}
 
 
 def make_board() -> Board:
@@ -79,7 +91,12 @@ def make_note(note_id: str, reply_to: str | None = None, summary: str | None = N
 
 
 def admin_contexts() -> dict[str, tuple[str, dict[str, Any]]]:
-    admin = {"admin": Admin("a1", "小林", "admin"), "texts": LABELS}
+    admin = {
+        "admin": Admin("a1", "小林", "admin"),
+        "texts": LABELS,
+        "block_texts": BLOCK_LABELS,
+        "nav": AdminNav(3, 2, None, "pow"),
+    }
     held = replace(make_note("h1"), state="held")
     remote = replace(make_note("h2", reply_to="root"), origin="remote", state="held")
     decision = RecordedDecision("h1", "note", "words", "hold", "色情", NOW)
@@ -91,6 +108,19 @@ def admin_contexts() -> dict[str, tuple[str, dict[str, Any]]]:
         "comment": "广告",
         "created_at": NOW,
     }
+    other_report = {**report, "id": "r2", "source": "local", "category": "spam", "comment": ""}
+    gone_report = {**report, "id": "r3", "note_id": None}
+    author = RemoteActor(
+        "x1", "https://bad.example/users/troll", "bad.example", "troll", None, None,
+        "https://bad.example/inbox", None, None, None, False, False, False, NOW,
+    )  # fmt: skip
+    ctx = NoteContext(
+        boards={"b1": make_board()},
+        parents={"h2": make_note("root")},
+        roots={"root": make_note("root")},
+        authors={"h2": author},
+    )
+    points = [Point("2025-03-01", "3月1日", 2), Point("2025-03-02", "3月2日", 0)]
     block = DomainBlock("d1", "bad.example", "suspend", False, True, "广告", "", False, NOW, NOW)
     actor = ModeratedActor(
         "x1", "https://bad.example/users/troll", "bad.example", "troll", True, False
@@ -105,11 +135,15 @@ def admin_contexts() -> dict[str, tuple[str, dict[str, Any]]]:
         "breaker_mode": "pow",
     }
     board_values = {
+        "title": "心事",
+        "description": "说说",
+        "language": "zh",
+        "rules": "友善",
         "premoderation": "threads",
         "pow_required": "",
         "self_destruct_hours": "",
-        "default_ttl": "86400",
-        "allowed_ttls": "3600, 86400",
+        "default_ttl": "1d",
+        "allowed_ttls": "1h, 1d",
     }
     filters = {
         "categories": [
@@ -127,23 +161,78 @@ def admin_contexts() -> dict[str, tuple[str, dict[str, Any]]]:
         "admin-login-refused": ("admin/login.html", {"username": "小林", "error": "wrong"}),
         "admin-queue": (
             "admin/queue.html",
-            {**admin, "held": [held, remote], "reasons": {"h1": decision}},
+            {**admin, "held": [held, remote], "reasons": {"h1": decision}, "ctx": ctx},
         ),
-        "admin-queue-empty": ("admin/queue.html", {**admin, "held": [], "reasons": {}}),
+        "admin-queue-empty": (
+            "admin/queue.html",
+            {**admin, "held": [], "reasons": {}, "ctx": NoteContext()},
+        ),
         "admin-reports": (
             "admin/reports.html",
             {
                 **admin,
-                "reports": [report],
-                "notes": {"h2": remote},
+                "groups": group_reports([report, other_report, gone_report], {"h2": remote}),
                 "forwarded": set(),
                 "remote": "remote",
+                "ctx": ctx,
             },
+        ),
+        "admin-confirm-thread": (
+            "admin/confirm_thread.html",
+            {**admin, "note": remote, "root": make_note("root"), "count": 3},
+        ),
+        "admin-dashboard": (
+            "admin/dashboard.html",
+            {
+                **admin,
+                "cards": [
+                    ChartCard("posts", "帖子", bar_chart(points, "帖子"), 5, 1, "3月1日", "3月30日")
+                ],
+                "queue": QueueState(12, 3, NOW),
+                "unhealthy": 1,
+                "followers": {"main": 4},
+            },
+        ),
+        "admin-federation": (
+            "admin/federation.html",
+            {
+                **admin,
+                "queue": QueueState(12, 3, NOW),
+                "domains": [
+                    DomainHealth("down.example", NOW, NOW, False, 3, NOW, "connect failed", None),
+                    DomainHealth("gone.example", NOW, NOW, True, 1, None, None, 503),
+                ],
+                "by_board": {"main": 4},
+                "by_domain": [("bad.example", 4)],
+                "refusals": [("malformed", 2), ("bad_signature", 0)],
+                "refusal_days": 7,
+            },
+        ),
+        "admin-federation-calm": (
+            "admin/federation.html",
+            {
+                **admin,
+                "queue": QueueState(0, 0, None),
+                "domains": [],
+                "by_board": {},
+                "by_domain": [],
+                "refusals": [],
+                "refusal_days": 7,
+            },
+        ),
+        "admin-instance": (
+            "admin/instance.html",
+            {**admin, "values": {"about": "关于", "rules": "友善", "contact": "站长"}},
         ),
         "admin-filters": ("admin/filters.html", {**admin, **filters, "error": "错误"}),
         "admin-settings": (
             "admin/settings.html",
-            {**admin, "values": settings_values, "modes": BREAKER_MODES, "under_attack_until": NOW},
+            {
+                **admin,
+                "values": settings_values,
+                "modes": BREAKER_MODES,
+                "nav": AdminNav(3, 2, NOW + timedelta(minutes=5), "pow"),
+            },
         ),
         "admin-boards": (
             "admin/boards.html",
@@ -152,6 +241,8 @@ def admin_contexts() -> dict[str, tuple[str, dict[str, Any]]]:
                 "boards": [make_board()],
                 "values": {"main": board_values},
                 "modes": ("off", "threads", "all"),
+                "languages": LANGUAGES,
+                "new_board": {"language": "en"},
                 "max_ttl": 7 * DAY,
                 "error": "错误",
                 "error_board": "main",
@@ -175,6 +266,7 @@ def blocklist_contexts() -> dict[str, tuple[str, dict[str, Any]]]:
         "admin": Admin("a1", "小林", "admin"),
         "texts": LABELS,
         "block_texts": BLOCK_LABELS,
+        "nav": None,
     }
     values = BlockValues("suspend", True, True, "广告", "备注", True)
     block = DomainBlock("d1", "bad.example", "suspend", True, True, "广告", "备注", True, NOW, NOW)
@@ -261,7 +353,9 @@ def blocklist_contexts() -> dict[str, tuple[str, dict[str, Any]]]:
 def page_contexts(language: str = "en") -> dict[str, tuple[str, dict[str, Any]]]:
     board, root = make_board(), make_note("root", summary="有点丧")
     reply = make_note("r1", reply_to="root")
+    reply_to_reply = replace(make_note("r2", reply_to="r1"), warning_labels="profanity,offensive")
     form = {"ttls": board.allowed_ttls, "default_ttl": DAY, "max_chars": 2000}
+    facts = {"followers": 3, "posts_per_day": 2.4, "follow_error": None}
     own = {"root": "tok"}
     translations = load_translations(language)  # error pages get their text translated
     return {
@@ -275,6 +369,7 @@ def page_contexts(language: str = "en") -> dict[str, tuple[str, dict[str, Any]]]
                 "counts": {},
                 "next_cursor": "x",
                 "own_tokens": own,
+                **facts,
                 **form,
             },
         ),
@@ -287,6 +382,8 @@ def page_contexts(language: str = "en") -> dict[str, tuple[str, dict[str, Any]]]
                 "counts": {},
                 "next_cursor": None,
                 "error": "错误",
+                **facts,
+                "follow_error": "错误",
                 **form,
             },
         ),
@@ -295,7 +392,8 @@ def page_contexts(language: str = "en") -> dict[str, tuple[str, dict[str, Any]]]
             {
                 "board": board,
                 "root": root,
-                "notes": [root, reply],
+                "notes": [root, reply, reply_to_reply],
+                "parents": {"r2": reply},
                 "heading": None,
                 "counts": {},
                 "own_tokens": own,
@@ -306,9 +404,28 @@ def page_contexts(language: str = "en") -> dict[str, tuple[str, dict[str, Any]]]
         ),
         "bottle": ("bottle.html", {"note": root, "counts": {}, **form}),
         "bottle-empty": ("bottle.html", {"note": None, "counts": {}}),
-        "posted": ("posted.html", {"note": root, "token": "tok"}),
-        "posted-later": ("posted.html", {"note": root, "token": None}),
-        "delete": ("delete.html", {"note_id": "root", "token": None}),
+        "posted": ("posted.html", {"note": root, "token": "tok", "held_because": None}),
+        "posted-later": ("posted.html", {"note": root, "token": None, "held_because": None}),
+        "posted-held": (
+            "posted.html",
+            {"note": replace(root, state="held"), "token": "tok", "held_because": "有链接"},
+        ),
+        "delete": ("delete.html", {"note_id": "root", "note": root, "token": None}),
+        "delete-remembered": ("delete.html", {"note_id": "root", "note": root, "token": "tok"}),
+        "report": (
+            "report.html",
+            {"note_id": "root", "note": root, "categories": [("spam", "垃圾")], "sent": False},
+        ),
+        "report-sent": ("report.html", {"note_id": "root", "sent": True}),
+        "follow": (
+            "follow.html",
+            {"board": board, "server": "mastodon.example", "target": "https://m.example/x"},
+        ),
+        "about": (
+            "about.html",
+            {"profile": InstanceProfile("关于", ("友善",), "站长"), "boards": [board]},
+        ),
+        "about-empty": ("about.html", {"profile": InstanceProfile(), "boards": []}),
         "deleted": ("deleted.html", {"note_id": "root"}),
         "ledger-form": ("ledger.html", {"note_id": "root", "token": None, "lines": None}),
         "ledger": (
@@ -318,7 +435,10 @@ def page_contexts(language: str = "en") -> dict[str, tuple[str, dict[str, Any]]]
         "ledger-empty": ("ledger.html", {"note_id": "root", "lines": []}),
         "transparency": (
             "transparency.html",
-            {"weeks": build_weeks(datetime(2026, 11, 27, tzinfo=UTC), [], [], [], weeks=2)},
+            {
+                "weeks": build_weeks(datetime(2026, 11, 27, tzinfo=UTC), [], [], [], weeks=2),
+                "charts": [("每周", bar_chart([Point("2026-11-23", "11月23日", 2)], "每周"), 2)],
+            },
         ),
         **admin_contexts(),
         **blocklist_contexts(),

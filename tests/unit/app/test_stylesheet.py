@@ -72,4 +72,7 @@ def test_stylesheet_keeps_visible_focus_and_wraps_long_words() -> None:
     css = STYLESHEET.read_text()
     assert re.search(r"textarea:focus-visible[^{]*\{[^}]*outline: 3px solid var\(--focus\)", css)
     assert "outline: none" not in css and "outline:none" not in css
-    assert re.search(r"main[^{]*\{[^}]*overflow-wrap: anywhere", css)
+    # Interface text breaks only where a word ends (a long word may still wrap rather than
+    # overflow); people's text in note bodies may break anywhere.
+    assert re.search(r"main[^{]*\{[^}]*overflow-wrap: break-word", css)
+    assert re.search(r"\.note \.body \{[^}]*overflow-wrap: anywhere", css)
