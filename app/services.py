@@ -60,6 +60,7 @@ class Services:
             limits=poster_limits(self.settings),
             rng=self.rng,
             pow_key=self.secret_key,
+            translations=self.templates.translations,
         )
 
     @property

@@ -24,6 +24,12 @@ _ACTOR_TERMS: Final = {
     "discoverable": "toot:discoverable",
     "indexable": "toot:indexable",
 }
+# Mastodon's own terms for profile fields (schema.org's PropertyValue).
+_PROPERTY_VALUE_TERMS: Final = {
+    "schema": "http://schema.org#",
+    "PropertyValue": "schema:PropertyValue",
+    "value": "schema:value",
+}
 _NOTE_CONTEXT: Final = [AS_CONTEXT, {"sensitive": "as:sensitive"}]
 # Keys of a received activity that an Accept/Reject/Undo repeats; the rest (signature blocks,
 # proofs, foreign extensions) is not ours to re-publish.
@@ -57,8 +63,10 @@ def build_actor(
     discoverable: bool,
     indexable: bool,
     webfinger: str | None = None,
+    attachment: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """Build an actor document: Application (instance), Group (board) or Person (throwaway).
+    `attachment`: profile fields (`PropertyValue`, as Mastodon's profile metadata).
 
     No `icon`: every remote server would download one per throwaway actor (§3.4). `following` is
     optional because each collection costs remote servers a fetch. `webfinger` (FEP-2c59,
@@ -67,7 +75,10 @@ def build_actor(
     context: list[Any] = [AS_CONTEXT, SECURITY_CONTEXT]
     if webfinger is not None:
         context.append(WEBFINGER_CONTEXT)
-    context.append(dict(_ACTOR_TERMS))
+    terms = dict(_ACTOR_TERMS)
+    if attachment:
+        terms.update(_PROPERTY_VALUE_TERMS)
+    context.append(terms)
     actor: dict[str, Any] = {
         "@context": context,
         "id": actor_id,
@@ -92,6 +103,8 @@ def build_actor(
         actor["url"] = url
     if following is not None:
         actor["following"] = following
+    if attachment:
+        actor["attachment"] = [dict(field) for field in attachment]
     return actor
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.core.urls import Urls
+from app.fedi.board_profile import BoardProfile
 from app.notes.rendering import render_text
 from app.store.boards import Board
 from app.store.local_actors import BOARD, INSTANCE, LocalActor
@@ -32,9 +33,11 @@ def build_actor_document(
     actor: LocalActor,
     board: Board | None,
     public_key_pem: str | None = None,
+    profile: BoardProfile | None = None,
 ) -> dict[str, Any]:
     """The actor as Mastodon needs it. Throwaway actors are neither discoverable nor indexable;
-    a board is discoverable (people should find it) but its notes are not indexable."""
+    a board is discoverable (people should find it) but its notes are not indexable. A board's
+    `profile` (app/fedi/board_profile.py) gives its summary and profile fields."""
     ident = actor_url(urls, actor, board)
     common: dict[str, Any] = {
         "actor_id": ident,
@@ -65,7 +68,8 @@ def build_actor_document(
         return build_actor(
             actor_type="Group",
             name=board.title,
-            summary=str(render_text(board.description)) if board.description else None,
+            summary=profile.summary if profile else _description(board),
+            attachment=profile.attachment if profile else (),
             url=urls.board(board.slug),
             inbox=urls.board_inbox(board.slug),
             outbox=urls.board_outbox(board.slug),
@@ -88,6 +92,10 @@ def build_actor_document(
         discoverable=False,
         **common,
     )
+
+
+def _description(board: Board) -> str | None:
+    return str(render_text(board.description)) if board.description else None
 
 
 def note_content_html(note: Note) -> str:

@@ -25,6 +25,7 @@ from app.moderation.pipeline import Content
 from app.moderation.service import Moderator
 from app.moderation.service import record as record_moderation
 from app.notes import deletion
+from app.notes.warnings import encode_labels
 from app.store import followers, interactions, local_actors, remote_actors, reports
 from app.store import notes as note_store
 from app.store.boards import Board, get_board, get_board_by_slug
@@ -214,8 +215,10 @@ async def _insert_remote(
     if decision.outcome == REJECT:
         return
     summary = (doc.summary or None) and doc.summary[:500]
+    labels = None
     if decision.outcome == PUBLISH_WITH_WARNING and not summary:
-        summary = decision.warning
+        # Kept as codes too, so each reader sees the warning in their own language.
+        summary, labels = decision.warning, encode_labels(decision.warning_labels)
     handle = f"@{author.preferred_username}@{author.domain}" if author.preferred_username else ""
     await note_store.insert_note(
         ctx.db,
@@ -242,6 +245,7 @@ async def _insert_remote(
             federate_after=None,
             deleted_at=None,
             deletion_reason=None,
+            warning_labels=labels,
         ),
     )
 

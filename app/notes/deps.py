@@ -4,7 +4,10 @@ explicitly to each call."""
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from babel.support import NullTranslations
 
 from app.core.urls import Urls
 from app.db.engine import Db
@@ -32,3 +35,6 @@ class NoteDeps:
     rng: random.Random
     # The instance's secret key: signs and checks proof-of-work challenges.
     pow_key: str
+    # Catalogues by language: content warnings moderation adds are written in the board's
+    # language (what federates); pages show them in each reader's.
+    translations: Mapping[str, NullTranslations] = field(default_factory=dict)

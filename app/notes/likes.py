@@ -18,6 +18,7 @@ from app.notes.submission import Liked, OverLimit, Poster
 from app.security.ratelimit import enforce_limit
 from app.store import interactions, remote_actors
 from app.store import local_actors as local_store
+from app.store.boards import get_board
 from app.store.notes import Note
 from federation.builders import build_like
 
@@ -37,12 +38,14 @@ async def like(deps: NoteDeps, note_id: str, poster: Poster, now: datetime) -> L
 async def _like(db: Db, urls: Urls, note: Note, poster_secret: str, now: datetime) -> bool:
     """Like `note` by the poster's actor of its thread; False if they had liked it already."""
     tag = poster_tag(poster_secret, note.thread_id)
+    board = await get_board(db, note.board_id)
+    language = board.language if board is not None else "en"
     existing = await local_store.get_thread_actor(db, note.thread_id, tag)
     key = None if existing else await actors.take_or_generate_key(db)
     activity_id = new_id()
     async with db.transaction():
         actor, used = await actors.assign_thread_actor(
-            db, note.thread_id, tag, pseudonym_for(tag), key, now
+            db, note.thread_id, tag, pseudonym_for(tag, language), key, now
         )
         if key is not None and not used:
             await actors.return_key(db, key, now)

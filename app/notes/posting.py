@@ -41,6 +41,8 @@ class Submission:
     ttl_seconds: int
     # Set by moderation: the note waits for a moderator before anyone sees or receives it.
     held: bool = False
+    # Set by moderation: the codes of the content warnings it added (app/notes/warnings.py).
+    warning_labels: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +92,14 @@ def validate_submission(
     return Submission(text=body, summary=warning, ttl_seconds=chosen)
 
 
+def expiry_for(now: datetime, ttl_seconds: int) -> datetime:
+    """When a note posted at `now` expires: as coarse as its `published` time (10 minutes), so
+    neither its page, its `endTime` nor the moment its Delete goes out tells the second it was
+    posted. It lives at least `ttl_seconds`, at most ten minutes more."""
+    published = floor_to(now, NOTE_PUBLISHED_GRANULARITY_SECONDS)
+    return published + timedelta(seconds=NOTE_PUBLISHED_GRANULARITY_SECONDS + ttl_seconds)
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -116,7 +126,7 @@ async def _insert(
 ) -> Posted:
     """Call inside a transaction: a failure anywhere leaves the key in the pool and no row."""
     token = new_token()
-    pseudonym = pseudonym_for(tag)
+    pseudonym = pseudonym_for(tag, board.language)
     existing = None if is_op else await local_store.get_thread_actor(db, thread_id, tag)
     # A new thread (is_op) has no actors yet. With the pool empty, `assign_thread_actor`
     # generates a key (~50 ms) inside this transaction; the worker keeps the pool filled.
@@ -152,6 +162,7 @@ async def _insert(
             federate_after=_publication_time(now, policy, rng),
             deleted_at=None,
             deletion_reason=None,
+            warning_labels=submission.warning_labels,
         ),
     )
     await board_store.update_last_post_at(db, board.id, now)
@@ -178,7 +189,7 @@ async def insert_thread(
         is_op=True,
         tag=poster_tag(poster_secret, note_id),
         submission=submission,
-        expires_at=now + timedelta(seconds=submission.ttl_seconds),
+        expires_at=expiry_for(now, submission.ttl_seconds),
         policy=policy,
         now=now,
         rng=rng,
@@ -239,7 +250,7 @@ async def insert_reply(
         is_op=False,
         tag=tag,
         submission=submission,
-        expires_at=min(now + timedelta(seconds=submission.ttl_seconds), root.expires_at),
+        expires_at=min(expiry_for(now, submission.ttl_seconds), root.expires_at),
         policy=policy,
         now=now,
         rng=rng,

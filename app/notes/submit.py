@@ -10,6 +10,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from babel.support import NullTranslations
+
 from app.core.errors import Invalid, RateLimited
 from app.core.ids import new_id
 from app.db.engine import Db
@@ -35,6 +37,7 @@ from app.notes.submission import (
     Published,
     Rejected,
 )
+from app.notes.warnings import encode_labels, warning_text
 from app.security.ratelimit import enforce_limit
 from app.store.boards import Board, get_board
 from app.store.moderation import ModerationSettings, get_moderation_settings
@@ -57,6 +60,7 @@ class _Screened:
     submission: Submission
     assessment: Assessment
     settings: ModerationSettings
+    language: str  # the board's: automatic content warnings are written in it
 
 
 async def find_reply_target(db: Db, thread_id: str, in_reply_to_id: str | None) -> ReplyTarget:
@@ -154,15 +158,22 @@ async def _screen(
     if mentions_self_harm and self_harm != ASK_FIRST:
         held = combine([*decision.verdicts, Verdict(HOLD, SELF_HARM, SELF_HARM)])
         assessment = replace(assessment, decision=held)
-    return _Screened(submission, assessment, settings)
+    return _Screened(submission, assessment, settings, board.language)
 
 
-def _as_decided(submission: Submission, decision: Decision) -> Submission:
-    """The submission as moderation decided: held, or with the warning as its summary."""
-    summary = submission.summary
+def _as_decided(
+    submission: Submission, decision: Decision, gettext: Callable[[str], str]
+) -> Submission:
+    """The submission as moderation decided: held, or with the warning as its summary (in the
+    board's language) and its codes (for each reader's)."""
+    summary, labels = submission.summary, None
     if decision.outcome == PUBLISH_WITH_WARNING and not summary:
-        summary = decision.warning
-    return replace(submission, summary=summary, held=decision.outcome == HOLD)
+        codes = decision.warning_labels
+        summary = warning_text(codes, gettext) if codes else decision.warning
+        labels = encode_labels(codes)
+    return replace(
+        submission, summary=summary, held=decision.outcome == HOLD, warning_labels=labels
+    )
 
 
 async def _store(
@@ -176,7 +187,8 @@ async def _store(
     db = deps.db
     async with db.transaction():
         decision = await deps.moderator.remember(screened.assessment, now)
-        posted = await insert(_as_decided(screened.submission, decision))
+        gettext = deps.translations.get(screened.language, NullTranslations()).gettext
+        posted = await insert(_as_decided(screened.submission, decision, gettext))
         await record_moderation(db, posted.note_id, "note", decision, now)
         if decision.outcome != HOLD:
             await count_accepted_post(db, screened.settings, now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel.support import NullTranslations
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -51,3 +52,9 @@ def render_page(
 
 def translate(request: Request, message: str) -> str:
     return services_of(request).templates.gettext(language_of(request), message)
+
+
+def translations_of(request: Request) -> NullTranslations:
+    """The reader's catalogue, for plural messages (`.ngettext("…", "…", n)`, which the
+    extractor finds by name)."""
+    return services_of(request).templates.translations[language_of(request)]

@@ -3,6 +3,7 @@ its outcome (POST/redirect/GET). Invalid input re-renders the form with the reas
 
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable, Callable
 
 from starlette.datastructures import FormData
@@ -11,11 +12,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from app.core.clock import utcnow
-from app.core.errors import Forbidden, Invalid, RateLimited, TreeholeError
+from app.core.errors import Invalid, RateLimited, TreeholeError
 from app.notes import ledger
 from app.notes.deletion import delete_by_token
 from app.notes.likes import like
-from app.notes.posting import Posted
+from app.notes.posting import Posted, live_note
 from app.notes.reporting import report
 from app.notes.submission import (
     Draft,
@@ -34,9 +35,21 @@ from app.notes.submit import find_reply_target, reply, submit
 from app.security.cookies import FLASH_COOKIE, OWN_COOKIE, POSTER_COOKIE, YEAR_SECONDS
 from app.security.csrf import check_csrf_token
 from app.security.ratelimit import rate_key_for_address
-from app.web.context import own_tokens_of, render_page, services_of, translate
+from app.web.context import (
+    own_tokens_of,
+    render_page,
+    services_of,
+    translate,
+    translations_of,
+)
 from app.web.messages import CATEGORY_LABELS, REASONS, REJECTED, TITLES
-from app.web.pages import board_context, board_or_404, report_categories, thread_context
+from app.web.pages import (
+    board_context,
+    board_or_404,
+    own_note,
+    report_categories,
+    thread_context,
+)
 
 FORM_MAX_PART_BYTES = 64 * 1024
 FORM_MAX_FIELDS = 20
@@ -139,7 +152,24 @@ async def _answer_post(
         case NeedsHelp():
             return render_page(request, "help.html", {"form": _kept_fields(form)})
         case OverLimit(retry_after):
-            raise RateLimited(retry_after)
+            # The form again with the text kept, and when to try again.
+            context = _invalid_context(request, "rate_limited", form)
+            context["error"] = slow_down_message(request, retry_after)
+            response = await render_invalid(context, 429)
+            response.headers["Retry-After"] = str(retry_after)
+            return response
+
+
+def slow_down_message(request: Request, retry_after: int) -> str:
+    minutes = max(1, math.ceil(retry_after / 60))
+    message = translations_of(request).ngettext(
+        "You are posting faster than this board allows. Your text is kept below: try again "
+        "in %(num)d minute.",
+        "You are posting faster than this board allows. Your text is kept below: try again "
+        "in %(num)d minutes.",
+        minutes,
+    )
+    return message % {"num": minutes}
 
 
 def rejection_message(request: Request, reason: str) -> str:
@@ -186,14 +216,26 @@ async def post_reply(request: Request) -> Response:
 
 
 async def delete_note(request: Request) -> Response:
+    """Delete with the token (the page asked first, showing the note), then show where the note
+    had gone and which servers were asked to delete it, without asking for the token again."""
     services = services_of(request)
     note_id = request.path_params["note_id"]
     form = await read_form(request)
     check_csrf_token(services.secret_key, field(form, "csrf_token"))
-    outcome = await delete_by_token(services.notes, note_id, field(form, "token") or "", utcnow())
+    token = field(form, "token") or ""
+    outcome = await delete_by_token(services.notes, note_id, token, utcnow())
     if isinstance(outcome, WrongToken):
-        raise Forbidden("bad_token")
-    response = render_page(request, "deleted.html", {"note_id": note_id})
+        note = await own_note(request, note_id)
+        context = {
+            "note_id": note_id,
+            "note": note,
+            "token": None,
+            "error": translate(request, REASONS["bad_token"]),
+        }
+        return render_page(request, "delete.html", context, status_code=403)
+    lines = await ledger.ledger_for_poster(services.db, note_id, token)
+    context = {"note_id": note_id, "lines": lines, "token": token}
+    response = render_page(request, "deleted.html", context)
     own = own_tokens_of(request)
     if own.pop(note_id, None) is not None:
         response.set_cookie(
@@ -224,8 +266,10 @@ async def show_ledger(request: Request) -> Response:
     note_id = request.path_params["note_id"]
     form = await read_form(request)
     check_csrf_token(services.secret_key, field(form, "csrf_token"))
-    lines = await ledger.ledger_for_poster(services.db, note_id, field(form, "token") or "")
-    return render_page(request, "ledger.html", {"note_id": note_id, "lines": lines})
+    token = field(form, "token") or ""
+    lines = await ledger.ledger_for_poster(services.db, note_id, token)
+    context = {"note_id": note_id, "lines": lines, "token": token}
+    return render_page(request, "ledger.html", context)
 
 
 async def report_note(request: Request) -> Response:
@@ -241,8 +285,10 @@ async def report_note(request: Request) -> Response:
     if isinstance(outcome, InvalidInput):
         context = {
             "note_id": note_id,
+            "note": await live_note(services.db, note_id),
             "categories": report_categories(request),
             "sent": False,
+            "values": {"category": category, "comment": comment},
             "error": translate(request, REASONS["report: invalid"]),
         }
         return render_page(request, "report.html", context, status_code=400)

@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from app.core.errors import RateLimited
 from app.db.tables import rate_counts, rate_salts
 from app.security.ratelimit import Limit, enforce_limit
-from app.web.messages import REASONS
 from tests.conftest import make_settings
 from tests.support.app_client import CLIENT_ADDRESS, RunningApp, running_app
 from tests.support.forms import csrf_from, post_note
@@ -44,13 +43,18 @@ async def test_post_rate_limit_answers_429_with_retry_after(limited: RunningApp)
     page = await client.get("/b/main")
     before = await count_posted(limited.services.db)
     answer = await client.post(
-        "/b/main/post", data={"csrf_token": csrf_from(page.text), "text": "third"}
+        "/b/main/post",
+        data={"csrf_token": csrf_from(page.text), "text": "third, worth keeping", "summary": "cw"},
     )
     assert answer.status_code == 429
     assert answer.headers["content-type"].startswith("text/html")
-    assert REASONS["rate_limited"] in html.unescape(answer.text)
-    # 12:03:20 in the window 12:00–12:10.
+    # 12:03:20 in the window 12:00–12:10: 400 s, said as "7 minutes".
     assert answer.headers["Retry-After"] == "400"
+    shown = html.unescape(answer.text)
+    assert "try again in 7 minutes" in shown
+    # The poster is not stranded: the form comes back with what they wrote.
+    assert ">third, worth keeping</textarea>" in shown
+    assert 'value="cw"' in shown
     assert await count_posted(limited.services.db) == before
 
 

@@ -426,7 +426,15 @@ def page_contexts(language: str = "en") -> dict[str, tuple[str, dict[str, Any]]]
             {"profile": InstanceProfile("关于", ("友善",), "站长"), "boards": [board]},
         ),
         "about-empty": ("about.html", {"profile": InstanceProfile(), "boards": []}),
-        "deleted": ("deleted.html", {"note_id": "root"}),
+        "deleted": (
+            "deleted.html",
+            {
+                "note_id": "root",
+                "lines": [LedgerLine("127.0.0.9", "delivered", "pending")],
+                "token": "t",
+            },
+        ),
+        "deleted-nowhere": ("deleted.html", {"note_id": "root", "lines": [], "token": "t"}),
         "ledger-form": ("ledger.html", {"note_id": "root", "token": None, "lines": None}),
         "ledger": (
             "ledger.html",
