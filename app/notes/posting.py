@@ -93,11 +93,13 @@ def validate_submission(
 
 
 def expiry_for(now: datetime, ttl_seconds: int) -> datetime:
-    """When a note posted at `now` expires: as coarse as its `published` time (10 minutes), so
-    neither its page, its `endTime` nor the moment its Delete goes out tells the second it was
-    posted. It lives at least `ttl_seconds`, at most ten minutes more."""
+    """When a note posted at `now` expires: its `published` time (`now` floored to 10 minutes)
+    plus its lifetime, so neither its page, its `endTime` nor the moment its Delete goes out
+    tells more about when it was posted than `published` does. It never outlives the lifetime
+    chosen (nor the instance maximum) and goes at most ten minutes sooner; a lifetime under ten
+    minutes ends ten minutes after `published`, which is always still ahead."""
     published = floor_to(now, NOTE_PUBLISHED_GRANULARITY_SECONDS)
-    return published + timedelta(seconds=NOTE_PUBLISHED_GRANULARITY_SECONDS + ttl_seconds)
+    return published + timedelta(seconds=max(ttl_seconds, NOTE_PUBLISHED_GRANULARITY_SECONDS))
 
 
 def hash_token(token: str) -> str:

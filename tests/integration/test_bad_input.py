@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import time
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -121,7 +122,9 @@ async def test_post_works_when_max_ttl_is_below_every_board_ttl(short_lived: Run
     posted = await post_note(short_lived.client, "short life")
     note = await get_note(short_lived.services.db, posted.note_id)
     assert note is not None
-    assert (note.expires_at - note.created_at).total_seconds() == 600
+    # The shortest life: ten minutes after its (10-minute floored) published time.
+    assert note.expires_at - note.published_at == timedelta(seconds=600)
+    assert note.expires_at > note.created_at
 
 
 async def test_post_to_unknown_board_is_404(instance: RunningApp) -> None:

@@ -50,10 +50,9 @@ def group_reports(
         note_id = report["note_id"]
         key = note_id if note_id in notes else f"report-{report['id']}"
         grouped.setdefault(key, []).append(report)
+    # `grouped` is ordered by each group's newest report; the sort is stable.
     groups = [ReportGroup(key, notes.get(key), tuple(found)) for key, found in grouped.items()]
-    return sorted(
-        groups, key=lambda g: (-len(g.reports), g.reports[0]["created_at"]), reverse=False
-    )
+    return sorted(groups, key=lambda group: -len(group.reports))
 
 
 async def _context(request: Request) -> dict[str, Any]:
