@@ -14,6 +14,7 @@ VIEW_WIDTH = 300
 VIEW_HEIGHT = 60
 GAP_SHARE = 0.25  # of each bar's slot
 MIN_VISIBLE = 1.5  # a non-zero day never draws as nothing
+MIN_SLOTS = 12  # a short series keeps slim bars, flush right (the newest at the right edge)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,14 +27,16 @@ class Point:
 def bar_chart(points: Sequence[Point], title: str, kind: str = "") -> Markup:
     """An SVG of one bar per point, scaled to the largest count; each bar has a tooltip."""
     top = max((p.count for p in points), default=0)
-    slot = VIEW_WIDTH / max(1, len(points))
+    slots = max(MIN_SLOTS, len(points))
+    slot = VIEW_WIDTH / slots
     width = slot * (1 - GAP_SHARE)
+    offset = (slots - len(points)) * slot
     bars = []
     for index, point in enumerate(points):
         height = 0.0 if top == 0 else max(MIN_VISIBLE, VIEW_HEIGHT * point.count / top)
         if point.count == 0:
             height = 0.0
-        x = index * slot + (slot - width) / 2
+        x = offset + index * slot + (slot - width) / 2
         bars.append(
             Markup(
                 '<rect class="bar" x="{:.2f}" y="{:.2f}" width="{:.2f}" height="{:.2f}" '
