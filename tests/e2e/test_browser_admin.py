@@ -110,7 +110,7 @@ def set_premoderation(page: Page, base: str, label: str) -> None:
     with page.expect_navigation() as saved:
         board.get_by_role("button", name="Save board").click()
     assert status_of(saved.value) == 200
-    assert page.url == f"{base}/admin/boards"
+    assert page.url == f"{base}/admin/boards#board-main", "back at the board just saved"
     chosen = page.locator("#premoderation-main option:checked").inner_text()
     assert chosen == label, "the board keeps the chosen mode"
 

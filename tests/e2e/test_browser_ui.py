@@ -152,9 +152,11 @@ def ui(
         yield Ui(engine, server, database_url, browser, peer, server.url, admin, visitor)
 
 
-def post_from(page: Page, base: str, text: str, board: str = "main") -> str:
+def post_from(page: Page, base: str, text: str, board: str = "main", warning: str = "") -> str:
     page.goto(f"{base}/b/{board}")
     page.get_by_label("Your note").fill(text)
+    if warning:
+        page.get_by_label("Content warning (optional)").fill(warning)
     with page.expect_navigation():
         page.get_by_role("button", name="Post anonymously").click()
     assert "/posted/" in page.url
@@ -313,6 +315,9 @@ def layout_pages(ui: Ui) -> dict[str, str]:
     with visitor.expect_navigation():
         visitor.get_by_role("button", name="Post reply").click()
     held = post_from(visitor, ui.base, "Write to me at someone@mail.example for the details")
+    # People's words may be long: they wrap inside the card, never push the page sideways.
+    long_word = "Pneumonoultramicroscopicsilicovolcanoconiosis" * 2
+    post_from(visitor, ui.base, f"Words words {long_word} words.", warning=f"sad {long_word}")
     with httpx.Client(base_url=ui.base) as seed:
         report_twice(seed, root)
     run_async(_seed_admin(ui.database_url))

@@ -13,7 +13,9 @@ from __future__ import annotations
 from playwright.sync_api import Page
 
 TAP_MIN = 44
-PEOPLES_TEXT = ".note .body, .answers, blockquote, .token, .excerpt, q, code.copy"
+PEOPLES_TEXT = (
+    ".note .body, details.cw summary, .answers, blockquote, .token, .excerpt, q, code.copy"
+)
 
 MID_WORD_SCRIPT = """
 (exempt) => {
