@@ -13,13 +13,14 @@ from starlette.routing import Route
 
 from app.blocklists import service, subscriptions
 from app.blocklists.merge import MERGEPLANS, THRESHOLD_TYPES
-from app.blocklists.provenance import SEVERITIES, SUBSCRIPTION
 from app.blocklists.service import ChangeActor
 from app.blocklists.source_input import parse_settings_form, parse_source_form
 from app.blocklists.sources import AUTH_KINDS, KINDS
 from app.core.clock import utcnow
 from app.core.errors import Invalid, NotFound
 from app.store import blocklist_runs, blocklist_sources
+from app.store.block_assertions import SUBSCRIPTION
+from app.store.domain_blocks import SEVERITIES
 from app.store.subscription_settings import (
     get_subscription_settings,
     update_subscription_settings,
