@@ -14,6 +14,9 @@ from app.core.ids import new_id
 from app.db.engine import Db
 from app.db.tables import domain_blocks
 
+# What `Db.writes` counts writes to this table under (caches watch it).
+TABLE_NAME = domain_blocks.name
+
 SUSPEND = "suspend"
 SILENCE = "silence"
 NOOP = "noop"
