@@ -28,6 +28,7 @@ from app.db.engine import Db, connect, disconnect
 from app.fedi import outbound
 from app.fedi.inbox_writer import InboxWriter
 from app.fedi.remote import InstanceSigner, RemoteFetcher
+from app.http.middleware import BodyLimit, ConnectionPerRequest, SecurityHeaders
 from app.moderation.service import Moderator
 from app.notes import deletion
 from app.notes.actors import ensure_bootstrap_actors
@@ -37,7 +38,6 @@ from app.web import feeds, forms, pages
 from app.web.admin import admin_routes
 from app.web.admin.subscriptions import subscription_routes
 from app.web.errors import EXCEPTION_HANDLERS
-from app.web.middleware import BodyLimit, ConnectionPerRequest, SecurityHeaders
 from app.web.templates import TEMPLATE_DIR, Templates
 from app.workers.deliver import Deliverer
 from app.workers.receive import Receiver

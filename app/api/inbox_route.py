@@ -19,8 +19,8 @@ from starlette.types import Receive, Scope, Send
 from app.api.inbox import INBOX_MAX_BODY_BYTES
 from app.api.inbox import receive as receive_activity
 from app.core.errors import TreeholeError
+from app.http.middleware import limited_body, with_security_headers
 from app.web.errors import treehole_error
-from app.web.middleware import limited_body, with_security_headers
 
 log = logging.getLogger("treehole.inbox")
 
