@@ -34,9 +34,9 @@ from app.core.clock import utcnow
 from app.core.errors import Invalid
 from app.moderation.domains import normalise_domain
 from app.security.tokens import ADMIN_READ, READ_DOMAIN_BLOCKS, WRITE_DOMAIN_BLOCKS
+from app.services import services_of
 from app.store import blocklist_settings, domain_blocks, domain_follows
 from app.store.domain_blocks import SEVERITIES, SILENCE, BlockValues, DomainBlock
-from app.web.context import services_of
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 200
