@@ -7,6 +7,7 @@ tree-hole apps Treehole answers were Chinese first.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,3 +77,19 @@ class Catalogues:
     @classmethod
     def load(cls) -> Catalogues:
         return cls({code: load_translations(code) for code in LANGUAGES})
+
+
+def duration_describer(translations: NullTranslations) -> Callable[[int], str]:
+    def describe(seconds: int) -> str:
+        if seconds % 86400 == 0:
+            days = seconds // 86400
+            return translations.ngettext("%(num)d day", "%(num)d days", days) % {"num": days}
+        if seconds % 3600 == 0:
+            hours = seconds // 3600
+            return translations.ngettext("%(num)d hour", "%(num)d hours", hours) % {"num": hours}
+        minutes = max(1, seconds // 60)
+        return translations.ngettext("%(num)d minute", "%(num)d minutes", minutes) % {
+            "num": minutes
+        }
+
+    return describe

@@ -15,6 +15,7 @@ from app.core.i18n import N_
 from app.core.urls import Urls
 from app.store.boards import Board
 
+BUSY_DAYS = 7  # "about N notes a day" is the average of the last week
 FOLLOWING_MEANS = N_(
     "Following means: the board boosts every new note into your home timeline. Notes expire and "
     "are deleted there too. Replies from your account are welcome and show up here."

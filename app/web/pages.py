@@ -14,6 +14,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from app.core.clock import utcnow
 from app.core.errors import Gone, Invalid, NotFound
 from app.core.i18n import LANGUAGES
+from app.fedi.board_profile import BUSY_DAYS
 from app.moderation import transparency
 from app.moderation.breaker import pow_required
 from app.moderation.pow import issue_challenge
@@ -42,7 +43,6 @@ from app.web.messages import (
 from app.web.timefmt import week_label
 
 PAGE_SIZE = 20
-BUSY_DAYS = 7  # "about N notes a day" is the average of the last week
 ROBOTS = "User-agent: *\nDisallow: /t/\nDisallow: /n/\nDisallow: /a/\nDisallow: /random\n"
 
 

@@ -13,7 +13,7 @@ from babel.support import NullTranslations
 from markupsafe import Markup
 
 from app.core.clock import utcnow
-from app.core.i18n import HTML_LANG, LANGUAGES, Catalogues
+from app.core.i18n import HTML_LANG, LANGUAGES, Catalogues, duration_describer
 from app.notes.rendering import excerpt, render_text
 from app.notes.warnings import decode_labels, warning_text
 from app.store.notes import Note
@@ -30,22 +30,6 @@ def render_note(note: Note) -> Markup:
         # Remote HTML was sanitised when it arrived (federation.sanitize); stored as safe.
         return Markup(note.content)
     return render_text(note.content)
-
-
-def duration_describer(translations: NullTranslations) -> Callable[[int], str]:
-    def describe(seconds: int) -> str:
-        if seconds % 86400 == 0:
-            days = seconds // 86400
-            return translations.ngettext("%(num)d day", "%(num)d days", days) % {"num": days}
-        if seconds % 3600 == 0:
-            hours = seconds // 3600
-            return translations.ngettext("%(num)d hour", "%(num)d hours", hours) % {"num": hours}
-        minutes = max(1, seconds // 60)
-        return translations.ngettext("%(num)d minute", "%(num)d minutes", minutes) % {
-            "num": minutes
-        }
-
-    return describe
 
 
 def labeller(translations: NullTranslations, texts: dict[str, str]) -> Callable[[str], str]:
