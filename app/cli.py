@@ -16,6 +16,7 @@ import uvicorn
 
 from app.core.clock import utcnow
 from app.core.errors import Invalid
+from app.core.i18n import LANGUAGES
 from app.core.ids import new_id
 from app.core.logs import configure_logging, logging_config
 from app.core.settings import ConfigError, Settings, default_base_url, load_settings
@@ -73,6 +74,11 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--description", default="")
     add.add_argument("--default-ttl", type=int, default=86400)
     add.add_argument("--ttls", default="3600,86400,604800", help="comma-separated seconds")
+    add.add_argument(
+        "--language", choices=tuple(LANGUAGES), default="en",
+        help="the board's language: its pseudonyms and automatic content warnings",
+    )  # fmt: skip
+    add.add_argument("--rules", default="", help="the board's rules, one per line")
     follow = board.add_parser("follow", help="make a board follow a remote actor or board")
     follow.add_argument("slug")
     follow.add_argument("target", help="user@host handle or actor URL")
@@ -226,6 +232,8 @@ def board_add(settings: Settings, args: argparse.Namespace) -> int:
         locked=False,
         created_at=utcnow(),
         last_post_at=None,
+        language=args.language,
+        rules=args.rules,
     )
     error = anyio.run(_add_board, settings, board)
     if error:

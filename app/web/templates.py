@@ -42,6 +42,23 @@ def labeller(translations: NullTranslations, texts: dict[str, str]) -> Callable[
     return label
 
 
+def removal_labeller(translations: NullTranslations) -> Callable[[str], str]:
+    """Why notes were removed, as the transparency page counts them: a moderation category, a
+    report's category ("report: spam"), or a moderator's review."""
+    category = labeller(translations, CATEGORY_LABELS)
+    report = labeller(translations, REPORT_CATEGORIES)
+
+    def label(reason: str) -> str:
+        if reason.startswith("report: "):
+            shown = report(reason.removeprefix("report: "))
+            return translations.gettext("reported: %(category)s") % {"category": shown}
+        if reason == "removed in review":
+            return translations.gettext("removed in review")
+        return category(reason)
+
+    return label
+
+
 def state_labeller(translations: NullTranslations) -> Callable[[str], str]:
     def label(state: str) -> str:
         message = LEDGER_STATES.get(state)
@@ -104,6 +121,7 @@ class Templates:
                 state_label=state_labeller(translations),
                 report_label=labeller(translations, REPORT_CATEGORIES),
                 reason_label=labeller(translations, CATEGORY_LABELS),
+                removal_label=removal_labeller(translations),
                 content_warning=warning_of(translations),
                 quote=quote_of,
                 **time_helpers(code),

@@ -43,6 +43,7 @@ from app.web.messages import REASONS, TITLES
 from app.web.templates import Templates
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+NOW_2026 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 DAY = 86400
 PSEUDONYM = "Curious Bamboo b7"
 # ASCII words a Chinese page may show: data, brand names and units, not interface text.
@@ -444,7 +445,20 @@ def page_contexts(language: str = "en") -> dict[str, tuple[str, dict[str, Any]]]
         "transparency": (
             "transparency.html",
             {
-                "weeks": build_weeks(datetime(2026, 11, 27, tzinfo=UTC), [], [], [], weeks=2),
+                "weeks": build_weeks(
+                    datetime(2026, 11, 27, tzinfo=UTC),
+                    [
+                        {"action": action, "reason": reason, "created_at": NOW_2026}
+                        for action, reason in (
+                            ("remove", "report: spam"),
+                            ("remove", "removed in review"),
+                            ("reject", "hate"),
+                        )
+                    ],
+                    [],
+                    [],
+                    weeks=2,
+                ),
                 "charts": [("每周", bar_chart([Point("2026-11-23", "11月23日", 2)], "每周"), 2)],
             },
         ),
