@@ -123,11 +123,13 @@ def test_migrate_on_a_fresh_sqlite_path_creates_the_default_board(tmp_path: Path
 
 def test_board_add_creates_board_and_its_actor(tmp_path: Path, database_url: str) -> None:
     args = ["board", "add", "late_night", "--title", "Late night", "--ttls", "3600,7200"]
-    result = run_cli([*args, "--default-ttl", "3600"], cli_env(tmp_path, database_url))
+    more = ["--default-ttl", "3600", "--language", "zh", "--rules", "友善\n不留联系方式"]
+    result = run_cli([*args, *more], cli_env(tmp_path, database_url))
     assert result.returncode == 0, result.stderr
     rows = select(database_url, sa.select(boards).where(boards.c.slug == "late_night"))
     assert len(rows) == 1
     assert rows[0]["allowed_ttls"] == [3600, 7200] and rows[0]["default_ttl"] == 3600
+    assert (rows[0]["language"], rows[0]["rules"]) == ("zh", "友善\n不留联系方式")
     actors = select(
         database_url, sa.select(local_actors).where(local_actors.c.board_id == rows[0]["id"])
     )
