@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from app.core.errors import Gone, NotFound
+from app.core.states import DELETED, LIVE
 from app.fedi.documents import build_actor_document, build_note_document
 from app.fedi.outbound import in_reply_to_uri
 from app.services import services_of
@@ -72,7 +73,7 @@ async def throwaway_actor(request: Request) -> Response:
     if actor is None or actor.kind != THROWAWAY:
         raise NotFound("not_found")
     url = services.urls.actor(actor.id)
-    if actor.state == "deleted":
+    if actor.state == DELETED:
         if wants_as(request):
             return activity_json(build_tombstone(object_id=url, former_type="Person"), 410)
         raise Gone("gone")
@@ -86,7 +87,7 @@ async def note(request: Request) -> Response:
     """A live local note."""
     services = services_of(request)
     found = await note_store.get_note(services.db, request.path_params["note_id"])
-    if found is None or found.state != "live" or found.origin != "local":
+    if found is None or found.state != LIVE or found.origin != "local":
         raise NotFound("note")
     author = await local_actors.get_actor(services.db, found.local_actor_id or "")
     board_row = await get_board(services.db, found.board_id)
@@ -101,7 +102,7 @@ async def thread(request: Request) -> Response:
     services = services_of(request)
     thread_id = request.path_params["thread_id"]
     root = await note_store.get_note(services.db, thread_id)
-    if root is None or root.state != "live" or not root.is_root:
+    if root is None or root.state != LIVE or not root.is_root:
         raise NotFound("thread")
     items = [
         n.ap_id if n.origin != "local" else services.urls.note(n.id)
@@ -146,7 +147,7 @@ async def actor_collection(request: Request) -> Response:
     actor = await local_actors.get_actor(services.db, request.path_params["actor_id"])
     if actor is None or actor.kind != THROWAWAY:
         raise NotFound("not_found")
-    if actor.state == "deleted":
+    if actor.state == DELETED:
         raise Gone("gone")
     return activity_json(build_ordered_collection(collection_id=str(request.url), total_items=0))
 

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from app.core.errors import Gone, Invalid, NotFound
+from app.core.states import DELETED
 from app.fedi.documents import actor_url
 from app.services import services_of
 from app.store import local_actors
@@ -32,7 +33,7 @@ async def _actor_for_username(request: Request, username: str) -> LocalActor:
         actor = await local_actors.get_actor_by_username(services.db, username)
     if actor is None:
         raise NotFound("not_found")
-    if actor.state == "deleted":
+    if actor.state == DELETED:
         raise Gone("gone")
     return actor
 

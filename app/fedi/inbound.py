@@ -15,6 +15,7 @@ from typing import Any
 
 from app.core.ids import new_id
 from app.core.local_refs import parse_local_url
+from app.core.states import HELD, LIVE
 from app.core.urls import Urls
 from app.db.engine import Db
 from app.fedi.outbound import enqueue_follow_answer
@@ -119,7 +120,7 @@ async def on_like_or_announce(
     ctx: Inbound, activity: IncomingActivity, sender: RemoteActor, now: datetime
 ) -> str:
     note = await ctx.local_note(activity.object_id)
-    if note is not None and note.state == "live":
+    if note is not None and note.state == LIVE:
         kind = interactions.LIKE if activity.type == "Like" else interactions.ANNOUNCE
         await interactions.insert_interaction(ctx.db, activity.id, kind, note.id, sender.id, now)
         return f"{kind} counted"
@@ -169,9 +170,9 @@ async def _store_remote_note(
     if await note_store.get_note_by_ap_id(ctx.db, note.id) is not None:
         return "already stored"
     parent = await ctx.local_note(note.in_reply_to)
-    if parent is not None and parent.state == "live":
+    if parent is not None and parent.state == LIVE:
         root = await note_store.get_note(ctx.db, parent.thread_id)
-        if root is None or root.state != "live":
+        if root is None or root.state != LIVE:
             return "reply to a thread that is gone: ignored"
         await _insert_remote(
             ctx, note, author, root.board_id, root.id, parent.id, root.expires_at, now
@@ -234,7 +235,7 @@ async def _insert_remote(
             content_format="html",
             summary=summary,
             url=doc.url or doc.id,
-            state="held" if decision.outcome == HOLD else "live",
+            state=HELD if decision.outcome == HOLD else LIVE,
             deletion_token_hash=None,
             created_at=now,
             published_at=min(doc.published or now, now),

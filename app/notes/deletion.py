@@ -10,6 +10,7 @@ import hmac
 from datetime import datetime
 
 from app.core.errors import Gone, NotFound
+from app.core.states import DELETED
 from app.core.urls import Urls
 from app.db.engine import Db
 from app.fedi import outbound
@@ -32,7 +33,7 @@ async def delete_note(db: Db, urls: Urls, note_id: str, reason: str, now: dateti
     """Purge a note (its whole thread, if it is a root) and queue the Deletes that tell every
     server that was meant to get it; returns the notes as they were before."""
     note = await note_store.get_note(db, note_id)
-    if note is None or note.state == "deleted":
+    if note is None or note.state == DELETED:
         return []
     ids = await note_store.list_thread_note_ids(db, note.id) if note.is_root else [note.id]
     purged: list[Note] = []
@@ -58,7 +59,7 @@ async def delete_by_token(
     note = await note_store.get_note(deps.db, note_id)
     if note is None:
         raise NotFound("note")
-    if note.state == "deleted":
+    if note.state == DELETED:
         raise Gone("note")
     stored = note.deletion_token_hash
     if not token or stored is None or not hmac.compare_digest(stored, hash_token(token)):

@@ -9,8 +9,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.core.states import DELETED, HELD, LIVE, NOTE_STATES
 from app.db.engine import Db
 from app.db.tables import notes
+from app.store.transitions import may_become
 
 LOCAL = "local"
 REMOTE = "remote"
@@ -77,7 +79,7 @@ async def list_thread(db: Db, thread_id: str) -> Sequence[Note]:
     """Live notes of a thread, oldest first (the root first)."""
     rows = await db.fetch_all(
         sa.select(notes)
-        .where(notes.c.thread_id == thread_id, notes.c.state == "live")
+        .where(notes.c.thread_id == thread_id, notes.c.state == LIVE)
         .order_by(notes.c.created_at, notes.c.id)
     )
     return [_note(row) for row in rows]
@@ -88,7 +90,7 @@ async def list_board_threads(
 ) -> Sequence[Note]:
     """Live thread roots of a board, newest first, after a keyset cursor (created_at, id)."""
     query = sa.select(notes).where(
-        notes.c.board_id == board_id, notes.c.state == "live", notes.c.in_reply_to_id.is_(None)
+        notes.c.board_id == board_id, notes.c.state == LIVE, notes.c.in_reply_to_id.is_(None)
     )
     if before is not None:
         moment, note_id = before
@@ -111,7 +113,7 @@ async def count_replies(db: Db, thread_ids: Sequence[str]) -> dict[str, int]:
         sa.select(notes.c.thread_id, sa.func.count().label("replies"))
         .where(
             notes.c.thread_id.in_(thread_ids),
-            notes.c.state == "live",
+            notes.c.state == LIVE,
             notes.c.in_reply_to_id.is_not(None),
         )
         .group_by(notes.c.thread_id)
@@ -122,7 +124,7 @@ async def count_replies(db: Db, thread_ids: Sequence[str]) -> dict[str, int]:
 async def get_random_live_root(db: Db, pivot: str) -> Note | None:
     """Ids are uniformly random, so the first live root at or after a random pivot is a fair
     pick that needs one index range scan, not a full-table ORDER BY random()."""
-    live_roots = sa.select(notes).where(notes.c.state == "live", notes.c.in_reply_to_id.is_(None))
+    live_roots = sa.select(notes).where(notes.c.state == LIVE, notes.c.in_reply_to_id.is_(None))
     row = await db.fetch_one(live_roots.where(notes.c.id >= pivot).order_by(notes.c.id).limit(1))
     if row is None:
         row = await db.fetch_one(live_roots.order_by(notes.c.id).limit(1))
@@ -132,7 +134,7 @@ async def get_random_live_root(db: Db, pivot: str) -> Note | None:
 async def list_expired_note_ids(db: Db, now: datetime, limit: int) -> Sequence[str]:
     rows = await db.fetch_all(
         sa.select(notes.c.id)
-        .where(notes.c.state.in_(("live", "held")), notes.c.expires_at <= now)
+        .where(notes.c.state.in_((LIVE, HELD)), notes.c.expires_at <= now)
         .order_by(notes.c.expires_at)
         .limit(limit)
     )
@@ -142,7 +144,7 @@ async def list_expired_note_ids(db: Db, now: datetime, limit: int) -> Sequence[s
 async def list_thread_note_ids(db: Db, thread_id: str) -> Sequence[str]:
     """Every note of a thread that still has content."""
     rows = await db.fetch_all(
-        sa.select(notes.c.id).where(notes.c.thread_id == thread_id, notes.c.state != "deleted")
+        sa.select(notes.c.id).where(notes.c.thread_id == thread_id, notes.c.state != DELETED)
     )
     return [row["id"] for row in rows]
 
@@ -151,9 +153,9 @@ async def purge_note(db: Db, note_id: str, reason: str, now: datetime) -> bool:
     """Delete the content, keeping only what a 410 answer needs. True if it had content."""
     purged = await db.fetch_val(
         notes.update()
-        .where(notes.c.id == note_id, notes.c.state != "deleted")
+        .where(notes.c.id == note_id, may_become(notes.c.state, NOTE_STATES, DELETED))
         .values(
-            state="deleted",
+            state=DELETED,
             content=None,
             summary=None,
             pseudonym="",
@@ -172,7 +174,7 @@ async def count_live_notes_of_actor(db: Db, local_actor_id: str) -> int:
         await db.fetch_val(
             sa.select(sa.func.count())
             .select_from(notes)
-            .where(notes.c.local_actor_id == local_actor_id, notes.c.state != "deleted")
+            .where(notes.c.local_actor_id == local_actor_id, notes.c.state != DELETED)
         )
     )
 
@@ -181,7 +183,7 @@ async def list_notes_due_for_federation(db: Db, now: datetime, limit: int) -> Se
     rows = await db.fetch_all(
         sa.select(notes)
         .where(
-            notes.c.state == "live",
+            notes.c.state == LIVE,
             notes.c.origin == LOCAL,
             notes.c.federate_after.is_not(None),
             notes.c.federate_after <= now,
@@ -196,7 +198,7 @@ async def mark_federated(db: Db, note_id: str) -> bool:
     """Clear the publication mark; True for the caller that won it (safe with many workers)."""
     won = await db.fetch_val(
         notes.update()
-        .where(notes.c.id == note_id, notes.c.state == "live", notes.c.federate_after.is_not(None))
+        .where(notes.c.id == note_id, notes.c.state == LIVE, notes.c.federate_after.is_not(None))
         .values(federate_after=None)
         .returning(notes.c.id)
     )
@@ -218,7 +220,7 @@ async def list_remote_participants(db: Db, thread_id: str) -> Sequence[str]:
         sa.select(notes.c.remote_actor_id)
         .where(
             notes.c.thread_id == thread_id,
-            notes.c.state == "live",
+            notes.c.state == LIVE,
             notes.c.remote_actor_id.is_not(None),
         )
         .distinct()
@@ -229,7 +231,7 @@ async def list_remote_participants(db: Db, thread_id: str) -> Sequence[str]:
 async def list_note_ids_of_remote_actor(db: Db, remote_actor_id: str) -> Sequence[str]:
     rows = await db.fetch_all(
         sa.select(notes.c.id).where(
-            notes.c.remote_actor_id == remote_actor_id, notes.c.state != "deleted"
+            notes.c.remote_actor_id == remote_actor_id, notes.c.state != DELETED
         )
     )
     return [row["id"] for row in rows]
@@ -238,7 +240,7 @@ async def list_note_ids_of_remote_actor(db: Db, remote_actor_id: str) -> Sequenc
 async def update_remote_content(db: Db, note_id: str, content: str, summary: str | None) -> None:
     await db.execute(
         notes.update()
-        .where(notes.c.id == note_id, notes.c.state != "deleted")
+        .where(notes.c.id == note_id, notes.c.state != DELETED)
         .values(content=content, summary=summary)
     )
 
@@ -248,7 +250,7 @@ async def count_live_local_notes(db: Db) -> int:
         await db.fetch_val(
             sa.select(sa.func.count())
             .select_from(notes)
-            .where(notes.c.state == "live", notes.c.origin == LOCAL)
+            .where(notes.c.state == LIVE, notes.c.origin == LOCAL)
         )
     )
 
@@ -260,7 +262,7 @@ async def count_announced_notes(db: Db, board_id: str) -> int:
             .select_from(notes)
             .where(
                 notes.c.board_id == board_id,
-                notes.c.state == "live",
+                notes.c.state == LIVE,
                 notes.c.origin == LOCAL,
                 notes.c.federate_after.is_(None),
             )
@@ -272,7 +274,7 @@ async def list_held_notes(db: Db, limit: int) -> Sequence[Note]:
     """Notes waiting for a moderator, local and remote, newest first."""
     rows = await db.fetch_all(
         sa.select(notes)
-        .where(notes.c.state == "held")
+        .where(notes.c.state == HELD)
         .order_by(notes.c.created_at.desc(), notes.c.id.desc())
         .limit(limit)
     )
@@ -285,8 +287,8 @@ async def approve_held_note(db: Db, note_id: str, federate_after: datetime | Non
         return False
     approved = await db.fetch_val(
         notes.update()
-        .where(notes.c.id == note_id, notes.c.state == "held")
-        .values(state="live", federate_after=federate_after)
+        .where(notes.c.id == note_id, may_become(notes.c.state, NOTE_STATES, LIVE))
+        .values(state=LIVE, federate_after=federate_after)
         .returning(notes.c.id)
     )
     return approved is not None
@@ -298,7 +300,7 @@ async def list_board_thread_ids(db: Db, board_id: str) -> Sequence[str]:
         sa.select(notes.c.id).where(
             notes.c.board_id == board_id,
             notes.c.in_reply_to_id.is_(None),
-            notes.c.state != "deleted",
+            notes.c.state != DELETED,
         )
     )
     return [row["id"] for row in rows]

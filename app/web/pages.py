@@ -12,6 +12,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from app.core.clock import utcnow
 from app.core.errors import Gone, Invalid, NotFound
 from app.core.i18n import LANGUAGES
+from app.core.states import DELETED
 from app.moderation import transparency
 from app.moderation.breaker import pow_required
 from app.moderation.pow import issue_challenge
@@ -134,7 +135,7 @@ async def posted_page(request: Request) -> Response:
     note = await note_store.get_note(services.db, request.path_params["note_id"])
     if note is None:
         raise NotFound("note")
-    if note.state == "deleted":
+    if note.state == DELETED:
         raise Gone("gone")
     token = services.cookies.read_flash(request.cookies.get(FLASH_COOKIE), note.id)
     response = render_page(request, "posted.html", {"note": note, "token": token})

@@ -34,6 +34,7 @@ from app.notes.submission import (
 from app.notes.submit import find_reply_target, reply, submit
 from app.security.ratelimit import Limit
 from app.store import filters as filter_store
+from app.store import notes as note_store
 from app.store.boards import Board, get_board_by_slug
 from app.store.moderation import get_moderation_settings, update_moderation_settings
 from app.web.messages import REPORT_CATEGORIES
@@ -193,3 +194,17 @@ async def test_report(instance: RunningApp) -> None:
 
 def test_every_report_category_has_a_label() -> None:
     assert tuple(REPORT_CATEGORIES) == CATEGORIES
+
+
+async def test_store_refuses_an_undeclared_note_transition(instance: RunningApp) -> None:
+    """Approving works only on a held note and purging only once: a live note is not approved
+    again, a deleted one is neither approved nor purged again."""
+    deps = instance.services.notes
+    posted = await submit(deps, await main_board(instance), Draft(CALM), POSTER, None, NOW)
+    assert isinstance(posted, Published)
+    note_id = posted.posted.note_id
+    assert not await note_store.approve_held_note(deps.db, note_id, None)
+    assert await note_store.purge_note(deps.db, note_id, "test", NOW)
+    assert not await note_store.purge_note(deps.db, note_id, "test", NOW)
+    assert not await note_store.approve_held_note(deps.db, note_id, None)
+    assert await states(instance) == {None: "deleted"}
