@@ -19,6 +19,7 @@ from typing import Any
 
 from app.core.clock import utcnow
 from app.core.ids import new_id
+from app.core.states import DELETING, RETIRING
 from app.core.urls import Urls
 from app.db.engine import Db
 from app.fedi.documents import build_actor_document, build_note_document
@@ -244,7 +245,7 @@ async def retire_actors(db: Db, urls: Urls, now: datetime, limit: int = 50) -> i
     """Advance throwaway actors with nothing left: once every Delete they signed has settled,
     send Delete(actor); once that has settled too, destroy the key (the actor then answers 410)."""
     changed = 0
-    for actor in await local_actors.list_actors_in_state(db, "retiring", limit):
+    for actor in await local_actors.list_actors_in_state(db, RETIRING, limit):
         if await deliveries.count_unsettled_for_actor(db, actor.id):
             continue
         inboxes = await deliveries.list_inboxes_for_actor(db, actor.id)
@@ -257,9 +258,9 @@ async def retire_actors(db: Db, urls: Urls, now: datetime, limit: int = 50) -> i
                     activity_id=urls.activity(delete_id), actor=urls.actor(actor.id)
                 )
                 await store_and_enqueue(db, urls, delete_id, document, actor, None, inboxes, now)
-                await local_actors.update_actor_state(db, actor.id, "deleting")
+                await local_actors.update_actor_state(db, actor.id, DELETING)
         changed += 1
-    for actor in await local_actors.list_actors_in_state(db, "deleting", limit):
+    for actor in await local_actors.list_actors_in_state(db, DELETING, limit):
         if await deliveries.count_unsettled_for_actor(db, actor.id) == 0:
             await local_actors.mark_actor_deleted(db, actor.id, now)
             changed += 1
