@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.core.errors import Forbidden, NotFound
+from app.core.states import CANCELLED, DELIVERED, FAILED, GONE, PENDING
 from app.db.engine import Db
 from app.notes.posting import hash_token
 from app.store import deliveries
@@ -26,7 +27,7 @@ class LedgerLine:
 
 
 def _summary(states: set[str]) -> str:
-    for state in ("delivered", "pending", "failed", "gone", "cancelled"):
+    for state in (DELIVERED, PENDING, FAILED, GONE, CANCELLED):
         if state in states:
             return state
     return ""

@@ -17,9 +17,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
+from app.core.states import CANCELLED, DELIVERED, DELIVERY_STATES, PENDING
 from app.db.engine import Db
 from app.db.tables import activities, deliveries, delivery_domains
 from app.store.leased_queue import claim_rows
+from app.store.transitions import may_become
 from app.store.upsert import insert_ignore
 from federation.origin import host_of
 
@@ -54,7 +56,7 @@ async def enqueue(
             "note_id": note_id,
             "inbox_url": inbox,
             "domain": domain_of(inbox),
-            "state": "pending",
+            "state": PENDING,
             "attempts": 0,
             "run_after": now,
             "created_at": now,
@@ -109,11 +111,15 @@ async def settle(
     }
     if run_after is not None:
         values["run_after"] = run_after
-    if state != "pending":
+    if state != PENDING:
         values["settled_at"] = now
     done = await db.fetch_val(
         deliveries.update()
-        .where(deliveries.c.id == delivery_id, deliveries.c.locked_by == worker)
+        .where(
+            deliveries.c.id == delivery_id,
+            deliveries.c.locked_by == worker,
+            may_become(deliveries.c.state, DELIVERY_STATES, state),
+        )
         .values(values)
         .returning(deliveries.c.id)
     )
@@ -129,9 +135,13 @@ async def settle_delivered(
         return set()
     rows = await db.fetch_all(
         deliveries.update()
-        .where(delivery_ids_in(db, delivery_ids), deliveries.c.locked_by == worker)
+        .where(
+            delivery_ids_in(db, delivery_ids),
+            deliveries.c.locked_by == worker,
+            may_become(deliveries.c.state, DELIVERY_STATES, DELIVERED),
+        )
         .values(
-            state="delivered",
+            state=DELIVERED,
             attempts=deliveries.c.attempts + 1,
             last_status=status,
             last_error=None,
@@ -176,8 +186,11 @@ async def cancel_pending_for_note(db: Db, note_id: str, types: Sequence[str]) ->
     )
     await db.execute(
         deliveries.update()
-        .where(deliveries.c.activity_id.in_(activity_ids), deliveries.c.state == "pending")
-        .values(state="cancelled")
+        .where(
+            deliveries.c.activity_id.in_(activity_ids),
+            may_become(deliveries.c.state, DELIVERY_STATES, CANCELLED),
+        )
+        .values(state=CANCELLED)
     )
 
 
@@ -187,9 +200,9 @@ async def cancel_pending_to_domain(db: Db, domain: str) -> None:
         deliveries.update()
         .where(
             sa.or_(deliveries.c.domain == domain, deliveries.c.domain.like(f"%.{domain}")),
-            deliveries.c.state == "pending",
+            may_become(deliveries.c.state, DELIVERY_STATES, CANCELLED),
         )
-        .values(state="cancelled", last_error="domain suspended")
+        .values(state=CANCELLED, last_error="domain suspended")
     )
 
 
@@ -219,7 +232,7 @@ async def count_unsettled_for_actor(db: Db, local_actor_id: str) -> int:
         await db.fetch_val(
             sa.select(sa.func.count())
             .select_from(deliveries.join(activities, deliveries.c.activity_id == activities.c.id))
-            .where(activities.c.local_actor_id == local_actor_id, deliveries.c.state == "pending")
+            .where(activities.c.local_actor_id == local_actor_id, deliveries.c.state == PENDING)
         )
     )
 
@@ -230,7 +243,7 @@ async def count_pending_for_activity(db: Db, activity_id: str) -> int:
         await db.fetch_val(
             sa.select(sa.func.count())
             .select_from(deliveries)
-            .where(deliveries.c.activity_id == activity_id, deliveries.c.state == "pending")
+            .where(deliveries.c.activity_id == activity_id, deliveries.c.state == PENDING)
         )
     )
 
@@ -331,7 +344,7 @@ async def wake_domain(db: Db, domain: str, now: datetime) -> None:
     """Make a recovered domain's parked deliveries due now."""
     await db.execute(
         deliveries.update()
-        .where(deliveries.c.domain == domain, deliveries.c.state == "pending")
+        .where(deliveries.c.domain == domain, deliveries.c.state == PENDING)
         .values(run_after=now)
     )
 
@@ -341,7 +354,7 @@ async def pull_one_per_domain_forward(db: Db, now: datetime) -> int:
     stopped sending to us (Mastodon gives up on a domain after 7 failing days) hear from us."""
     rows = await db.fetch_all(
         sa.select(sa.func.min(deliveries.c.id).label("id"))
-        .where(deliveries.c.state == "pending", deliveries.c.run_after > now)
+        .where(deliveries.c.state == PENDING, deliveries.c.run_after > now)
         .group_by(deliveries.c.domain)
     )
     ids = [row["id"] for row in rows]

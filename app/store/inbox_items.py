@@ -10,9 +10,11 @@ from typing import Any
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 
+from app.core.states import INBOX_ITEM_STATES, PENDING
 from app.db.engine import Db
 from app.db.tables import inbox_items
 from app.store.leased_queue import claim_rows
+from app.store.transitions import may_become
 from app.store.upsert import insert_ignore
 
 LEASE_SECONDS = 300
@@ -41,7 +43,7 @@ async def insert_item(
                 "type": activity_type,
                 "actor_uri": actor_uri,
                 "payload": payload,
-                "state": "pending",
+                "state": PENDING,
                 "attempts": 0,
                 "run_after": now,
                 "received_at": now,
@@ -77,7 +79,7 @@ class _PreparedInsert:
             "type": item.type,
             "actor_uri": item.actor_uri,
             "payload": item.payload,
-            "state": "pending",
+            "state": PENDING,
             "attempts": 0,
             "run_after": item.received_at,
             "received_at": item.received_at,
@@ -164,13 +166,17 @@ async def finish_item(
         "last_error": (error or "")[:500] or None,
         "attempts": attempts,
     }
-    if state != "pending":
+    if state != PENDING:
         values["finished_at"] = now
         values["payload"] = ""
     if run_after is not None:
         values["run_after"] = run_after
     await db.execute(
         inbox_items.update()
-        .where(inbox_items.c.id == item_id, inbox_items.c.locked_by == worker)
+        .where(
+            inbox_items.c.id == item_id,
+            inbox_items.c.locked_by == worker,
+            may_become(inbox_items.c.state, INBOX_ITEM_STATES, state),
+        )
         .values(values)
     )

@@ -3,6 +3,8 @@ translated at render time."""
 
 from __future__ import annotations
 
+from app.core.states import CANCELLED, DELIVERED, FAILED, GONE, PENDING
+
 
 def N_(message: str) -> str:
     return message
@@ -62,11 +64,11 @@ REASONS = {
 }
 
 LEDGER_STATES = {
-    "delivered": N_("Done"),
-    "pending": N_("In progress"),
-    "failed": N_("Failed"),
-    "gone": N_("Server gone"),
-    "cancelled": N_("Not sent"),
+    DELIVERED: N_("Done"),
+    PENDING: N_("In progress"),
+    FAILED: N_("Failed"),
+    GONE: N_("Server gone"),
+    CANCELLED: N_("Not sent"),
 }
 
 REJECTED = N_("This note was not posted: it breaks the rules of this place (%(reason)s).")

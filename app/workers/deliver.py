@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 
+from app.core.states import CANCELLED, PENDING
 from app.core.urls import Urls
 from app.db.engine import Db
 from app.fedi.documents import key_id
@@ -64,10 +65,18 @@ class _Payload:
         return Outgoing(inbox_url, self.body, self.key_id, self.private_key_pem)
 
 
+# What became of one claimed row in this batch: sent (the outcome decides its state), parked
+# (its domain is dead: released untried), nothing to send (cancelled), or an internal error.
+SENT = "sent"
+PARKED = "parked"
+NOTHING = "nothing"
+INTERNAL = "internal"
+
+
 @dataclass(frozen=True, slots=True)
 class _Result:
     row: ClaimedDelivery
-    kind: str  # "sent", "parked", "nothing" (cancelled), "internal"
+    kind: str  # SENT, PARKED, NOTHING or INTERNAL
     payload: _Payload | None = None
     outcome: DeliveryOutcome | None = None
     error: str | None = None
@@ -252,17 +261,17 @@ class Deliverer:
     ) -> None:
         async with slot:
             if row.domain in state.dead:
-                result = _Result(row, "parked")
+                result = _Result(row, PARKED)
             elif payload is None:
-                result = _Result(row, "nothing")
+                result = _Result(row, NOTHING)
             else:
                 try:
                     outcome = await self._deliver(row, payload, signed, now)
                 except Exception as error:  # a loop boundary: settle the row, never lose it
                     log.exception("delivery %s failed unexpectedly", row.id)
-                    result = _Result(row, "internal", error=f"internal: {type(error).__name__}")
+                    result = _Result(row, INTERNAL, error=f"internal: {type(error).__name__}")
                 else:
-                    result = _Result(row, "sent", payload, outcome)
+                    result = _Result(row, SENT, payload, outcome)
             results.put_nowait(result)
 
     async def _deliver(
@@ -304,7 +313,7 @@ class Deliverer:
         delivered: dict[int, list[ClaimedDelivery]] = defaultdict(list)
         for result in group:
             outcome = result.outcome
-            if result.kind != "sent" or outcome is None or result.payload is None:
+            if result.kind != SENT or outcome is None or result.payload is None:
                 await self._settle_result(result, state, now)
                 continue
             step = decide_next(outcome, result.row.attempts + 1, now, self.rng.random())
@@ -334,13 +343,13 @@ class Deliverer:
 
     async def _settle_result(self, result: _Result, state: _BatchState, now: datetime) -> None:
         row = result.row
-        if result.kind == "parked":
+        if result.kind == PARKED:
             await deliveries.release(self.db, row.id, self.worker, now + PARKED_RECHECK)
-        elif result.kind == "nothing":
-            await self._settle(row, "cancelled", row.attempts, None, None, "nothing to send", now)
+        elif result.kind == NOTHING:
+            await self._settle(row, CANCELLED, row.attempts, None, None, "nothing to send", now)
         else:
             run_after = now + INTERNAL_RETRY
-            await self._settle(row, "pending", row.attempts + 1, run_after, None, result.error, now)
+            await self._settle(row, PENDING, row.attempts + 1, run_after, None, result.error, now)
 
     async def _settle_sent(
         self,
@@ -362,7 +371,7 @@ class Deliverer:
             if is_domain_dead(since, now):
                 await deliveries.mark_domain_dead(self.db, row.domain)
                 state.dead.add(row.domain)
-        state_name = "pending" if step.kind == "retry" else step.kind
+        state_name = PENDING if step.kind == "retry" else step.kind
         await self._settle(
             row, state_name, row.attempts + 1, step.run_after, outcome.status, outcome.error, now
         )

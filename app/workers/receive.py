@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from app.core.states import DONE, FAILED, PENDING
 from app.db.engine import Db
 from app.fedi.inbound import Inbound
 from app.store import inbox_items
@@ -38,14 +39,14 @@ class Receiver:
             attempts = item.attempts + 1
             if attempts >= MAX_ATTEMPTS:
                 await inbox_items.finish_item(
-                    self.db, item.id, self.worker, "failed", now, str(error), attempts
+                    self.db, item.id, self.worker, FAILED, now, str(error), attempts
                 )
             else:
                 await inbox_items.finish_item(
                     self.db,
                     item.id,
                     self.worker,
-                    "pending",
+                    PENDING,
                     now,
                     str(error),
                     attempts,
@@ -58,11 +59,11 @@ class Receiver:
                 self.db,
                 item.id,
                 self.worker,
-                "failed",
+                FAILED,
                 now,
                 f"internal: {type(error).__name__}",
                 item.attempts + 1,
             )
             return
         log.info("inbox item %s %s: %s", item.id, item.type, outcome)
-        await inbox_items.finish_item(self.db, item.id, self.worker, "done", now, outcome)
+        await inbox_items.finish_item(self.db, item.id, self.worker, DONE, now, outcome)

@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.core.states import DELETED, DELETING, LIVE, RETIRING
 from app.db.tables import boards, moderation_decisions, notes, reports
 from app.notes.deletion import delete_by_token
 from app.notes.deps import NoteDeps, PosterLimits
@@ -35,8 +34,6 @@ from app.notes.submission import (
 from app.notes.submit import find_reply_target, reply, submit
 from app.security.ratelimit import Limit
 from app.store import filters as filter_store
-from app.store import local_actors
-from app.store import notes as note_store
 from app.store.boards import Board, get_board_by_slug
 from app.store.moderation import get_moderation_settings, update_moderation_settings
 from app.web.messages import REPORT_CATEGORIES
@@ -196,36 +193,3 @@ async def test_report(instance: RunningApp) -> None:
 
 def test_every_report_category_has_a_label() -> None:
     assert tuple(REPORT_CATEGORIES) == CATEGORIES
-
-
-async def test_store_refuses_an_undeclared_note_transition(instance: RunningApp) -> None:
-    """Approving works only on a held note and purging only once: a live note is not approved
-    again, a deleted one is neither approved nor purged again."""
-    deps = instance.services.notes
-    posted = await submit(deps, await main_board(instance), Draft(CALM), POSTER, None, NOW)
-    assert isinstance(posted, Published)
-    note_id = posted.posted.note_id
-    assert not await note_store.approve_held_note(deps.db, note_id, None)
-    assert await note_store.purge_note(deps.db, note_id, "test", NOW)
-    assert not await note_store.purge_note(deps.db, note_id, "test", NOW)
-    assert not await note_store.approve_held_note(deps.db, note_id, None)
-    assert await states(instance) == {None: "deleted"}
-
-
-async def test_store_refuses_an_undeclared_actor_transition(instance: RunningApp) -> None:
-    """A live actor (say, brought back by a new post while its retirement was under way) is
-    neither moved to deleting nor deleted: its key survives."""
-    deps = instance.services.notes
-    posted = await submit(deps, await main_board(instance), Draft(CALM), POSTER, None, NOW)
-    assert isinstance(posted, Published)
-    note = await note_store.get_note(deps.db, posted.posted.note_id)
-    assert note is not None and note.local_actor_id is not None
-    actor_id = note.local_actor_id
-    assert not await local_actors.update_actor_state(deps.db, actor_id, DELETING)
-    await local_actors.mark_actor_deleted(deps.db, actor_id, NOW)
-    actor = await local_actors.get_actor(deps.db, actor_id)
-    assert actor is not None and actor.state == LIVE and actor.private_key_pem is not None
-    assert await local_actors.update_actor_state(deps.db, actor_id, RETIRING)
-    await local_actors.mark_actor_deleted(deps.db, actor_id, NOW)
-    actor = await local_actors.get_actor(deps.db, actor_id)
-    assert actor is not None and actor.state == DELETED and actor.private_key_pem is None
