@@ -47,6 +47,13 @@ FAILED = "failed"
 GONE = "gone"
 CANCELLED = "cancelled"
 DONE = "done"
+OPEN = "open"
+RESOLVED = "resolved"
+ACCEPTED = "accepted"
+PREVIEWED = "previewed"
+APPLIED = "applied"
+REVERTED = "reverted"
+DISCARDED = "discarded"
 
 # held: waiting for a moderator; live: visible (and federated once due); deleted: content purged.
 NOTE_STATES = graph("notes.state", {HELD: (LIVE, DELETED), LIVE: (DELETED,), DELETED: ()})
@@ -79,4 +86,23 @@ DELIVERY_STATES = graph(
 
 INBOX_ITEM_STATES = graph(
     "inbox_items.state", {PENDING: (PENDING, DONE, FAILED), DONE: (), FAILED: ()}
+)
+
+REPORT_STATES = graph("reports.state", {OPEN: (RESOLVED,), RESOLVED: ()})
+
+# A remote actor's follow of a board: recorded, then accepted once our Accept is queued.
+FOLLOW_STATES = graph("follows.state", {PENDING: (ACCEPTED,), ACCEPTED: ()})
+
+# Blocklist imports and subscription syncs. An import is previewed, then applied or discarded;
+# a sync that needs an admin is held; an applied run can be reverted; failed is final.
+BLOCKLIST_RUN_STATES = graph(
+    "blocklist_runs.state",
+    {
+        PREVIEWED: (APPLIED, DISCARDED),
+        HELD: (APPLIED, DISCARDED),
+        APPLIED: (REVERTED,),
+        REVERTED: (),
+        FAILED: (),
+        DISCARDED: (),
+    },
 )

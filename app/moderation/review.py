@@ -11,7 +11,7 @@ from typing import Any
 
 from app.core.errors import Invalid, NotFound
 from app.core.ids import new_id
-from app.core.states import HELD
+from app.core.states import HELD, OPEN
 from app.core.urls import Urls
 from app.db.engine import Db
 from app.fedi import outbound
@@ -60,7 +60,7 @@ async def remove_notes(
 
 async def open_report(db: Db, report_id: str) -> Mapping[str, Any]:
     report = await report_store.get_report(db, report_id)
-    if report is None or report["state"] != "open":
+    if report is None or report["state"] != OPEN:
         raise NotFound("report")
     return report
 

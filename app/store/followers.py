@@ -8,8 +8,10 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app.core.ids import new_id
+from app.core.states import ACCEPTED, FOLLOW_STATES, PENDING
 from app.db.engine import Db
 from app.db.tables import followers, follows, remote_actors
+from app.store.transitions import may_become
 from app.store.upsert import insert_ignore
 
 
@@ -107,7 +109,7 @@ async def insert_follow(
                 "local_actor_id": local_actor_id,
                 "remote_actor_id": remote_actor_id,
                 "follow_ap_id": follow_ap_id,
-                "state": "pending",
+                "state": PENDING,
                 "created_at": now,
             },
         )
@@ -115,17 +117,20 @@ async def insert_follow(
 
 
 async def accept_follow(db: Db, remote_actor_id: str, follow_ap_id: str | None) -> None:
-    query = follows.update().where(follows.c.remote_actor_id == remote_actor_id)
+    query = follows.update().where(
+        follows.c.remote_actor_id == remote_actor_id,
+        may_become(follows.c.state, FOLLOW_STATES, ACCEPTED),
+    )
     if follow_ap_id is not None:
         query = query.where(follows.c.follow_ap_id == follow_ap_id)
-    await db.execute(query.values(state="accepted"))
+    await db.execute(query.values(state=ACCEPTED))
 
 
 async def list_boards_following(db: Db, remote_actor_id: str) -> Sequence[str]:
     """Our board actors that follow `remote_actor_id` (accepted follows only)."""
     rows = await db.fetch_all(
         sa.select(follows.c.local_actor_id).where(
-            follows.c.remote_actor_id == remote_actor_id, follows.c.state == "accepted"
+            follows.c.remote_actor_id == remote_actor_id, follows.c.state == ACCEPTED
         )
     )
     return [row["local_actor_id"] for row in rows]

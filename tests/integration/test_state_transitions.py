@@ -9,14 +9,17 @@ import pytest
 import sqlalchemy as sa
 
 from app.core.states import (
+    APPLIED,
     CANCELLED,
     DELETED,
     DELETING,
     DELIVERED,
+    DISCARDED,
     DONE,
     LIVE,
     PENDING,
     RETIRING,
+    REVERTED,
     IllegalTransition,
 )
 from app.db.tables import deliveries as delivery_table
@@ -24,7 +27,7 @@ from app.db.tables import inbox_items as inbox_table
 from app.db.tables import notes
 from app.notes.submission import Draft, Poster, Published
 from app.notes.submit import submit
-from app.store import deliveries, inbox_items, local_actors
+from app.store import blocklist_runs, deliveries, inbox_items, local_actors, reports
 from app.store import notes as note_store
 from app.store.boards import get_board_by_slug
 from tests.support.app_client import RunningApp
@@ -115,3 +118,25 @@ async def test_a_finished_inbox_item_stays_finished(instance: RunningApp) -> Non
     later = NOW + timedelta(minutes=1)
     await inbox_items.finish_item(db, item.id, WORKER, PENDING, later, "late", 1, later)
     assert await db.fetch_val(sa.select(inbox_table.c.state)) == DONE
+
+
+async def test_a_run_is_reverted_only_once_applied(instance: RunningApp) -> None:
+    db = instance.services.db
+    discarded = await blocklist_runs.insert_run(db, "import", DISCARDED, NOW)
+    assert not await blocklist_runs.update_run_state(db, discarded, REVERTED, finished_at=NOW)
+    applied = await blocklist_runs.insert_run(db, "import", APPLIED, NOW)
+    assert await blocklist_runs.update_run_state(db, applied, REVERTED, finished_at=NOW)
+    states = {run.id: run.state for run in await blocklist_runs.list_runs(db)}
+    assert states == {discarded: DISCARDED, applied: REVERTED}
+
+
+async def test_a_report_is_resolved_once(instance: RunningApp) -> None:
+    db = instance.services.db
+    note = await posted_note(instance)
+    await reports.insert_report(
+        db, note_id=note.id, source="local", category="spam", comment="", now=NOW
+    )
+    (report,) = await reports.list_open_reports(db)
+    assert await reports.resolve_report(db, report["id"], "dismissed", NOW)
+    assert not await reports.resolve_report(db, report["id"], "removed", NOW)
+    assert (await reports.get_report(db, report["id"]) or {}).get("resolution") == "dismissed"

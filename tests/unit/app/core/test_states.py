@@ -7,20 +7,31 @@ import pytest
 
 from app.core.states import (
     ACTOR_STATES,
+    BLOCKLIST_RUN_STATES,
     DELETED,
     DELETING,
     DELIVERY_STATES,
+    FOLLOW_STATES,
     HELD,
     INBOX_ITEM_STATES,
     LIVE,
     NOTE_STATES,
     PENDING,
+    REPORT_STATES,
     RETIRING,
     IllegalTransition,
     StateGraph,
 )
 
-GRAPHS = [NOTE_STATES, ACTOR_STATES, DELIVERY_STATES, INBOX_ITEM_STATES]
+GRAPHS = [
+    NOTE_STATES,
+    ACTOR_STATES,
+    DELIVERY_STATES,
+    INBOX_ITEM_STATES,
+    REPORT_STATES,
+    FOLLOW_STATES,
+    BLOCKLIST_RUN_STATES,
+]
 
 
 @pytest.mark.parametrize("graph", GRAPHS, ids=lambda g: g.column)
