@@ -4,8 +4,9 @@ SQLite has one writer. Two deferred transactions that both read and then write d
 ("database is locked"; busy_timeout does not help a lock upgrade), so on SQLite the transactions of
 one process take turns behind an asyncio lock. PostgreSQL needs no such lock.
 
-`databases` opens a new SQLite connection (a file open, a thread and a schema parse) every time a
-task needs one; `_ReusedSqliteConnections` keeps a few idle ones instead, as a pool would.
+The `databases.Database` is app/db/internals.py's: it keeps compiled statements and, on SQLite,
+idle connections (`databases` opens one, a file open, a thread and a schema parse, whenever a
+task needs one).
 """
 
 from __future__ import annotations
@@ -18,16 +19,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import aiosqlite
 import databases
 import sqlalchemy as sa
-from databases.backends.sqlite import SQLiteBackend, SQLitePool
 from sqlalchemy.sql import ClauseElement
 
-from app.db.statements import CachingPostgresBackend, CachingSQLiteBackend
+from app.db.internals import Database
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
-SQLITE_IDLE_CONNECTIONS = 64  # about the concurrency a process serves; each is a thread + handle
 # 20 serves 50 concurrent requests without queueing on the pool; four processes (web + worker,
 # two of each) stay well within PostgreSQL's default max_connections of 100.
 POSTGRES_POOL_OPTIONS = {"min_size": "1", "max_size": "20"}
@@ -138,72 +136,24 @@ class Db:
 
 
 def _typed(row: Any) -> dict[str, Any]:
-    """Column values with their SQLAlchemy types applied. (`Record._mapping` on PostgreSQL is the
-    raw asyncpg record: type decorators such as `Json` would be skipped.)"""
+    """Column values with their SQLAlchemy types applied: read one by one, as `row[key]` applies
+    them (iterating the row's mapping would give the raw asyncpg values on PostgreSQL, and type
+    decorators such as `Json` would be skipped). `_mapping` is public API despite its name, on
+    SQLAlchemy's rows and on `databases`' records alike."""
     return {key: row[key] for key in row._mapping.keys()}
-
-
-class _ReusedSqliteConnections(SQLitePool):
-    """`databases`' SQLite "pool" with idle connections kept for the next task. A connection
-    still inside a transaction (a rollback that never ran) is closed, never handed out again."""
-
-    def __init__(self, pool: SQLitePool, keep: int) -> None:
-        self.__dict__.update(pool.__dict__)
-        self._keep = keep
-        self._idle: list[aiosqlite.Connection] = []
-
-    async def acquire(self) -> aiosqlite.Connection:
-        if self._idle:
-            return self._idle.pop()
-        return await super().acquire()
-
-    async def release(self, connection: aiosqlite.Connection) -> None:
-        if connection.in_transaction or len(self._idle) >= self._keep:
-            await super().release(connection)
-        else:
-            self._idle.append(connection)
-
-    async def close(self) -> None:
-        idle, self._idle = self._idle, []
-        for connection in idle:
-            await super().release(connection)
-
-
-def _sqlite_pool(database: databases.Database) -> _ReusedSqliteConnections:
-    backend = database._backend  # noqa: SLF001 (databases has no hook for the SQLite pool)
-    assert isinstance(backend, SQLiteBackend)
-    if not isinstance(backend._pool, _ReusedSqliteConnections):  # noqa: SLF001
-        backend._pool = _ReusedSqliteConnections(backend._pool, SQLITE_IDLE_CONNECTIONS)  # noqa: SLF001
-    return backend._pool  # noqa: SLF001
-
-
-def _with_statement_cache(database: databases.Database) -> databases.Database:
-    """The same backend, with compiled statements kept (app/db/statements.py)."""
-    backend = (
-        CachingSQLiteBackend
-        if dialect_of(str(database.url)) == "sqlite"
-        else CachingPostgresBackend
-    )
-    database._backend = backend(database.url, **database.options)  # noqa: SLF001 (no hook)
-    return database
 
 
 async def connect(url: str) -> Db:
     dialect = dialect_of(url)
     if dialect == "sqlite":
-        database = _with_statement_cache(
-            databases.Database(url_for_databases(url), timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
-        )
-        _sqlite_pool(database)
+        database = Database(url_for_databases(url), timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
         await database.connect()
         await database.execute("PRAGMA journal_mode=WAL")
         return Db(database, dialect, asyncio.Lock())
-    database = _with_statement_cache(databases.Database(url_for_databases(url)))
+    database = Database(url_for_databases(url))
     await database.connect()
     return Db(database, dialect)
 
 
 async def disconnect(db: Db) -> None:
     await db.database.disconnect()
-    if not db.is_postgres:
-        await _sqlite_pool(db.database).close()

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Dialect
 
 from app.core.states import INBOX_ITEM_STATES, PENDING
 from app.db.engine import Db
+from app.db.statements import bind_processors
 from app.db.tables import inbox_items
 from app.store.leased_queue import claim_rows
 from app.store.transitions import may_become
@@ -99,9 +100,7 @@ def _prepare(insert: Callable[[Any], Any], dialect: Dialect) -> _PreparedInsert:
         .compile(dialect=dialect, column_keys=columns, for_executemany=True)
     )
     assert compiled.positiontup is not None
-    return _PreparedInsert(
-        compiled.string, tuple(compiled.positiontup), dict(compiled._bind_processors)
-    )
+    return _PreparedInsert(compiled.string, tuple(compiled.positiontup), bind_processors(compiled))
 
 
 # The same dialects `databases` uses: qmark for sqlite3, numbered ($1) for asyncpg.
