@@ -304,6 +304,6 @@ def create_app(
     return TreeholeApp(
         routes=routes(),
         middleware=[Middleware(SecurityHeaders), Middleware(ConnectionPerRequest)],
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
     )
