@@ -48,8 +48,6 @@ __all__ = [
     "undo_change",
 ]
 
-SYSTEM = ChangeActor("system", None, "system")
-
 
 @dataclass(frozen=True, slots=True)
 class RevertOutcome:

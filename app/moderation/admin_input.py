@@ -19,7 +19,6 @@ TTLS_MAX = 12
 SELF_DESTRUCT_MAX_HOURS = 24 * 365
 BREAKER_MAX = 100_000
 HOSTNAME = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
-QUANTIFIER_START = "*+{"
 BOUNDED_REPEAT = re.compile(r"\{(\d*)(,?)(\d*)\}")
 
 

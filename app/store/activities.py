@@ -62,27 +62,3 @@ async def clear_signing_key(db: Db, activity_id: str) -> None:
     await db.execute(
         activities.update().where(activities.c.id == activity_id).values(signing_key_pem=None)
     )
-
-
-async def count_actor_activities(db: Db, local_actor_id: str, activity_type: str) -> int:
-    return int(
-        await db.fetch_val(
-            sa.select(sa.func.count())
-            .select_from(activities)
-            .where(
-                activities.c.local_actor_id == local_actor_id, activities.c.type == activity_type
-            )
-        )
-    )
-
-
-async def list_actor_activities(
-    db: Db, local_actor_id: str, activity_type: str, limit: int
-) -> Sequence[StoredActivity]:
-    rows = await db.fetch_all(
-        sa.select(activities)
-        .where(activities.c.local_actor_id == local_actor_id, activities.c.type == activity_type)
-        .order_by(activities.c.created_at.desc())
-        .limit(limit)
-    )
-    return [_activity(row) for row in rows]

@@ -101,32 +101,6 @@ class BoardModeration:
     self_destruct_hours: int | None
 
 
-def _board_moderation(row: Mapping[str, Any]) -> BoardModeration:
-    return BoardModeration(
-        premoderation=row["premoderation"],
-        pow_required=bool(row["pow_required"]),
-        self_destruct_hours=row["self_destruct_hours"],
-    )
-
-
-async def list_board_moderation(db: Db) -> dict[str, BoardModeration]:
-    """Moderation settings of every board, by board id."""
-    rows = await db.fetch_all(
-        sa.select(
-            boards.c.id,
-            boards.c.premoderation,
-            boards.c.pow_required,
-            boards.c.self_destruct_hours,
-        )
-    )
-    return {row["id"]: _board_moderation(row) for row in rows}
-
-
-async def get_board_moderation(db: Db, board_id: str) -> BoardModeration | None:
-    row = await db.fetch_one(sa.select(boards).where(boards.c.id == board_id))
-    return None if row is None else _board_moderation(row)
-
-
 async def update_board_settings(
     db: Db,
     board_id: str,

@@ -134,12 +134,3 @@ async def list_boards_following(db: Db, remote_actor_id: str) -> Sequence[str]:
         )
     )
     return [row["local_actor_id"] for row in rows]
-
-
-async def get_follow_state(db: Db, local_actor_id: str, remote_actor_id: str) -> str | None:
-    return await db.fetch_val(
-        sa.select(follows.c.state).where(
-            follows.c.local_actor_id == local_actor_id,
-            follows.c.remote_actor_id == remote_actor_id,
-        )
-    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
@@ -16,7 +16,6 @@ from app.db.statements import bind_processors
 from app.db.tables import inbox_items
 from app.store.leased_queue import claim_rows
 from app.store.transitions import may_become
-from app.store.upsert import insert_ignore
 
 LEASE_SECONDS = 300
 
@@ -29,29 +28,6 @@ class InboxItem:
     actor_uri: str
     payload: str
     attempts: int
-
-
-async def insert_item(
-    db: Db, ap_id: str, activity_type: str, actor_uri: str, payload: str, now: datetime
-) -> bool:
-    """Store a verified activity; False if that id was already received (idempotent)."""
-    inserted = await db.fetch_val(
-        insert_ignore(
-            db,
-            inbox_items,
-            {
-                "ap_id": ap_id,
-                "type": activity_type,
-                "actor_uri": actor_uri,
-                "payload": payload,
-                "state": PENDING,
-                "attempts": 0,
-                "run_after": now,
-                "received_at": now,
-            },
-        ).returning(inbox_items.c.id)
-    )
-    return inserted is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +81,9 @@ def _prepare(insert: Callable[[Any], Any], dialect: Dialect) -> _PreparedInsert:
 
 # The same dialects `databases` uses: qmark for sqlite3, numbered ($1) for asyncpg.
 _INSERT_SQLITE = _prepare(sqlite.insert, sqlite.pysqlite.dialect(paramstyle="qmark"))
-_INSERT_POSTGRES = _prepare(postgresql.insert, postgresql.asyncpg.dialect())
+# (asyncpg's dialect class has an untyped constructor.)
+_new_asyncpg_dialect = cast(Callable[[], Dialect], postgresql.asyncpg.dialect)
+_INSERT_POSTGRES = _prepare(postgresql.insert, _new_asyncpg_dialect())
 
 
 async def insert_items(db: Db, items: Sequence[NewItem]) -> None:

@@ -111,7 +111,9 @@ async def test_a_pending_delivery_is_cancelled(instance: RunningApp) -> None:
 
 async def test_a_finished_inbox_item_stays_finished(instance: RunningApp) -> None:
     db = instance.services.db
-    assert await inbox_items.insert_item(db, "https://peer.example/1", "Like", "a", "{}", NOW)
+    await inbox_items.insert_items(
+        db, [inbox_items.NewItem("https://peer.example/1", "Like", "a", "{}", NOW)]
+    )
     (item,) = await inbox_items.claim_due(db, WORKER, NOW, 10)
     await inbox_items.finish_item(db, item.id, WORKER, DONE, NOW)
     await _lock(instance, inbox_table)
