@@ -1,5 +1,5 @@
 """The one place that reaches below the public API of `databases` 0.9 and SQLAlchemy 2.1, for
-the two things measured to pay for it (bench/statements.py, docs/decisions/0008):
+the two things measured to pay for it (bench/statements.py, docs/decisions/0011):
 
 - compiled statements kept per shape (app/db/statements.py): `databases` compiles every
   statement on every execution, and offers no hook to do otherwise, so its connections'

@@ -2,7 +2,7 @@
 
 `databases` compiles every statement on every execution: about 0.25 ms of CPU per statement
 here, half of what a simple read costs and 15–20 % of a form post (bench/statements.py,
-docs/decisions/0008). SQLAlchemy's own engine avoids that with a cache keyed by the statement's
+docs/decisions/0011). SQLAlchemy's own engine avoids that with a cache keyed by the statement's
 structure (its "cache key", which leaves out bound values) and fills in the values of each
 execution from the key's extracted parameters; this module does the same, with SQLAlchemy's
 public compiler API. Statements whose SQL text depends on their values (expanding IN lists and
