@@ -17,9 +17,7 @@ from app.notes.posting import PostPolicy
 from app.security.cookies import CookieJar
 from app.security.ratelimit import Limit, WindowCounter
 from app.web.templates import Templates
-from federation.aiohttp_transport import aiohttp_transport
-from federation.client import SafeClient, TransportFactory
-from federation.http1 import http1_transport
+from federation.client import SafeClient
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,17 +63,7 @@ def post_policy(settings: Settings) -> PostPolicy:
 USER_AGENT = "Treehole/0.1 (+anonymous notes; ActivityPub)"
 
 
-# http1 by default: per delivery it costs the event loop about a third of what aiohttp does, and
-# aiohttp about a third of httpx (bench/README.md); the others stay as fallbacks (None: httpx).
-TRANSPORTS: dict[str, TransportFactory | None] = {
-    "http1": http1_transport,
-    "aiohttp": aiohttp_transport,
-    "httpx": None,
-}
-
-
 def build_client(settings: Settings) -> SafeClient:
-    transport = TRANSPORTS[settings.http_transport]
-    return SafeClient(
-        allow_loopback=settings.allow_loopback, user_agent=USER_AGENT, transport=transport
-    )
+    """The process's one outgoing HTTP client (federation/client.py: httpx for fetches, aiohttp
+    for deliveries, one SSRF guard and one set of caps)."""
+    return SafeClient(allow_loopback=settings.allow_loopback, user_agent=USER_AGENT)

@@ -1,7 +1,8 @@
 """Cost floors measured in the same run as everything they are compared with.
 
 - signing: RSA-2048 PKCS#1 v1.5 SHA-256 signatures per second on one core, with the key object
-  cached as `federation.keys.load_private_key` caches it; and a whole `sign_request_cavage`.
+  loaded once (as a worker's `PrivateKeys` keeps it for a run); and a whole
+  `sign_request_cavage` with that key.
 - keygen: RSA-2048 key pairs per second (what a new thread's throwaway actor costs).
 - bare verify: requests/s of a Starlette endpoint on uvicorn (1 worker) that does nothing but
   verify one draft-cavage signature per request, under N concurrent loopback clients.
@@ -59,7 +60,7 @@ def measure_signing(pair: KeyPair, seconds: float = 2.0) -> dict[str, float]:
             {"Content-Type": "application/activity+json"},
             body,
             "http://127.0.0.1:8000/b/main#main-key",
-            pair.private_pem,
+            key,
             now,
         )
 

@@ -80,8 +80,10 @@ def deliverer(
     db: Db | None = None,
     client: SafeClient | None = None,
     sign_on: Offload = run_inline,
+    **options: Any,
 ) -> Deliverer:
-    """A delivery step alone (no periodic jobs), with reproducible jitter."""
+    """A delivery step alone (no periodic jobs), with reproducible jitter; `options` are other
+    Deliverer fields (clock, per_domain, heartbeat_seconds)."""
     return Deliverer(
         db or services.db,
         client or services.fetcher.client,
@@ -89,6 +91,7 @@ def deliverer(
         name,
         rng=random.Random(7),
         sign_on=sign_on,
+        **options,
     )
 
 
