@@ -20,7 +20,7 @@ from typing import TypeVar
 import pytest
 
 from app.core.settings import load_settings
-from app.services import USER_AGENT, build_client
+from app.main import USER_AGENT, build_client
 from federation.client import SafeClient
 from federation.errors import FetchBlocked, FetchError, FetchTimeout
 from tests.support.raw_server import Handler, raw_server, read_request
