@@ -54,7 +54,7 @@ async def test_servers_get_the_old_key_until_their_update_has_settled(
     for fake in (near, far):
         fake.refuse_unverified = True
         fake.clear()
-    await rotate_board_key(services)
+    assert await rotate_board_key(services)
     far.answer(far.shared_inbox_url, 503)
     t0 = utcnow()
     step = deliverer(services, "rotation")
@@ -62,6 +62,7 @@ async def test_servers_get_the_old_key_until_their_update_has_settled(
     assert [a.verified for a in near.accepted(type="Update")] == [True]  # old key
     waiting = await one_row(db, "Update", far.shared_inbox_url)
     assert waiting["state"] == "pending"
+    assert not await rotate_board_key(services)  # not while the old key is still in use
     await trust_our_keys(services, near)  # `near` took the Update: it knows the new key only
     far.answer(far.shared_inbox_url, 202)  # back, but its Update is not due again yet
 
@@ -84,3 +85,4 @@ async def test_servers_get_the_old_key_until_their_update_has_settled(
     for fake in (near, far):
         announces = fake.arrivals(type="Announce")
         assert len(announces) == 2 and all(a.verified for a in announces), announces
+    assert await rotate_board_key(services)  # the rotation is over: another one may start

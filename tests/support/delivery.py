@@ -35,15 +35,16 @@ async def trust_our_keys(services: Services, fake: FakeInbox) -> None:
         fake.trust(key_id(services.urls, actor, board), actor.public_key_pem)
 
 
-async def rotate_board_key(services: Services, slug: str = "main") -> None:
-    """Give the board a new key: an Update carrying it, signed with the old one, is queued."""
+async def rotate_board_key(services: Services, slug: str = "main") -> bool:
+    """Give the board a new key: an Update carrying it, signed with the old one, is queued
+    (False, and nothing done, while a previous rotation is still being delivered)."""
     db = services.db
     board = await get_board_by_slug(db, slug)
     assert board is not None
     actor = await get_board_actor(db, board.id)
     assert actor is not None
     new_key = generate_rsa_keypair()
-    await enqueue_key_rotation(
+    return await enqueue_key_rotation(
         db, services.urls, services.settings.domain, board, actor,
         (new_key.private_pem, new_key.public_pem),
     )  # fmt: skip
