@@ -41,7 +41,7 @@ SLOW_SECONDS = 0.5
 # "Within seconds": a killed worker's rows are free again this soon after the kill, and a fresh
 # worker (starting, claiming, delivering what is left) is done this soon after it starts.
 FREE_WITHIN = timedelta(seconds=20)
-TAKEOVER_SECONDS = 40
+TAKEOVER_SECONDS = 60  # generous for a loaded machine; the old 300 s lease could never meet it
 
 
 @contextlib.contextmanager
