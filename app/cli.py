@@ -281,9 +281,13 @@ async def _rotate(settings: Settings, slug: str) -> str | None:
         if board is None or actor is None:
             return f"no board {slug!r}"
         pair = await anyio.to_thread.run_sync(generate_rsa_keypair)
-        await outbound.enqueue_key_rotation(
+        if not await outbound.enqueue_key_rotation(
             db, services.urls, settings.domain, board, actor, (pair.private_pem, pair.public_pem)
-        )
+        ):
+            return (
+                f"board {slug!r}: the previous key rotation is still being delivered; "
+                "try again once every follower's server has it"
+            )
         return None
     finally:
         await client.aclose()

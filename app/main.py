@@ -48,10 +48,8 @@ from app.workers.deliver import Deliverer
 from app.workers.receive import Receiver
 from app.workers.runner import Worker, foundation_jobs, worker_name
 from app.workers.scheduler import PeriodicJob
-from federation.aiohttp_transport import aiohttp_transport
-from federation.client import SafeClient, TransportFactory
+from federation.client import SafeClient
 from federation.conneg import wants_activity_json
-from federation.http1 import http1_transport
 from federation.offload import Offload, run_inline, signing_offload, usable_cpus
 
 FORM_MAX_BODY_BYTES = 64 * 1024
@@ -75,21 +73,13 @@ def settle_memory() -> None:
 
 
 USER_AGENT = "Treehole/0.1 (+anonymous notes; ActivityPub)"
-# http1 by default: per delivery it costs the event loop about a third of what aiohttp does, and
-# aiohttp about a third of httpx (bench/README.md); the others stay as fallbacks (None: httpx).
-TRANSPORTS: dict[str, TransportFactory | None] = {
-    "http1": http1_transport,
-    "aiohttp": aiohttp_transport,
-    "httpx": None,
-}
 REPORT_LIMIT = Limit("report", 10, 600)
 
 
 def build_client(settings: Settings) -> SafeClient:
-    transport = TRANSPORTS[settings.http_transport]
-    return SafeClient(
-        allow_loopback=settings.allow_loopback, user_agent=USER_AGENT, transport=transport
-    )
+    """The process's one outgoing HTTP client (federation/client.py: httpx for fetches, aiohttp
+    for deliveries, one SSRF guard and one set of caps)."""
+    return SafeClient(allow_loopback=settings.allow_loopback, user_agent=USER_AGENT)
 
 
 def post_policy(settings: Settings) -> PostPolicy:

@@ -24,7 +24,7 @@ from federation.errors import (
     STALE_DATE,
     SignatureError,
 )
-from federation.keys import load_public_key
+from federation.keys import PrivateKey, load_public_key
 from federation.rfc9421 import parse_rfc9421, sign_rfc9421
 from federation.signed_request import (
     DRAFT_CAVAGE,
@@ -64,7 +64,7 @@ def sign_request_cavage(
     headers: Mapping[str, str],
     body: bytes | None,
     key_id: str,
-    private_key_pem: str,
+    private_key: PrivateKey,
     now: datetime,
 ) -> dict[str, str]:
     """Sign a request the way Mastodon does and return every header to send.
@@ -73,7 +73,7 @@ def sign_request_cavage(
     `content-type` when there is a body. Other `headers` pass through unsigned; Host, Date,
     Digest and Signature are set here (`(request-target)` keeps the query, as the draft says).
     """
-    return sign_cavage(method, url, headers, body, key_id, private_key_pem, now)
+    return sign_cavage(method, url, headers, body, key_id, private_key, now)
 
 
 def sign_request_rfc9421(
@@ -82,7 +82,7 @@ def sign_request_rfc9421(
     headers: Mapping[str, str],
     body: bytes | None,
     key_id: str,
-    private_key_pem: str,
+    private_key: PrivateKey,
     now: datetime,
 ) -> dict[str, str]:
     """Sign a request with RFC 9421 as Fedify 2.x does and return every header to send.
@@ -91,7 +91,7 @@ def sign_request_rfc9421(
     `"content-digest"` (with a `Content-Digest: sha-256=:...:` header) when there is a body;
     parameters `alg="rsa-v1_5-sha256";keyid="...";created=...`.
     """
-    return sign_rfc9421(method, url, headers, body, key_id, private_key_pem, now)
+    return sign_rfc9421(method, url, headers, body, key_id, private_key, now)
 
 
 def parse_signed_request(

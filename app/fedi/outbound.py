@@ -223,9 +223,14 @@ async def enqueue_follow(
 
 async def enqueue_key_rotation(
     db: Db, urls: Urls, domain: str, board: Board, actor: LocalActor, new_key: tuple[str, str]
-) -> None:
+) -> bool:
     """Replace a board's key and tell followers with an Update signed by the old key, so they
-    can verify it and learn the new one."""
+    can verify it and learn the new one (until a server has it, the worker keeps signing what
+    goes there with the old key: app/workers/deliver.py). False, and nothing changed, while a
+    previous rotation's Update is still being delivered to a server that is not parked as dead:
+    its old key is still in use."""
+    if await rotation_in_progress(db, actor.id):
+        return False
     now = utcnow()
     old_private = actor.private_key_pem
     document = build_actor_document(urls, domain, actor, board, public_key_pem=new_key[1])
@@ -236,9 +241,22 @@ async def enqueue_key_rotation(
     async with db.transaction():
         await local_actors.update_actor_keys(db, actor.id, new_key[0], new_key[1])
         inboxes = await followers.list_follower_inboxes(db, actor.id)
+        # With nobody to tell, nothing is ever signed with the old key: it is not kept.
+        old_key = old_private if inboxes else None
         await store_and_enqueue(
-            db, urls, update_id, update, actor, None, inboxes, now, signing_key_pem=old_private
+            db, urls, update_id, update, actor, None, inboxes, now, signing_key_pem=old_key
         )
+    return True
+
+
+async def rotation_in_progress(db: Db, actor_id: str) -> bool:
+    """Whether the actor's latest key rotation still has its Update to deliver somewhere other
+    than a domain parked as dead (those get it, old key and all, if they ever come back)."""
+    latest = await activities.get_key_rotation(db, actor_id)
+    if latest is None:
+        return False
+    pending = await deliveries.count_pending_by_domain(db, latest.id)
+    return bool(set(pending) - await deliveries.list_dead_domains(db, pending))
 
 
 async def retire_actors(db: Db, urls: Urls, now: datetime, limit: int = 50) -> int:

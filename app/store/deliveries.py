@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,7 +25,9 @@ from app.store.transitions import may_become
 from app.store.upsert import insert_ignore
 from federation.origin import host_of
 
-LEASE_SECONDS = 300
+# A claim holds its rows this long; a worker extends the lease of the rows it still holds while
+# their batch is in flight (`extend_leases`), so a worker that dies frees them within seconds.
+LEASE_SECONDS = 15
 # What `Db.writes` counts writes to the domains table under (caches watch it).
 DOMAINS_TABLE_NAME = delivery_domains.name
 # A domain with something for `record_domain_alive` to clear.
@@ -154,6 +156,16 @@ async def settle_delivered(
     return {row["id"] for row in rows}
 
 
+async def extend_leases(db: Db, delivery_ids: Sequence[int], worker: str, now: datetime) -> None:
+    """Renew the lease of rows this worker still holds (a heartbeat while they are in flight)."""
+    if delivery_ids:
+        await db.execute(
+            deliveries.update()
+            .where(delivery_ids_in(db, delivery_ids), deliveries.c.locked_by == worker)
+            .values(locked_until=now + timedelta(seconds=LEASE_SECONDS))
+        )
+
+
 def delivery_ids_in(db: Db, delivery_ids: Sequence[int]) -> sa.ColumnElement[bool]:
     """`id IN (…)` as ONE bound value (an array on PostgreSQL, a JSON list read by json_each on
     SQLite), so the statement's text is the same whatever the count and its compiled form is
@@ -246,6 +258,16 @@ async def count_pending_for_activity(db: Db, activity_id: str) -> int:
             .where(deliveries.c.activity_id == activity_id, deliveries.c.state == PENDING)
         )
     )
+
+
+async def count_pending_by_domain(db: Db, activity_id: str) -> dict[str, int]:
+    """Deliveries of one activity still to be made, per domain."""
+    rows = await db.fetch_all(
+        sa.select(deliveries.c.domain, sa.func.count().label("pending"))
+        .where(deliveries.c.activity_id == activity_id, deliveries.c.state == "pending")
+        .group_by(deliveries.c.domain)
+    )
+    return {row["domain"]: int(row["pending"]) for row in rows}
 
 
 async def ledger_for_note(db: Db, note_id: str) -> Sequence[Mapping[str, Any]]:

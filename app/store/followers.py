@@ -46,16 +46,14 @@ async def delete_followers_of_remote(db: Db, remote_actor_id: str) -> None:
     await db.execute(followers.delete().where(followers.c.remote_actor_id == remote_actor_id))
 
 
-async def delete_followers_at_inbox(db: Db, inbox_url: str) -> int:
-    """An inbox answered 404/410: drop every follower whose deliveries went there."""
+async def delete_followers_at_personal_inbox(db: Db, inbox_url: str) -> int:
+    """An inbox answered 404/410: drop the follower whose own inbox it is. A shared inbox's
+    404/410 removes nobody: it speaks for a whole server, whose users may well still be there
+    (a moved endpoint, a proxy's mistake), and Mastodon removes no one for it either."""
     ids = [
         row["id"]
         for row in await db.fetch_all(
-            sa.select(remote_actors.c.id).where(
-                sa.or_(
-                    remote_actors.c.inbox == inbox_url, remote_actors.c.shared_inbox == inbox_url
-                )
-            )
+            sa.select(remote_actors.c.id).where(remote_actors.c.inbox == inbox_url)
         )
     ]
     if ids:

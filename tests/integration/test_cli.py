@@ -1,5 +1,5 @@
 """The `treehole` command run as a real process: one clear line for bad configuration, migrate,
-board add and admin create."""
+board add, board rotate-key and admin create."""
 
 from __future__ import annotations
 
@@ -12,9 +12,15 @@ import anyio
 import pytest
 import sqlalchemy as sa
 
+from app.core.clock import utcnow
+from app.core.ids import new_id
 from app.db.engine import connect, disconnect
 from app.db.tables import admins, boards, local_actors
 from app.security.passwords import check_password
+from app.store.boards import get_board_by_slug
+from app.store.followers import insert_follower
+from app.store.local_actors import get_board_actor
+from app.store.remote_actors import RemoteActor, upsert_remote_actor
 from tests.support.snapshots import dump_database
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -155,6 +161,45 @@ def test_board_add_refuses_bad_arguments(
     result = run_cli(["board", "add", *args], cli_env(tmp_path, database_url))
     assert_one_line_failure(result, naming)
     assert select(database_url, sa.select(boards.c.slug)) == before
+
+
+def _add_follower(database_url: str, actor_id: str) -> None:
+    """A remote follower of the main board, as the inbox would store one."""
+
+    async def run() -> None:
+        db = await connect(database_url)
+        try:
+            board = await get_board_by_slug(db, "main")
+            board_actor = None if board is None else await get_board_actor(db, board.id)
+            assert board_actor is not None
+            remote = await upsert_remote_actor(db, RemoteActor(
+                id=new_id(), ap_id=actor_id, domain="remote.example", preferred_username="r",
+                name=None, url=None, inbox=f"{actor_id}/inbox",
+                shared_inbox="https://remote.example/inbox", key_id=f"{actor_id}#main-key",
+                public_key_pem=None, blocks_us=False, suspended=False, silenced=False,
+                fetched_at=utcnow(),
+            ))  # fmt: skip
+            await insert_follower(db, board_actor.id, remote.id, f"{actor_id}/follows/1", utcnow())
+        finally:
+            await disconnect(db)
+
+    anyio.run(run)
+
+
+def test_board_rotate_key_waits_for_the_last_rotation_to_be_delivered(
+    tmp_path: Path, database_url: str
+) -> None:
+    """spec: delivery-key-rotation-old-key-until-settled (one rotation at a time)"""
+    env = cli_env(tmp_path, database_url)
+    rotate = ["board", "rotate-key", "main"]
+    for _ in range(2):  # nobody to tell: each rotation is over at once
+        assert run_cli(rotate, env).returncode == 0
+    _add_follower(database_url, "https://remote.example/users/r")
+    first = run_cli(rotate, env)
+    assert first.returncode == 0, first.stderr
+    keys = select(database_url, sa.select(local_actors.c.public_key_pem))
+    assert_one_line_failure(run_cli(rotate, env), "still being delivered")
+    assert select(database_url, sa.select(local_actors.c.public_key_pem)) == keys
 
 
 def test_admin_create_stores_only_a_scrypt_hash(tmp_path: Path, database_url: str) -> None:
