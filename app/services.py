@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+import anyio
+
 from app.core.settings import Settings
 from app.core.urls import Urls
 from app.db.engine import Db
@@ -15,6 +17,7 @@ from app.fedi.remote import RemoteFetcher
 from app.moderation.service import Moderator
 from app.notes.posting import PostPolicy
 from app.security.cookies import CookieJar
+from app.security.passwords import CONCURRENT_HASHES
 from app.security.ratelimit import Limit, WindowCounter
 from app.web.templates import Templates
 from federation.aiohttp_transport import aiohttp_transport
@@ -44,6 +47,10 @@ class Services:
     inbox_writer: InboxWriter
     inbox_limits: InboxLimits = field(default_factory=lambda: InboxLimits())
     door: DoorCache = field(default_factory=DoorCache)
+    # Password hashes computed at once (each holds 128 MiB while it runs).
+    password_slots: anyio.CapacityLimiter = field(
+        default_factory=lambda: anyio.CapacityLimiter(CONCURRENT_HASHES)
+    )
 
     @property
     def inbound(self) -> Inbound:

@@ -16,12 +16,15 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from starlette.routing import Mount, Route
 
 from app.main import routes
+from app.security.passwords import check_password, needs_rehash, parse_hash
 from app.security.sessions import ADMIN_COOKIE, issue_session
+from app.store import admins
 from app.store.admins import get_admin_by_username
 from app.web.messages import REASONS
 from tests.conftest import make_settings
 from tests.support.admin import PASSWORD, form_token, make_admin, sign_in, signed_in
 from tests.support.app_client import RunningApp, running_app
+from tests.unit.app.security.test_passwords import old_style_hash
 
 pytestmark = pytest.mark.anyio
 
@@ -244,3 +247,23 @@ async def test_admin_session_role_comes_from_the_database(instance: RunningApp) 
     promoted = issue_session(instance.services.secret_key, row["id"], "admin")
     instance.client.cookies.set(ADMIN_COOKIE, promoted, domain="treehole.test", path="/admin")
     assert (await instance.client.get("/admin/settings")).status_code == 401
+
+
+async def test_admin_login_upgrades_an_old_password_hash(instance: RunningApp) -> None:
+    """A hash made at N = 2^15 still lets its admin in; that login stores a new hash at today's
+    parameters, which verifies the same password. A wrong password changes nothing."""
+    db = instance.services.db
+    old = old_style_hash(PASSWORD)
+    await admins.insert_admin(db, "root", old, "admin", datetime.now(UTC))
+    refused = await sign_in(instance.client, "root", "wrong password")
+    assert refused.status_code == 401
+    row = await get_admin_by_username(db, "root")
+    assert row is not None and row["password_hash"] == old
+    answer = await sign_in(instance.client, "root")
+    assert answer.status_code == 303
+    row = await get_admin_by_username(db, "root")
+    assert row is not None
+    upgraded = row["password_hash"]
+    parsed = parse_hash(upgraded)
+    assert parsed is not None and parsed.n >= 2**17
+    assert check_password(PASSWORD, upgraded) and not needs_rehash(upgraded)

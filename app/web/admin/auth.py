@@ -16,7 +16,7 @@ from starlette.responses import RedirectResponse, Response
 from app.core.clock import utcnow
 from app.core.errors import Forbidden, Invalid, NotAuthenticated, RateLimited, TreeholeError
 from app.security.csrf import check_csrf_token
-from app.security.passwords import check_password
+from app.security.passwords import check_password, hash_password, needs_rehash
 from app.security.sessions import (
     ADMIN_COOKIE,
     clear_cookie_options,
@@ -36,9 +36,10 @@ ADMIN_FORM_MAX_FIELDS = 400
 ADMIN_FORM_MAX_PART_BYTES = 64 * 1024
 USERNAME_MAX_CHARS = 64
 PASSWORD_MAX_CHARS = 1024
-# Checked against when the username is unknown, so both answers take as long.
+# Checked against when the username is unknown, so both answers take as long (today's
+# parameters, as every hash has after its owner's next login).
 DUMMY_HASH = (
-    "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+    "scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 )
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -139,9 +140,14 @@ async def login(request: Request) -> Response:
         return response
     row = await admin_store.get_admin_by_username(services.db, username) if username else None
     stored = row["password_hash"] if row is not None else DUMMY_HASH
-    matches = await anyio.to_thread.run_sync(check_password, password, stored)
+    slots = services.password_slots
+    matches = await anyio.to_thread.run_sync(check_password, password, stored, limiter=slots)
     if row is None or not matches:
         return _login_again(request, username, "wrong", 401)
+    if needs_rehash(stored):
+        # The password is known to be right only now: store it at today's parameters.
+        upgraded = await anyio.to_thread.run_sync(hash_password, password, limiter=slots)
+        await admin_store.update_password_hash(services.db, row["id"], upgraded)
     response = RedirectResponse(services.urls.admin_queue(), status_code=303)
     value = issue_session(services.secret_key, row["id"], row["role"])
     response.set_cookie(ADMIN_COOKIE, value, **session_cookie_options(services.cookies.secure))
