@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from app.db.engine import Db
 from app.fedi.inbound import Inbound
 from app.store import inbox_items
-from federation.errors import FederationError
+from federation.errors import FederationError, ParseError
 
 log = logging.getLogger("treehole.receive")
 
@@ -33,6 +33,14 @@ class Receiver:
     async def receive(self, item: inbox_items.InboxItem, now: datetime) -> None:
         try:
             outcome = await self.inbound.apply(json.loads(item.payload), now)
+        except ParseError as error:
+            # The activity (or a document it names) can never be read: the same bytes fail the
+            # same way on every attempt, so settle it now instead of retrying.
+            await inbox_items.finish_item(
+                self.db, item.id, self.worker, "failed", now, f"unparseable: {error}",
+                item.attempts + 1,
+            )  # fmt: skip
+            return
         except FederationError as error:
             # A remote fetch failed or a document is unusable: try a few times, then give up.
             attempts = item.attempts + 1
