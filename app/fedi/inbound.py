@@ -203,13 +203,14 @@ async def _insert_remote(
     content is dropped, held content waits for a moderator, silenced senders are held."""
     content_html = sanitize_remote_html(doc.content_html)
     board = await get_board(ctx.db, board_id)
+    stored_id = note_id or new_id()
     decision = await ctx.moderator.screen(
         Content(plain_text(content_html), doc.summary, "remote", note_id is not None),
         now,
         board=board,
         sender_silenced=await is_silenced(ctx.db, author),
+        subject_id=stored_id,
     )
-    stored_id = note_id or new_id()
     await record_moderation(ctx.db, stored_id, "remote_note", decision, now)
     if decision.outcome == REJECT:
         return

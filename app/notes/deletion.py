@@ -16,7 +16,7 @@ from app.fedi import outbound
 from app.notes import actors
 from app.notes.posting import hash_token
 from app.store import boards as board_store
-from app.store import interactions
+from app.store import fingerprints, interactions
 from app.store import notes as note_store
 from app.store.notes import Note
 
@@ -43,6 +43,7 @@ async def delete_note(db: Db, urls: Urls, note_id: str, reason: str, now: dateti
             await interactions.delete_for_note(db, each_id)
             await outbound.enqueue_note_deletion(db, urls, before, now)
             purged.append(before)
+        await fingerprints.delete_for_subjects(db, [note.id for note in purged])
         for author in {n.local_actor_id for n in purged if n.local_actor_id} | set(likers):
             await actors.retire_if_unused(db, author)
     return purged

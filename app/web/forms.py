@@ -160,7 +160,8 @@ def _as_decided(submission: posting.Submission, decision: Decision) -> posting.S
     return replace(submission, summary=summary, held=decision.outcome == HOLD)
 
 
-InsertNote = Callable[[posting.Submission], Awaitable[Posted]]
+# Inserts the decided submission as the note with the given id.
+InsertNote = Callable[[posting.Submission, str], Awaitable[Posted]]
 
 
 async def _store_post(
@@ -174,9 +175,10 @@ async def _store_post(
     transaction: one write turn on SQLite, and a failure anywhere stores none of them."""
     services = services_of(request)
     now = utcnow()
+    note_id = new_id()  # chosen first: the fingerprint is stored as this note's
     async with services.db.transaction():
-        decision = await services.moderator.remember(assessment, now)
-        posted = await insert(_as_decided(submission, decision))
+        decision = await services.moderator.remember(assessment, now, note_id)
+        posted = await insert(_as_decided(submission, decision), note_id)
         await record_moderation(services.db, posted.note_id, "note", decision, now)
         if decision.outcome != HOLD:
             await count_accepted_post(services.db, settings, now)
@@ -209,9 +211,9 @@ async def post_thread(request: Request) -> Response:
     submission, assessment, settings = screened
     secret, new_cookie = _poster(request, secret)
 
-    async def insert(decided: posting.Submission) -> Posted:
+    async def insert(decided: posting.Submission, note_id: str) -> Posted:
         return await posting.insert_thread(
-            services.db, board, decided, secret, services.policy, utcnow(), services.rng
+            services.db, board, decided, secret, services.policy, utcnow(), services.rng, note_id
         )
 
     posted = await _store_post(request, submission, assessment, settings, insert)
@@ -236,10 +238,10 @@ async def post_reply(request: Request) -> Response:
     submission, assessment, settings = screened
     secret, new_cookie = _poster(request, secret)
 
-    async def insert(decided: posting.Submission) -> Posted:
+    async def insert(decided: posting.Submission, note_id: str) -> Posted:
         return await posting.insert_reply(
             services.db, board, root, parent, decided, secret, services.policy, utcnow(),
-            services.rng,
+            services.rng, note_id,
         )  # fmt: skip
 
     posted = await _store_post(request, submission, assessment, settings, insert)

@@ -19,9 +19,10 @@ from app.core.clock import utcnow
 from app.core.settings import Settings
 from app.core.urls import Urls
 from app.db.engine import Db
+from app.moderation.service import DUPLICATE_WINDOW
 from app.notes import deletion
 from app.notes.actors import refill_key_pool
-from app.store import deliveries, ratelimits
+from app.store import deliveries, fingerprints, ratelimits
 from app.workers.scheduler import PeriodicJob, run_due_jobs
 
 log = logging.getLogger("treehole.worker")
@@ -30,6 +31,7 @@ IDLE_SECONDS = 0.5
 EXPIRY_EVERY_SECONDS = 10.0
 KEYPOOL_EVERY_SECONDS = 5.0
 SALTS_EVERY_SECONDS = 600.0
+FINGERPRINTS_EVERY_SECONDS = 60.0
 
 Step = Callable[[datetime], Awaitable[int]]
 
@@ -51,10 +53,16 @@ def foundation_jobs(db: Db, urls: Urls, settings: Settings) -> list[PeriodicJob]
         await ratelimits.delete_old(db, yesterday, now - timedelta(days=1))
         return 0
 
+    async def forget_fingerprints(now: datetime) -> int:
+        # Past the near-duplicate window no check reads a fingerprint: it goes.
+        await fingerprints.delete_older_than(db, now - DUPLICATE_WINDOW)
+        return 0
+
     return [
         PeriodicJob("expire_notes", EXPIRY_EVERY_SECONDS, expire),
         PeriodicJob("refill_key_pool", KEYPOOL_EVERY_SECONDS, refill),
         PeriodicJob("forget_rate_salts", SALTS_EVERY_SECONDS, forget_salts),
+        PeriodicJob("forget_fingerprints", FINGERPRINTS_EVERY_SECONDS, forget_fingerprints),
     ]
 
 

@@ -18,16 +18,17 @@ import sqlalchemy as sa
 
 from app.core.clock import utcnow
 from app.core.ids import new_id
-from app.db.tables import boards, moderation_decisions, notes
+from app.db.tables import boards, content_fingerprints, moderation_decisions, notes
 from app.db.tables import remote_actors as remote_actor_table
 from app.moderation.breaker import count_accepted_post, posts_in_last_minute
 from app.moderation.filters import FilterSet
 from app.moderation.pipeline import Content
-from app.moderation.service import Moderator
+from app.moderation.service import DUPLICATE_WINDOW, Moderator
 from app.store import filters as filter_store
 from app.store import remote_actors
 from app.store.moderation import get_moderation_settings, update_moderation_settings
 from app.store.remote_actors import RemoteActor
+from tests.support.admin import make_remote_actor
 from tests.support.app_client import RunningApp
 from tests.support.forms import csrf_from, post_note
 
@@ -344,3 +345,79 @@ async def test_concurrent_first_posts_build_the_filters_once(
     changed = await asyncio.gather(*(moderator.filter_set() for _ in range(5)))
     assert builds == 2 and all(built is changed[0] for built in changed)
     assert changed[0] is not first[0]
+
+
+async def fingerprint_subjects(instance: RunningApp) -> list[str | None]:
+    rows = await instance.services.db.fetch_all(
+        sa.select(content_fingerprints.c.subject_id).order_by(content_fingerprints.c.id)
+    )
+    return [row["subject_id"] for row in rows]
+
+
+async def test_fingerprints_age_out_after_their_window(instance: RunningApp) -> None:
+    """The worker forgets fingerprints once the near-duplicate window is over; younger ones
+    stay (they still stop a flood)."""
+    old = await post_note(instance.client, "Old words about mountain passes and snowy ridges")
+    db = instance.services.db
+    await db.execute(
+        content_fingerprints.update()
+        .where(content_fingerprints.c.subject_id == old.note_id)
+        .values(created_at=utcnow() - DUPLICATE_WINDOW - timedelta(seconds=1))
+    )
+    young = await post_note(instance.client, "Young words about river deltas and wide marshes")
+    assert await fingerprint_subjects(instance) == [old.note_id, young.note_id]
+    await instance.worker.run_once(force=True)
+    assert await fingerprint_subjects(instance) == [young.note_id]
+    # Thirty minutes on, the young one has aged out too.
+    await instance.worker.run_once(now=utcnow() + DUPLICATE_WINDOW, force=True)
+    assert await fingerprint_subjects(instance) == []
+
+
+async def test_fingerprints_go_with_their_note(instance: RunningApp) -> None:
+    """Deleting a note (a root takes its replies) deletes its fingerprints at once, and only
+    those: a near-copy of a deleted post is no longer held."""
+    client = instance.client
+    root = await post_note(client, "A lighthouse keeper counts the gulls every single morning")
+    reply = await post_note(
+        client, "The gulls never sit still long enough to be counted", thread=root.note_id
+    )
+    other = await post_note(client, "Bakers wake at four to knead the sourdough loaves")
+    assert await fingerprint_subjects(instance) == [root.note_id, reply.note_id, other.note_id]
+    page = await client.get(f"/n/{root.note_id}/delete")
+    answer = await client.post(
+        f"/n/{root.note_id}/delete", data={"csrf_token": csrf_from(page.text), "token": root.token}
+    )
+    assert answer.status_code == 200
+    assert await fingerprint_subjects(instance) == [other.note_id]
+    again = await post_note(client, "A lighthouse keeper counts the gulls every single morning!")
+    note = await instance.services.db.fetch_one(
+        sa.select(notes.c.state).where(notes.c.id == again.note_id)
+    )
+    assert note is not None and note["state"] == "live"
+
+
+async def test_remote_reply_fingerprint_goes_with_it(instance: RunningApp) -> None:
+    db = instance.services.db
+    root = await post_note(instance.client, "Tell me about the tides where you live, friends")
+    actor = await make_remote_actor(db)
+    inbound = instance.services.inbound
+    parent = instance.services.urls.note(root.note_id)
+    create = {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": f"{actor.ap_id}/statuses/1/activity", "type": "Create", "actor": actor.ap_id,
+        "object": {
+            "id": f"{actor.ap_id}/statuses/1", "type": "Note", "attributedTo": actor.ap_id,
+            "inReplyTo": parent, "content": "<p>Here the tide runs out two miles at dawn</p>",
+        },
+    }  # fmt: skip
+    assert await inbound.apply(create, utcnow()) == "reply stored"
+    stored = await db.fetch_one(sa.select(notes.c.id).where(notes.c.origin == "remote"))
+    assert stored is not None
+    assert await fingerprint_subjects(instance) == [root.note_id, stored["id"]]
+    delete = {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": f"{actor.ap_id}/statuses/1#delete", "type": "Delete", "actor": actor.ap_id,
+        "object": f"{actor.ap_id}/statuses/1",
+    }  # fmt: skip
+    assert await inbound.apply(delete, utcnow()) == "reply removed"
+    assert await fingerprint_subjects(instance) == [root.note_id]
