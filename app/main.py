@@ -33,7 +33,7 @@ from app.notes import deletion
 from app.notes.actors import ensure_bootstrap_actors
 from app.security.cookies import CookieJar
 from app.services import Services, build_client, post_policy
-from app.web import feeds, forms, pages
+from app.web import feeds, forms, health, pages
 from app.web.admin import admin_routes
 from app.web.admin.subscriptions import subscription_routes
 from app.web.errors import EXCEPTION_HANDLERS
@@ -176,7 +176,8 @@ def routes() -> list[Route | Mount]:
         Route("/a/{actor_id}/followers", activitypub.actor_collection),
         Route("/activities/{activity_id}", activitypub.activity),
         Route("/", pages.home),
-        Route("/healthz", pages.healthz),
+        Route("/healthz", health.healthz),
+        Route("/readyz", health.readyz),
         Route("/robots.txt", pages.robots),
         Route("/random", pages.random_page),
         Route("/transparency", pages.transparency_page),

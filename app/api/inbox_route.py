@@ -18,8 +18,8 @@ from starlette.types import Receive, Scope, Send
 
 from app.api.inbox import INBOX_MAX_BODY_BYTES
 from app.api.inbox import receive as receive_activity
-from app.core.errors import TreeholeError
-from app.web.errors import treehole_error
+from app.core.errors import DatabaseUnavailable, TreeholeError
+from app.web.errors import database_unavailable, treehole_error
 from app.web.middleware import limited_body, with_security_headers
 
 log = logging.getLogger("treehole.inbox")
@@ -42,6 +42,8 @@ async def answer_inbox_post(scope: Scope, receive: Receive, send: Send) -> None:
         response = await receive_activity(request)
     except TreeholeError as error:  # the body limit, answered as everywhere else
         response = await treehole_error(request, error)
+    except DatabaseUnavailable as error:  # 503 with Retry-After: the sender retries later
+        response = await database_unavailable(request, error)
     except Exception:  # what ServerErrorMiddleware does for every other route
         log.exception("inbox request failed")
         response = PlainTextResponse("Internal Server Error", status_code=500)

@@ -17,6 +17,7 @@ TITLES = {
     410: N_("Gone"),
     413: N_("Too large"),
     429: N_("Slow down"),
+    503: N_("Back in a moment"),
 }
 
 REASONS = {
@@ -49,6 +50,10 @@ REASONS = {
         "You are posting faster than this board allows. Wait a little and try again."
     ),
     "too_large": N_("What you sent is larger than this server accepts."),
+    "unavailable": N_(
+        "This server cannot reach its database right now, so nothing you sent was stored. "
+        "Try again in a minute."
+    ),
     "not_found": N_("There is nothing at this address."),
     "method": N_("This address does not take that kind of request."),
     "before: bad_cursor": N_("That page link is broken. Go back to the board and try again."),

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 import anyio
 
 from app.core.clock import utcnow
+from app.core.errors import DatabaseUnavailable
 from app.core.settings import Settings
 from app.core.urls import Urls
 from app.db.engine import Db
@@ -28,6 +29,9 @@ from app.workers.scheduler import PeriodicJob, run_due_jobs
 log = logging.getLogger("treehole.worker")
 
 IDLE_SECONDS = 0.5
+# While the database is not answering, passes are tried again after 1, 2, 4, then every 5
+# seconds: work resumes within seconds of it coming back, without a busy loop meanwhile.
+OUTAGE_PAUSE_MAX_SECONDS = 5.0
 EXPIRY_EVERY_SECONDS = 10.0
 KEYPOOL_EVERY_SECONDS = 5.0
 SALTS_EVERY_SECONDS = 600.0
@@ -66,6 +70,14 @@ def foundation_jobs(db: Db, urls: Urls, settings: Settings) -> list[PeriodicJob]
     ]
 
 
+def pause_after(outages: int) -> float:
+    """Seconds to wait before the next pass, after `outages` passes in a row found the database
+    not answering (0: the usual idle pause)."""
+    if outages == 0:
+        return IDLE_SECONDS
+    return min(IDLE_SECONDS * 2**outages, OUTAGE_PAUSE_MAX_SECONDS)
+
+
 @dataclass(slots=True)
 class Worker:
     db: Db
@@ -74,13 +86,16 @@ class Worker:
     name: str = field(default_factory=worker_name)
 
     async def run_once(self, now: datetime | None = None, force: bool = False) -> int:
-        """One pass: due periodic jobs, then each queue step once. Returns the work done."""
+        """One pass: due periodic jobs, then each queue step once. Returns the work done.
+        `DatabaseUnavailable` ends the pass: every later step would fail the same way."""
         moment = now or utcnow()
         done = await run_due_jobs(self.db, self.jobs, self.name, moment, force=force)
         work = sum(max(0, count) for count in done.values())
         for step in self.steps:
             try:
                 work += await step(moment)
+            except DatabaseUnavailable:
+                raise
             except Exception:
                 log.exception("worker step %s failed", getattr(step, "__name__", step))
         return work
@@ -100,13 +115,22 @@ class Worker:
             await self.start()
         except Exception:
             log.exception("worker start-up failed")
+        outages = 0
         while not stop.is_set():
             try:
                 work = await self.run_once()
+                if outages:
+                    log.info("worker %s: the database answers again", self.name)
+                outages = 0
+            except DatabaseUnavailable as error:
+                if not outages:
+                    log.warning("worker %s: database unavailable (%s)", self.name, error)
+                outages += 1
+                work = 0
             except Exception:
                 log.exception("worker pass failed")
                 work = 0
             if work == 0:
-                with anyio.move_on_after(IDLE_SECONDS):
+                with anyio.move_on_after(pause_after(outages)):
                     await stop.wait()
         log.info("worker %s stopped", self.name)
