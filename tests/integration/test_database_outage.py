@@ -261,17 +261,25 @@ async def test_cut_database_recovers_by_itself(
         tasks.start_soon(instance.worker.run_forever, stop)
         await eventually(lambda: all_applied_and_published(instance, load, fake), "the first burst")
 
+        chinese = {"Accept-Language": "zh-CN"}
+        form_page = await client.get("/b/main", headers=chinese)
         await outage.cut()
         try:
             assert set(await load.burst()) == {503}
-            # A person gets the instance's page, in their language, asking them to come back.
-            page = await client.get("/b/main", headers={"Accept-Language": "zh-CN"})
-            assert page.status_code == 503
-            assert page.headers["content-type"].startswith("text/html")
-            assert page.headers["Retry-After"].isdigit()
-            assert (
-                "服务器暂时连不上数据库" in page.text and 'href="http://treehole.test/' in page.text
+            # A person gets the instance's page, in their language, asking them to come back:
+            # reading a page, and sending a form they had open.
+            sent = await client.post(
+                "/b/main/post",
+                data={"csrf_token": csrf_from(form_page.text), "text": "sent during the outage"},
+                headers=chinese,
             )
+            page = await client.get("/b/main", headers=chinese)
+            for answer in (sent, page):
+                assert answer.status_code == 503
+                assert answer.headers["content-type"].startswith("text/html")
+                assert answer.headers["Retry-After"].isdigit()
+                assert "服务器暂时连不上数据库" in answer.text  # the layout, in Chinese
+                assert 'href="http://treehole.test/' in answer.text
             for path in ("/healthz", "/readyz"):
                 health = await client.get(path)
                 assert health.status_code == 503, path
