@@ -1,4 +1,8 @@
-"""What request handlers and workers are given: built once per process, passed explicitly."""
+"""What request handlers are given: one `Services` per process, built by the wiring
+(`app/main.py`) and put in the lifespan state, where `services_of` finds it for a request.
+
+It sits between the domain packages and the adapters: it names the domain's services and holds
+nothing of the web (the web's templates travel in the lifespan state beside it)."""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import random
 from dataclasses import dataclass, field
 
 import anyio
+from starlette.requests import Request
 
 from app.core.settings import Settings
 from app.core.urls import Urls
@@ -15,14 +20,11 @@ from app.fedi.inbound import Inbound
 from app.fedi.inbox_writer import InboxWriter
 from app.fedi.remote import RemoteFetcher
 from app.moderation.service import Moderator
+from app.notes.deps import NoteDeps
 from app.notes.posting import PostPolicy
 from app.security.cookies import CookieJar
 from app.security.passwords import CONCURRENT_HASHES
 from app.security.ratelimit import Limit, WindowCounter
-from app.web.templates import Templates
-from federation.aiohttp_transport import aiohttp_transport
-from federation.client import SafeClient, TransportFactory
-from federation.http1 import http1_transport
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,13 +40,14 @@ class Services:
     settings: Settings
     db: Db
     urls: Urls
-    templates: Templates
     cookies: CookieJar
     policy: PostPolicy
     rng: random.Random
     fetcher: RemoteFetcher
     moderator: Moderator
     inbox_writer: InboxWriter
+    # What the note use cases (app/notes/) are given.
+    notes: NoteDeps
     inbox_limits: InboxLimits = field(default_factory=lambda: InboxLimits())
     door: DoorCache = field(default_factory=DoorCache)
     # Password hashes computed at once (each holds 128 MiB while it runs).
@@ -61,28 +64,6 @@ class Services:
         return self.settings.secret_key.value
 
 
-def post_policy(settings: Settings) -> PostPolicy:
-    return PostPolicy(
-        max_chars=settings.post_max_chars,
-        max_ttl=settings.max_ttl,
-        publish_delay_max=settings.publish_delay_max,
-    )
-
-
-USER_AGENT = "Treehole/0.1 (+anonymous notes; ActivityPub)"
-
-
-# http1 by default: per delivery it costs the event loop about a third of what aiohttp does, and
-# aiohttp about a third of httpx (bench/README.md); the others stay as fallbacks (None: httpx).
-TRANSPORTS: dict[str, TransportFactory | None] = {
-    "http1": http1_transport,
-    "aiohttp": aiohttp_transport,
-    "httpx": None,
-}
-
-
-def build_client(settings: Settings) -> SafeClient:
-    transport = TRANSPORTS[settings.http_transport]
-    return SafeClient(
-        allow_loopback=settings.allow_loopback, user_agent=USER_AGENT, transport=transport
-    )
+def services_of(request: Request) -> Services:
+    services: Services = request.state.services
+    return services

@@ -9,11 +9,11 @@ from starlette.responses import JSONResponse, Response
 
 from app.core.errors import Gone, Invalid, NotFound
 from app.fedi.documents import actor_url
+from app.services import services_of
 from app.store import local_actors
 from app.store import notes as note_store
 from app.store.boards import get_board, list_boards
 from app.store.local_actors import LocalActor
-from app.web.context import services_of
 from federation.nodeinfo import build_nodeinfo, build_nodeinfo_index
 from federation.webfinger import build_jrd, parse_acct
 

@@ -94,6 +94,13 @@ async def database_unavailable(request: Request, error: Exception) -> Response:
     return response
 
 
+async def answer_known_error(request: Request, error: Exception) -> Response:
+    """The answer to one of the errors below, outside Starlette's handlers (the inbox route)."""
+    if isinstance(error, DatabaseUnavailable):
+        return await database_unavailable(request, error)
+    return await treehole_error(request, error)
+
+
 EXCEPTION_HANDLERS = {
     TreeholeError: treehole_error,
     HTTPException: http_error,
