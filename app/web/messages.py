@@ -31,6 +31,9 @@ REASONS = {
         "reload the page and try again."
     ),
     "csrf_missing": N_("This form did not come from this site. Reload the page and try again."),
+    "cross_site": N_(
+        "This form was sent from another site. Open the page here and send it from there."
+    ),
     "csrf_invalid": N_(
         "This form has expired or did not come from this site. Reload the page and try again."
     ),

@@ -15,7 +15,6 @@ from starlette.responses import RedirectResponse, Response
 
 from app.core.clock import utcnow
 from app.core.errors import Forbidden, Invalid, NotAuthenticated, RateLimited, TreeholeError
-from app.security.csrf import check_csrf_token
 from app.security.passwords import check_password, hash_password, needs_rehash
 from app.security.sessions import (
     ADMIN_COOKIE,
@@ -27,7 +26,7 @@ from app.security.sessions import (
 )
 from app.store import admins as admin_store
 from app.store.admins import Admin
-from app.web.context import render_page, services_of
+from app.web.context import check_admin_origin, check_form_token, render_page, services_of
 
 MODERATOR = "moderator"
 ADMIN = "admin"
@@ -103,8 +102,9 @@ async def checked_form(
         # PostgreSQL refuses NUL in text with an error; no admin field has a use for one.
         if any(isinstance(value, str) and "\x00" in value for _, value in form.multi_items()):
             raise Invalid("form", "malformed")
+        check_admin_origin(request)
         token = form.get("csrf_token")
-        check_csrf_token(services_of(request).secret_key, token if isinstance(token, str) else None)
+        check_form_token(request, token if isinstance(token, str) else None)
     except TreeholeError:
         await form.close()  # an uploaded file's temporary file goes with the refused form
         raise
