@@ -427,3 +427,41 @@ async def test_remote_reply_fingerprint_goes_with_it(instance: RunningApp) -> No
     }  # fmt: skip
     assert await inbound.apply(delete, utcnow()) == "reply removed"
     assert await fingerprint_subjects(instance) == [root.note_id]
+
+
+async def test_remote_links_go_through_the_link_policy(instance: RunningApp) -> None:
+    """A remote reply's `<a href>` is held like the same URL typed as text, whatever the
+    link's visible words; mentions and hashtags linking to the sender's own server or to us
+    are not external links, and an allowlisted domain passes."""
+    posted = await post_note(instance.client, "a thread for remote links")
+    note_url = f"http://treehole.test/n/{posted.note_id}"
+    ann = await remote_author(instance)
+    inbound, now = instance.services.inbound, utcnow()
+    mention = '<a href="https://remote.example/@bob" class="u-url mention">@<span>bob</span></a>'
+    hashtag = '<a href="https://remote.example/tags/tide" class="mention hashtag">#tide</a>'
+    ours = '<a href="http://treehole.test/b/main" class="u-url mention">@main</a>'
+    # Each reply names itself in its first word.
+    texts = {
+        "hidden": 'hidden: read <a href="https://buy-pills.example/now">this page</a> please',
+        "short": 'short: <a href="https://bit.ly/3xYz">my photos</a>',
+        "typed": "typed: read https://buy-pills.example/now please",
+        "elsewhere": 'elsewhere: <a href="https://third.example/@cat" class="mention">@cat</a>',
+        "allowed": 'allowed: <a href="https://docs.example.org/guide">the guide</a> helps',
+        "own": f"own: {mention} {hashtag} {ours} thanks for the tide tables",
+    }
+    settings = await get_moderation_settings(instance.services.db)
+    await update_moderation_settings(
+        instance.services.db, replace(settings, link_allowlist=("example.org",))
+    )
+    for text in texts.values():
+        assert await inbound.apply(reply_create(ann, note_url, text), now) == "reply stored"
+    rows = await instance.services.db.fetch_all(
+        sa.select(notes.c.content, notes.c.state).where(notes.c.origin == "remote")
+    )
+    states = {row["content"][3:].split(":", 1)[0]: row["state"] for row in rows}
+    assert states == {
+        "hidden": "held", "short": "held", "typed": "held", "elsewhere": "held",
+        "allowed": "live", "own": "live",
+    }  # fmt: skip
+    reasons = {row["reason"] for row in await decisions(instance) if row["check_name"] == "links"}
+    assert {"link_not_allowed", "link_shortener"} <= reasons
