@@ -162,6 +162,9 @@ class Urls:
     def admin_settings(self) -> str:
         return f"{self.base}/admin/settings"
 
+    def admin_domain_block_visibility(self) -> str:
+        return f"{self.base}/admin/settings/domain-blocks"
+
     def admin_boards(self) -> str:
         return f"{self.base}/admin/boards"
 
