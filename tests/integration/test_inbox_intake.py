@@ -226,7 +226,9 @@ async def test_worker_settles_an_activity_that_can_never_parse_at_once(
     instance: RunningApp, fake: FakeActors
 ) -> None:
     """A verified Create whose object cannot be read (a Note naming no author) fails on its
-    first attempt, with the reason, instead of coming back for retries."""
+    first attempt, with the reason, instead of coming back for retries.
+    spec: inbox-unparseable-settled-at-once
+    """
     actor = fake.add_actor("frank")
     create = {
         "@context": AS_CONTEXT,

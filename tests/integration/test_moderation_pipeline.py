@@ -362,7 +362,9 @@ async def fingerprint_subjects(instance: RunningApp) -> list[str | None]:
 
 async def test_fingerprints_age_out_after_their_window(instance: RunningApp) -> None:
     """The worker forgets fingerprints once the near-duplicate window is over; younger ones
-    stay (they still stop a flood)."""
+    stay (they still stop a flood).
+    spec: fingerprints-short-lived
+    """
     old = await post_note(instance.client, "Old words about mountain passes and snowy ridges")
     db = instance.services.db
     await db.execute(
@@ -381,7 +383,9 @@ async def test_fingerprints_age_out_after_their_window(instance: RunningApp) -> 
 
 async def test_fingerprints_go_with_their_note(instance: RunningApp) -> None:
     """Deleting a note (a root takes its replies) deletes its fingerprints at once, and only
-    those: a near-copy of a deleted post is no longer held."""
+    those: a near-copy of a deleted post is no longer held.
+    spec: fingerprints-short-lived
+    """
     client = instance.client
     root = await post_note(client, "A lighthouse keeper counts the gulls every single morning")
     reply = await post_note(
@@ -403,6 +407,7 @@ async def test_fingerprints_go_with_their_note(instance: RunningApp) -> None:
 
 
 async def test_remote_reply_fingerprint_goes_with_it(instance: RunningApp) -> None:
+    """spec: fingerprints-short-lived"""
     db = instance.services.db
     root = await post_note(instance.client, "Tell me about the tides where you live, friends")
     actor = await make_remote_actor(db)

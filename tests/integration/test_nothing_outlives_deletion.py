@@ -206,6 +206,7 @@ async def assert_fingerprints_gone(instance: RunningApp, *note_ids: str) -> None
 
 
 async def test_expiry_leaves_nothing_of_the_thread(instance: RunningApp, fake: FakeInbox) -> None:
+    """spec: deletion-leaves-no-trace"""
     published = await publish(instance, fake)
     root = await note_store.get_note(instance.services.db, published.root.note_id)
     assert root is not None
@@ -224,6 +225,7 @@ async def test_expiry_leaves_nothing_of_the_thread(instance: RunningApp, fake: F
 async def test_token_deletion_leaves_nothing_of_the_thread(
     instance: RunningApp, fake: FakeInbox
 ) -> None:
+    """spec: deletion-leaves-no-trace"""
     published = await publish(instance, fake)
     client, root = instance.client, published.root
     page = await client.get(f"/n/{root.note_id}/delete")
@@ -255,6 +257,7 @@ async def remove_reported(instance: RunningApp, note_id: str, action: str) -> No
 async def test_moderator_removal_leaves_nothing_of_the_notes(
     instance: RunningApp, fake: FakeInbox
 ) -> None:
+    """spec: deletion-leaves-no-trace"""
     published = await publish(instance, fake)
     await signed_in(instance.client, instance.services.db, "kestrel", "moderator")
     await remove_reported(instance, published.reply.note_id, "remove")
@@ -270,6 +273,7 @@ async def test_moderator_removal_leaves_nothing_of_the_notes(
 async def test_thread_removal_leaves_nothing_of_the_thread(
     instance: RunningApp, fake: FakeInbox
 ) -> None:
+    """spec: deletion-leaves-no-trace"""
     published = await publish(instance, fake)
     await signed_in(instance.client, instance.services.db, "kestrel", "moderator")
     await remove_reported(instance, published.reply.note_id, "remove_thread")
@@ -283,6 +287,7 @@ async def test_thread_removal_leaves_nothing_of_the_thread(
 async def test_board_self_destruct_leaves_nothing_of_its_threads(
     instance: RunningApp, fake: FakeInbox
 ) -> None:
+    """spec: deletion-leaves-no-trace"""
     published = await publish(instance, fake)
     db = instance.services.db
     await db.execute(boards.update().where(boards.c.slug == "main").values(self_destruct_hours=1))
@@ -293,6 +298,7 @@ async def test_board_self_destruct_leaves_nothing_of_its_threads(
 async def test_domain_suspension_leaves_nothing_of_its_notes(
     instance: RunningApp, fake: FakeInbox
 ) -> None:
+    """spec: deletion-leaves-no-trace"""
     published = await publish(instance, fake)
     services = instance.services
     host = host_of(fake.url)

@@ -1,4 +1,5 @@
-"""Every capability the README promises is reachable by a person, not only by a test.
+"""Every capability the README promises is reachable by a person, not only by a test
+(spec: capabilities-reachable).
 
 - Admin: an admin, signed in, starting at /admin and following only links and forms of the
   pages themselves, reaches every admin page and finds a form for every admin action (with the
