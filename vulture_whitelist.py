@@ -15,6 +15,7 @@ _.random_note
 _.static
 _.actor_following
 _.admin_logout
+_.admin_domain_block_visibility
 _.admin_report
 _.admin_filter_categories
 _.admin_filter_terms
@@ -91,6 +92,7 @@ _.on_headers_complete
 _.on_body
 _.on_message_complete
 _.handle_async_request
+_.handle_starttag  # html.parser.HTMLParser hook (federation/sanitize.py)
 _.connect_unix_socket
 family
 exc_info

@@ -39,10 +39,10 @@ from app.notes.posting import PostPolicy
 from app.security.cookies import CookieJar
 from app.security.ratelimit import Limit
 from app.services import Services
-from app.web import feeds, forms, pages
+from app.web import feeds, forms, health, pages
 from app.web.admin import admin_routes
 from app.web.admin.subscriptions import subscription_routes
-from app.web.errors import EXCEPTION_HANDLERS, treehole_error
+from app.web.errors import EXCEPTION_HANDLERS, answer_known_error
 from app.web.templates import TEMPLATE_DIR, Templates
 from app.workers.deliver import Deliverer
 from app.workers.receive import Receiver
@@ -136,7 +136,7 @@ class TreeholeApp(Starlette):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if is_inbox_post(scope):
             scope["app"] = self
-            await answer_inbox_post(scope, receive, send, treehole_error)
+            await answer_inbox_post(scope, receive, send, answer_known_error)
             return
         await super().__call__(scope, receive, send)
 
@@ -234,7 +234,8 @@ def routes() -> list[Route | Mount]:
         Route("/a/{actor_id}/followers", activitypub.actor_collection),
         Route("/activities/{activity_id}", activitypub.activity),
         Route("/", pages.home),
-        Route("/healthz", pages.healthz),
+        Route("/healthz", health.healthz),
+        Route("/readyz", health.readyz),
         Route("/robots.txt", pages.robots),
         Route("/random", pages.random_page),
         Route("/transparency", pages.transparency_page),

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from app.core.clock import utcnow
-from app.core.errors import RateLimited
+from app.core.errors import RETRY_AFTER_UNAVAILABLE_SECONDS, RateLimited
 from app.fedi.inbox_writer import InboxUnavailable
 from app.services import Services, services_of
 from app.store import counters, remote_actors
@@ -32,7 +32,6 @@ log = logging.getLogger("treehole.inbox")
 
 INBOX_MAX_BODY_BYTES = 1024 * 1024
 TYPE_COLUMN_CHARS = 32  # inbox_items.type; longer types are none we handle, kept for the record
-RETRY_AFTER_UNAVAILABLE = "30"
 
 KEY_ID = re.compile(r'keyid="([^"]+)"', re.IGNORECASE)
 
@@ -179,6 +178,6 @@ async def receive(request: Request) -> Response:
         await services.inbox_writer.store(item)
     except InboxUnavailable:
         response = refuse(503, "temporarily unable to store the activity")
-        response.headers["Retry-After"] = RETRY_AFTER_UNAVAILABLE
+        response.headers["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE_SECONDS)
         return response
     return Response(status_code=202)

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 
 @dataclass(frozen=True, slots=True)
 class Urls:
     base: str
+
+    @property
+    def origin(self) -> str:
+        """The base URL as browsers write it in `Origin`: lowercase, no default port."""
+        parts = urlsplit(self.base)
+        scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+        default = {"http": 80, "https": 443}.get(scheme)
+        port = f":{parts.port}" if parts.port not in (None, default) else ""
+        host = f"[{host}]" if ":" in host else host
+        return f"{scheme}://{host}{port}"
 
     def home(self) -> str:
         return f"{self.base}/"
@@ -151,6 +161,9 @@ class Urls:
 
     def admin_settings(self) -> str:
         return f"{self.base}/admin/settings"
+
+    def admin_domain_block_visibility(self) -> str:
+        return f"{self.base}/admin/settings/domain-blocks"
 
     def admin_boards(self) -> str:
         return f"{self.base}/admin/boards"

@@ -14,7 +14,9 @@ an internal fails there first.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sqlite3
 from typing import Any, cast
 
 import aiosqlite
@@ -36,6 +38,8 @@ from sqlalchemy.sql.cache_key import CacheKey
 from sqlalchemy.sql.ddl import DDLElement
 
 from app.db.statements import Prepared, StatementCache
+
+log = logging.getLogger("treehole.db")
 
 SQLITE_IDLE_CONNECTIONS = 64  # about the concurrency a process serves; each is a thread + handle
 
@@ -123,13 +127,18 @@ class _ReusedSqliteConnections(SQLitePool):
         self._idle: list[aiosqlite.Connection] = []
 
     async def acquire(self) -> aiosqlite.Connection:
-        if self._idle:
-            return self._idle.pop()
+        while self._idle:
+            connection = self._idle.pop()
+            if _is_reusable(connection):
+                return connection
         return await super().acquire()
 
     async def release(self, connection: aiosqlite.Connection) -> None:
-        if connection.in_transaction or len(self._idle) >= self._keep:
-            await super().release(connection)
+        if not _is_reusable(connection) or len(self._idle) >= self._keep:
+            try:
+                await super().release(connection)
+            except (ValueError, sqlite3.Error):  # closed under us, or the file went away
+                log.debug("closing a SQLite connection failed", exc_info=True)
         else:
             self._idle.append(connection)
 
@@ -137,6 +146,14 @@ class _ReusedSqliteConnections(SQLitePool):
         idle, self._idle = self._idle, []
         for connection in idle:
             await super().release(connection)
+
+
+def _is_reusable(connection: aiosqlite.Connection) -> bool:
+    """Open, and not left inside a transaction (a rollback that never ran)."""
+    try:
+        return not connection.in_transaction
+    except ValueError:  # "no active connection": closed
+        return False
 
 
 class CachingSQLiteBackend(SQLiteBackend):
@@ -166,3 +183,28 @@ class Database(databases.Database):
         "postgresql": f"{__name__}:CachingPostgresBackend",
         "postgres": f"{__name__}:CachingPostgresBackend",
     }
+
+
+def holds_task_connection(database: databases.Database, task: asyncio.Task[Any]) -> bool:
+    """Whether `databases` still binds a connection to `task` (it has no public view of this)."""
+    return task in database._connection_map
+
+
+async def discard_task_connection(database: databases.Database, task: asyncio.Task[Any]) -> bool:
+    """Forget the connection `databases` failed to release for `task` and hand its driver
+    connection back to the pool, which closes what is broken (asyncpg reconnects its slot on the
+    next acquire; the SQLite pool keeps only healthy idle connections). True if one was found."""
+    stale = database._connection_map.pop(task, None)
+    backend = getattr(stale, "_connection", None)
+    raw = getattr(backend, "_connection", None)
+    if backend is None or raw is None:
+        return False
+    backend._connection = None
+    owner = getattr(backend, "_database", None)  # PostgreSQL: the backend holds the pool
+    pool = owner._pool if owner is not None else getattr(backend, "_pool", None)
+    if pool is not None:
+        try:
+            await pool.release(raw)
+        except Exception:  # a broken connection may fail to close too; it is dropped anyway
+            log.debug("releasing a broken connection failed", exc_info=True)
+    return True

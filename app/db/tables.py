@@ -489,13 +489,15 @@ moderation_decisions = sa.Table(
 )
 
 # Fingerprints of recent posts for near-duplicate detection (a flood copies and pastes). Only a
-# locality-sensitive hash is kept, for a short window.
+# locality-sensitive hash is kept, for a short window, and never longer than its note:
+# `subject_id` names the note it was taken from (None for content that was never stored).
 content_fingerprints = sa.Table(
     "content_fingerprints",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("fingerprint", sa.String(32), nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False, index=True),
+    sa.Column("subject_id", Id, nullable=True, index=True),
 )
 
 # Proof-of-work challenges already used (each is single-use until it expires).

@@ -33,7 +33,7 @@ from app.store.notes import REMOTE, Note
 from app.store.remote_actors import RemoteActor
 from federation.origin import host_of, same_origin
 from federation.parse import IncomingActivity, RemoteNoteDoc, parse_activity, parse_note
-from federation.sanitize import plain_text, sanitize_remote_html
+from federation.sanitize import links_in, plain_text, sanitize_remote_html
 
 log = logging.getLogger("treehole.inbound")
 
@@ -204,13 +204,15 @@ async def _insert_remote(
     content is dropped, held content waits for a moderator, silenced senders are held."""
     content_html = sanitize_remote_html(doc.content_html)
     board = await get_board(ctx.db, board_id)
+    stored_id = note_id or new_id()
+    links = external_links(content_html, author.ap_id, ctx.urls)
     decision = await ctx.moderator.screen(
-        Content(plain_text(content_html), doc.summary, "remote", note_id is not None),
+        Content(plain_text(content_html), doc.summary, "remote", note_id is not None, links),
         now,
         board=board,
         sender_silenced=await is_silenced(ctx.db, author),
+        subject_id=stored_id,
     )
-    stored_id = note_id or new_id()
     await record_moderation(ctx.db, stored_id, "remote_note", decision, now)
     if decision.outcome == REJECT:
         return
@@ -244,6 +246,18 @@ async def _insert_remote(
             deleted_at=None,
             deletion_reason=None,
         ),
+    )
+
+
+def external_links(content_html: str, sender: str, urls: Urls) -> tuple[str, ...]:
+    """The hrefs of sanitised remote HTML that the link policy judges: every link but the
+    mentions and hashtags that point at the sender's own server or at us (Mastodon writes
+    each `@user` and `#tag` as a link to its own pages)."""
+    own = {host_of(sender), host_of(urls.base)} - {None}
+    return tuple(
+        link.href
+        for link in links_in(content_html)
+        if not (link.is_mention_or_hashtag and host_of(link.href) in own)
     )
 
 

@@ -1,5 +1,6 @@
 """What admins may enter on the admin pages: filter terms and patterns, classifier thresholds,
-link allowlist domains, breaker settings and board settings. Pure parsing: each function returns
+link allowlist domains, breaker settings, who sees the public domain-block list and board
+settings. Pure parsing: each function returns
 the clean value or raises `Invalid(field, reason)`; nothing here reads or writes the database."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ import math
 import re
 
 from app.core.errors import Invalid
+from app.store.blocklist_settings import VISIBILITIES
 from app.store.boards import PREMODERATION_MODES, BoardModeration
 from app.store.filters import ACTIONS, CATEGORY_DEFAULTS, KINDS, REGEX
 from app.store.moderation import BREAKER_MODES, ModerationSettings
@@ -183,6 +185,13 @@ def parse_moderation_settings(
         breaker_mode=mode,
         under_attack_until=current.under_attack_until,
     )
+
+
+def parse_visibility(name: str, raw: str | None) -> str:
+    """Who may see the public domain-block list (or its reasons): disabled | users | all."""
+    if raw not in VISIBILITIES:
+        raise Invalid(name, "unknown")
+    return raw
 
 
 def parse_ttls(raw: str | None, max_ttl: int) -> tuple[int, ...]:

@@ -167,9 +167,11 @@ async def insert_thread(
     policy: PostPolicy,
     now: datetime,
     rng: random.Random,
+    note_id: str | None = None,
 ) -> Posted:
-    """Start a new thread on `board`; call inside the caller's transaction."""
-    note_id = new_id()
+    """Start a new thread on `board` (as `note_id`, if the caller chose it); call inside the
+    caller's transaction."""
+    note_id = note_id or new_id()
     return await _insert(
         db,
         board=board,
@@ -226,15 +228,16 @@ async def insert_reply(
     policy: PostPolicy,
     now: datetime,
     rng: random.Random,
+    note_id: str | None = None,
 ) -> Posted:
-    """Reply in a live thread; call inside the caller's transaction. A reply never outlives
-    its thread."""
+    """Reply in a live thread (as `note_id`, if the caller chose it); call inside the caller's
+    transaction. A reply never outlives its thread."""
     tag = poster_tag(poster_secret, root.id)
     op_actor = root.local_actor_id
     posted = await _insert(
         db,
         board=board,
-        note_id=new_id(),
+        note_id=note_id or new_id(),
         thread_id=root.id,
         in_reply_to_id=parent.id,
         is_op=False,

@@ -107,12 +107,20 @@ async def update_actor_keys(db: Db, actor_id: str, private_pem: str, public_pem:
 
 
 async def mark_actor_deleted(db: Db, actor_id: str, now: datetime) -> None:
-    """The private key is destroyed with the actor: nothing can sign as it again. Only a retiring
-    (or deleting) actor is: one brought back to life by a new post meanwhile keeps its key."""
+    """The keys are destroyed with the actor: nothing can sign as it again, and nothing of it
+    (its pseudonym, its public key) is left to match against copies other servers keep. Only a
+    retiring (or deleting) actor is: one brought back to life by a new post meanwhile keeps them."""
     await db.execute(
         local_actors.update()
         .where(
             local_actors.c.id == actor_id, may_become(local_actors.c.state, ACTOR_STATES, DELETED)
         )
-        .values(state=DELETED, deleted_at=now, private_key_pem=None, poster_tag=None)
+        .values(
+            state=DELETED,
+            deleted_at=now,
+            private_key_pem=None,
+            public_key_pem="",
+            display_name="",
+            poster_tag=None,
+        )
     )

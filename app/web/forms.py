@@ -32,9 +32,8 @@ from app.notes.submission import (
 )
 from app.notes.submit import find_reply_target, reply, submit
 from app.security.cookies import FLASH_COOKIE, OWN_COOKIE, POSTER_COOKIE, YEAR_SECONDS
-from app.security.csrf import check_csrf_token
 from app.security.ratelimit import rate_key_for_address
-from app.web.context import own_tokens_of, render_page, services_of, translate
+from app.web.context import check_form_token, own_tokens_of, render_page, services_of, translate
 from app.web.messages import CATEGORY_LABELS, REASONS, REJECTED, TITLES
 from app.web.pages import board_context, board_or_404, report_categories, thread_context
 
@@ -66,7 +65,7 @@ async def _checked_form(request: Request) -> tuple[FormData, str | None]:
     """The form, after CSRF; and the poster's secret (None if the browser has none yet)."""
     services = services_of(request)
     form = await read_form(request)
-    check_csrf_token(services.secret_key, field(form, "csrf_token"))
+    check_form_token(request, field(form, "csrf_token"))
     secret = services.cookies.read_poster_secret(request.cookies.get(POSTER_COOKIE))
     return form, secret
 
@@ -189,7 +188,7 @@ async def delete_note(request: Request) -> Response:
     services = services_of(request)
     note_id = request.path_params["note_id"]
     form = await read_form(request)
-    check_csrf_token(services.secret_key, field(form, "csrf_token"))
+    check_form_token(request, field(form, "csrf_token"))
     outcome = await delete_by_token(services.notes, note_id, field(form, "token") or "", utcnow())
     if isinstance(outcome, WrongToken):
         raise Forbidden("bad_token")
@@ -223,7 +222,7 @@ async def show_ledger(request: Request) -> Response:
     services = services_of(request)
     note_id = request.path_params["note_id"]
     form = await read_form(request)
-    check_csrf_token(services.secret_key, field(form, "csrf_token"))
+    check_form_token(request, field(form, "csrf_token"))
     lines = await ledger.ledger_for_poster(services.db, note_id, field(form, "token") or "")
     return render_page(request, "ledger.html", {"note_id": note_id, "lines": lines})
 
@@ -233,7 +232,7 @@ async def report_note(request: Request) -> Response:
     services = services_of(request)
     note_id = request.path_params["note_id"]
     form = await read_form(request)
-    check_csrf_token(services.secret_key, field(form, "csrf_token"))
+    check_form_token(request, field(form, "csrf_token"))
     category, comment = field(form, "category") or "", field(form, "comment") or ""
     outcome = await report(services.notes, note_id, category, comment, _rate_key(request), utcnow())
     if isinstance(outcome, OverLimit):

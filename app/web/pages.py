@@ -185,10 +185,6 @@ async def robots(request: Request) -> Response:
     return PlainTextResponse(ROBOTS)
 
 
-async def healthz(request: Request) -> Response:
-    return PlainTextResponse("ok")
-
-
 async def ledger_page(request: Request) -> Response:
     note_id = request.path_params["note_id"]
     note = await note_store.get_note(services_of(request).db, note_id)

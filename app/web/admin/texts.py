@@ -34,6 +34,11 @@ INVALID = {
         "The circuit breaker threshold is a whole number of posts per minute."
     ),
     "breaker_mode: unknown": N_("Choose proof of work or review for the circuit breaker."),
+    "pow_enabled: not_on_or_off": N_("Proof of work is on or off."),
+    "show_domain_blocks: unknown": N_("Choose nobody, holders of an API token or everyone."),
+    "show_domain_blocks_rationale: unknown": N_(
+        "Choose nobody, holders of an API token or everyone."
+    ),
     "premoderation: unknown": N_("Choose off, new threads or every post."),
     "self_destruct_hours: not_a_number": N_(
         "Self-destruct is a whole number of hours (at most a year), or empty for never."
@@ -97,6 +102,14 @@ BREAKER_MODES = {
     "review": N_("Hold every new post for review"),
 }
 
+# Who may read the public domain-block list (Mastodon's values; "users" are holders of an API
+# token here: Treehole has no user accounts).
+VISIBILITIES = {
+    "disabled": N_("Nobody"),
+    "users": N_("Holders of an API token"),
+    "all": N_("Everyone"),
+}
+
 # What the admin templates see as `texts`.
 LABELS = {
     "CATEGORIES": CATEGORIES,
@@ -105,4 +118,5 @@ LABELS = {
     "PREMODERATION": PREMODERATION,
     "SEVERITIES": SEVERITIES,
     "BREAKER_MODES": BREAKER_MODES,
+    "VISIBILITIES": VISIBILITIES,
 }

@@ -23,6 +23,7 @@ from app.store.api_tokens import ApiToken
 from app.store.block_assertions import Assertion
 from app.store.block_audit import AuditEntry
 from app.store.blocklist_runs import Run
+from app.store.blocklist_settings import VISIBILITIES
 from app.store.boards import Board
 from app.store.domain_blocks import BlockValues, DomainBlock
 from app.store.filters import ACTIONS, KINDS, FilterCategory, FilterTerm
@@ -143,7 +144,17 @@ def admin_contexts() -> dict[str, tuple[str, dict[str, Any]]]:
         "admin-filters": ("admin/filters.html", {**admin, **filters, "error": "错误"}),
         "admin-settings": (
             "admin/settings.html",
-            {**admin, "values": settings_values, "modes": BREAKER_MODES, "under_attack_until": NOW},
+            {
+                **admin,
+                "values": settings_values,
+                "modes": BREAKER_MODES,
+                "under_attack_until": NOW,
+                "visibilities": VISIBILITIES,
+                "visibility": {
+                    "show_domain_blocks": "all",
+                    "show_domain_blocks_rationale": "users",
+                },
+            },  # fmt: skip
         ),
         "admin-boards": (
             "admin/boards.html",
