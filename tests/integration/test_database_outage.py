@@ -26,7 +26,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.core.settings import Settings
-from app.db.engine import Db, _sqlite_pool
+from app.db.engine import Db
 from app.db.tables import activities, deliveries, inbox_items, notes
 from tests.conftest import make_settings
 from tests.support.app_client import RunningApp, running_app
@@ -71,7 +71,7 @@ def through_proxy(url: str, proxy: TcpProxy) -> str:
 async def close_every_connection(db: Db) -> None:
     """What a lost database file handle looks like: each SQLite connection of the process,
     idle in the pool or held by a task, is closed under its user."""
-    pool = _sqlite_pool(db.database)
+    pool = db.database._backend._pool  # noqa: SLF001 (app/db/internals.py's idle connections)
     held = [c._connection._connection for c in db.database._connection_map.values()]  # noqa: SLF001
     for connection in [*pool._idle, *held]:  # noqa: SLF001
         if connection is not None:
