@@ -185,6 +185,7 @@ def routes() -> list[Route | Mount]:
         Route("/b/{slug}/post", forms.post_thread, **form),
         Route("/b/{slug}/feed.atom", feeds.board_feed),
         Route("/t/{thread_id}", activitypub.thread),
+        Route("/tags/{tag}", pages.tag_page),
         Route("/t/{thread_id}/reply", forms.post_reply, **form),
         Route("/n/{note_id}", activitypub.note),
         Route("/n/{note_id}/delete", pages.delete_page),

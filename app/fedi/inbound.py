@@ -28,6 +28,7 @@ from app.notes import deletion
 from app.store import followers, interactions, local_actors, remote_actors, reports
 from app.store import notes as note_store
 from app.store.boards import Board, get_board, get_board_by_slug
+from app.store.local_actors import BOARD
 from app.store.notes import REMOTE, Note
 from app.store.remote_actors import RemoteActor
 from federation.origin import host_of, same_origin
@@ -82,17 +83,52 @@ class Inbound:
 async def on_follow(
     ctx: Inbound, activity: IncomingActivity, sender: RemoteActor, now: datetime
 ) -> str:
+    ref = parse_local_url(ctx.urls, activity.object_id)
+    if ref is not None and ref.kind in ("actor", "instance"):
+        return await _reject_unfollowable(ctx, ref.kind, ref.key, activity, sender, now)
     board = await ctx.board_of_actor_url(activity.object_id)
     board_actor = None if board is None else await local_actors.get_board_actor(ctx.db, board.id)
     if board is None or board_actor is None:
         return "follow of something that cannot be followed: ignored"
     async with ctx.db.transaction():
-        if not board.locked:
+        # A follower following again (a lost Accept, a migration) is accepted again even on a
+        # locked board: a Reject would make Mastodon drop the follow (activity/reject.rb).
+        already = await followers.is_following_us(ctx.db, board_actor.id, sender.id)
+        accept = not board.locked or already
+        if accept:
             await followers.insert_follower(ctx.db, board_actor.id, sender.id, activity.id, now)
         await enqueue_follow_answer(
-            ctx.db, ctx.urls, board, board_actor, activity.raw, sender.inbox, not board.locked, now
+            ctx.db, ctx.urls, ctx.urls.board(board.slug), board_actor, activity.raw,
+            sender.inbox, accept, now,
+        )  # fmt: skip
+    if not accept:
+        return "follow rejected (locked board)"
+    return "follow accepted again" if already else "follow accepted"
+
+
+async def _reject_unfollowable(
+    ctx: Inbound,
+    kind: str,
+    key: str,
+    activity: IncomingActivity,
+    sender: RemoteActor,
+    now: datetime,
+) -> str:
+    """Throwaway authors and the instance actor cannot be followed: they answer Reject, or the
+    follow would stay "requested" forever on the follower's server."""
+    if kind == "instance":
+        actor = await local_actors.get_instance_actor(ctx.db)
+        url = ctx.urls.instance_actor()
+    else:
+        actor = await local_actors.get_actor(ctx.db, key)
+        url = ctx.urls.actor(key)
+    if actor is None or actor.kind == BOARD or actor.private_key_pem is None:
+        return "follow of an actor that is gone: ignored"
+    async with ctx.db.transaction():
+        await enqueue_follow_answer(
+            ctx.db, ctx.urls, url, actor, activity.raw, sender.inbox, False, now
         )
-    return "follow accepted" if not board.locked else "follow rejected (locked board)"
+    return "follow of an actor that cannot be followed: rejected"
 
 
 async def on_undo(
@@ -284,26 +320,33 @@ async def on_delete(
 async def on_flag(
     ctx: Inbound, activity: IncomingActivity, sender: RemoteActor, now: datetime
 ) -> str:
+    """A report from another server: one per note of ours it names; when it names none, one
+    per board or throwaway actor of ours it names (Mastodon sends the account alone when no
+    status was picked, app/services/report_service.rb)."""
     if await refuses_reports(ctx.db, sender.domain):
         return "reports from this domain are refused: ignored"
     comment = str(activity.raw.get("content") or "")[:MAX_REPORT_COMMENT]
+    named = activity.object_ids or ((activity.object_id,) if activity.object_id else ())
+    notes = [note for url in named if (note := await ctx.local_note(url)) is not None]
+    for note in notes:
+        await reports.insert_report(
+            ctx.db, note_id=note.id, source="remote", category="remote", comment=comment,
+            now=now, remote_actor_id=sender.id, ap_id=f"{activity.id}#{note.id}",
+        )  # fmt: skip
+    if notes:
+        return f"{len(notes)} report(s) stored"
     stored = 0
-    for object_id in activity.object_ids or ((activity.object_id,) if activity.object_id else ()):
-        note = await ctx.local_note(object_id)
-        if note is None:
+    for url in named:
+        ref = parse_local_url(ctx.urls, url)
+        if ref is None or ref.kind not in ("board", "actor"):
             continue
         await reports.insert_report(
-            ctx.db,
-            note_id=note.id,
-            source="remote",
-            category="remote",
-            comment=comment,
-            now=now,
-            remote_actor_id=sender.id,
-            ap_id=f"{activity.id}#{note.id}",
-        )
+            ctx.db, note_id=None, source="remote", category="remote", comment=comment,
+            now=now, remote_actor_id=sender.id, ap_id=f"{activity.id}#{ref.kind}:{ref.key}",
+            target_url=url.split("#", 1)[0],
+        )  # fmt: skip
         stored += 1
-    return f"{stored} report(s) stored"
+    return f"{stored} report(s) of an account or board stored"
 
 
 async def on_block(

@@ -24,6 +24,7 @@ async def insert_report(
     now: datetime,
     remote_actor_id: str | None = None,
     ap_id: str | None = None,
+    target_url: str | None = None,
 ) -> None:
     await db.execute(
         insert_ignore(
@@ -39,6 +40,7 @@ async def insert_report(
                 "comment": comment,
                 "state": "open",
                 "created_at": now,
+                "target_url": target_url,
             },
         )
     )

@@ -67,6 +67,7 @@ LEDGER_STATES = {
     "failed": N_("Failed"),
     "gone": N_("Server gone"),
     "cancelled": N_("Not sent"),
+    "fetched": N_("Fetched it (someone there liked, boosted or replied)"),
 }
 
 REJECTED = N_("This note was not posted: it breaks the rules of this place (%(reason)s).")
