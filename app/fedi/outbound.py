@@ -17,6 +17,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from app.core.clock import utcnow
 from app.core.ids import new_id
@@ -131,7 +132,8 @@ async def reply_target(db: Db, urls: Urls, note: Note) -> ReplyTarget | None:
     author = await remote_actors.get_remote_actor(db, parent.remote_actor_id or "")
     if author is None or not author.preferred_username:
         return ReplyTarget(parent.ap_id)
-    handle = f"@{author.preferred_username}@{author.domain}"
+    # The host as the actor's server names itself (with a port, if any, as WebFinger would).
+    handle = f"@{author.preferred_username}@{urlsplit(author.ap_id).netloc.lower()}"
     return ReplyTarget(parent.ap_id, Mentioned(author.ap_id, handle, author.url or author.ap_id))
 
 
