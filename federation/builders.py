@@ -210,6 +210,33 @@ def build_announce(
     }
 
 
+def build_group_announce(
+    *,
+    activity_id: str,
+    group: str,
+    activity: Mapping[str, Any],
+    followers: str,
+    published: datetime,
+) -> dict[str, Any]:
+    """Build a group's Announce of a member's activity, embedded (FEP-1b12, as Lemmy, Mbin and
+    PieFed read their communities: Announce{Create|Update|Delete|Like}).
+
+    Microblogs do not read these (Mastodon and Misskey want Announce of the object), so a post
+    is also announced by `build_announce`, as Lemmy itself does for Mastodon's sake.
+    """
+    return {
+        "@context": AS_CONTEXT,
+        "id": activity_id,
+        "type": "Announce",
+        "actor": group,
+        "published": format_time(published),
+        "to": [PUBLIC],
+        "cc": [followers],
+        "audience": group,
+        "object": _embedded(activity),
+    }
+
+
 def build_tombstone(
     *, object_id: str, former_type: str | None = None, deleted: datetime | None = None
 ) -> dict[str, Any]:

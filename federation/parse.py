@@ -98,6 +98,11 @@ class RemoteNoteDoc:
     url: str | None
     to: tuple[str, ...] = field(repr=False)
     cc: tuple[str, ...] = field(repr=False)
+    # Lemmy's and Mbin's posts are `Page`s with a title in `name`; `audience` names the group a
+    # post was made in (FEP-1b12).
+    type: str = "Note"
+    title: str | None = None
+    audience: str | None = None
 
 
 def load_json(body: bytes, *, max_bytes: int = MAX_JSON_BYTES) -> dict[str, Any]:
@@ -377,7 +382,8 @@ def parse_note(document: Any) -> RemoteNoteDoc:
     """
     doc = _require_dict(document, "note")
     note_id = _require_url(doc, "id", "note")
-    if _type_of(doc.get("type")) not in NOTE_TYPES:
+    note_type = _type_of(doc.get("type"))
+    if note_type not in NOTE_TYPES:
         raise ParseError("object is not a Note-like type")
     attributed_to = _require_url(doc, "attributedTo", "note")
     if not same_origin(note_id, attributed_to):
@@ -397,4 +403,7 @@ def parse_note(document: Any) -> RemoteNoteDoc:
         url=_note_url(doc.get("url")),
         to=_addresses(doc, "to"),
         cc=_addresses(doc, "cc"),
+        type=note_type,
+        title=_optional_str(doc, "name") or None,
+        audience=first_id(doc.get("audience")),
     )

@@ -194,6 +194,8 @@ followers = sa.Table(
     sa.Column("remote_actor_id", Id, nullable=False, index=True),
     sa.Column("follow_ap_id", Url, nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
+    # The follower's server reads FEP-1b12 group Announces of activities (Lemmy, Mbin...).
+    sa.Column("group_aware", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.UniqueConstraint("local_actor_id", "remote_actor_id", name="uq_followers_pair"),
 )
 

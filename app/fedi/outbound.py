@@ -50,6 +50,7 @@ from federation.builders import (
     build_create,
     build_delete,
     build_delete_actor,
+    build_group_announce,
     build_reject,
     build_undo,
     build_update_actor,
@@ -165,7 +166,37 @@ async def publish_note(db: Db, urls: Urls, note: Note, now: datetime) -> bool:
         await store_and_enqueue(
             db, urls, announce_id, announce, board_actor, note.id, audience, now
         )
+        await enqueue_group_announce(db, urls, board, board_actor, create, note.id, now)
     return True
+
+
+async def enqueue_group_announce(
+    db: Db,
+    urls: Urls,
+    board: Board,
+    board_actor: LocalActor,
+    activity: dict[str, Any],
+    note_id: str | None,
+    now: datetime,
+) -> bool:
+    """The board Announces one of its members' activities (a Create, Update, Delete or Like
+    in it), embedded, as FEP-1b12 groups do, to its followers on servers that read those (the
+    others get the Announce of the note, and would only fetch this one to ignore it); call
+    inside a transaction. False when it is too large to send or nobody is to get it."""
+    inboxes = await followers.list_follower_inboxes(db, board_actor.id, group_aware_only=True)
+    if not inboxes:
+        return False
+    announce_id = new_id()
+    announce = build_group_announce(
+        activity_id=urls.activity(announce_id),
+        group=urls.board(board.slug),
+        activity=activity,
+        followers=urls.board_followers(board.slug),
+        published=now,
+    )
+    return await store_and_enqueue(
+        db, urls, announce_id, announce, board_actor, note_id, inboxes, now
+    )
 
 
 async def publish_due_notes(db: Db, urls: Urls, now: datetime, limit: int = 50) -> int:
@@ -204,6 +235,7 @@ async def enqueue_note_deletion(db: Db, urls: Urls, note: Note, now: datetime) -
         return
     author = await local_actors.get_actor(db, note.local_actor_id or "")
     board_actor = await local_actors.get_board_actor(db, note.board_id)
+    board = await get_board(db, note.board_id)
     meant = await deliveries.list_inboxes_for_note(db, note.id, NOTE_TYPES)
     everyone = sorted({*meant, *await holders_of_copies(db, note)})
     if author is not None and everyone:
@@ -215,8 +247,16 @@ async def enqueue_note_deletion(db: Db, urls: Urls, note: Note, now: datetime) -
             former_type="Note",
         )
         await store_and_enqueue(db, urls, delete_id, delete, author, note.id, everyone, now)
-    announced = [a for a in sent if a.type == "Announce" and a.payload != "{}"]
-    board = await get_board(db, note.board_id)
+        if board_actor is not None and board is not None:
+            # Groups that follow FEP-1b12 hear of a member's deletion from the group too. Kept
+            # off the note's ledger (note_id None): it is the board passing the Delete on.
+            await enqueue_group_announce(db, urls, board, board_actor, delete, None, now)
+    # The board's Announce of the note itself (not its FEP-1b12 Announce of the Create).
+    announced = [
+        a
+        for a in sent
+        if a.type == "Announce" and isinstance(json.loads(a.payload).get("object"), str)
+    ]
     if board_actor is not None and board is not None and announced:
         announce_inboxes = await deliveries.list_inboxes_for_note(db, note.id, ("Announce",))
         undo_id = new_id()

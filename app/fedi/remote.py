@@ -6,17 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from app.core.clock import utcnow
 from app.core.ids import new_id
 from app.db.engine import Db
 from app.fedi.key_fetches import KeyFetchGuard
 from app.moderation.blocks import is_suspended_host
-from app.store import remote_actors
+from app.store import followers, remote_actors
 from app.store.remote_actors import RemoteActor
 from federation.client import SafeClient
 from federation.errors import FetchBlocked, FetchError, ParseError
 from federation.httpsig import sign_request_cavage
+from federation.nodeinfo import GROUP_SOFTWARE, nodeinfo_document_url, software_name
 from federation.origin import host_of, same_origin
 from federation.parse import RemoteActorDoc, key_owner, parse_actor
 
@@ -77,6 +79,29 @@ class RemoteFetcher:
         """A cached actor, fetched on first sight."""
         cached = await remote_actors.get_by_ap_id(self.db, ap_id)
         return cached if cached is not None else await self.fetch_actor(ap_id)
+
+    async def is_group_software(self, actor_id: str) -> bool:
+        """Whether the actor's server reads FEP-1b12 group Announces, from its NodeInfo
+        (unsigned, as every server serves it); remembered through its followers, so each
+        server is asked once. Anything that fails counts as "no"."""
+        domain = host_of(actor_id) or ""
+        known = await followers.get_group_awareness_of_domain(self.db, domain)
+        if known is not None:
+            return known
+        parts = urlsplit(actor_id)
+        index_url = f"{parts.scheme}://{parts.netloc}/.well-known/nodeinfo"
+        json_accept = "application/json"
+        try:
+            index = await self.client.get_json(index_url, accept=json_accept, allow_plain_json=True)
+            document_url = nodeinfo_document_url(index)
+            if document_url is None or not same_origin(document_url, index_url):
+                return False
+            document = await self.client.get_json(
+                document_url, accept=json_accept, allow_plain_json=True
+            )
+        except (FetchError, ParseError):
+            return False
+        return software_name(document) in GROUP_SOFTWARE
 
     async def key_lookup(self, key_id: str, refetch: bool) -> str:
         """PEM for a keyId: cached, or fetched from the key's owner (refetch after rotation).

@@ -378,6 +378,8 @@ class FixturePeer:
         return Starlette(
             routes=[
                 Route("/.well-known/webfinger", self._webfinger),
+                Route("/.well-known/nodeinfo", self._nodeinfo_index),
+                Route("/nodeinfo/2.1", self._nodeinfo),
                 Route("/{path:path}", self._inbox, methods=["POST"]),
                 Route("/{path:path}", self._get, methods=["GET"]),
             ]
@@ -388,6 +390,14 @@ class FixturePeer:
         name = resource.removeprefix("acct:").split("@", 1)[0]
         link = {"rel": "self", "type": ACTIVITY_JSON, "href": self.actor_id(name)}
         return JSONResponse({"subject": resource, "links": [link]})
+
+    async def _nodeinfo_index(self, request: Request) -> Response:
+        rel = "http://nodeinfo.diaspora.software/ns/schema/2.1"
+        return JSONResponse({"links": [{"rel": rel, "href": self.url + "/nodeinfo/2.1"}]})
+
+    async def _nodeinfo(self, request: Request) -> Response:
+        software = {"name": self.rules.name, "version": "fixture"}
+        return JSONResponse({"version": "2.1", "software": software, "protocols": ["activitypub"]})
 
     async def _get(self, request: Request) -> Response:
         path = request.url.path
