@@ -13,6 +13,7 @@ from app.fedi.inbound import Inbound
 from app.fedi.inbox_writer import InboxWriter
 from app.fedi.remote import RemoteFetcher
 from app.moderation.service import Moderator
+from app.notes.deps import NoteDeps, PosterLimits
 from app.notes.posting import PostPolicy
 from app.security.cookies import CookieJar
 from app.security.ratelimit import Limit, WindowCounter
@@ -50,6 +51,18 @@ class Services:
         return Inbound(self.db, self.urls, self.fetcher, self.moderator)
 
     @property
+    def notes(self) -> NoteDeps:
+        return NoteDeps(
+            db=self.db,
+            urls=self.urls,
+            moderator=self.moderator,
+            policy=self.policy,
+            limits=poster_limits(self.settings),
+            rng=self.rng,
+            pow_key=self.secret_key,
+        )
+
+    @property
     def secret_key(self) -> str:
         return self.settings.secret_key.value
 
@@ -59,6 +72,19 @@ def post_policy(settings: Settings) -> PostPolicy:
         max_chars=settings.post_max_chars,
         max_ttl=settings.max_ttl,
         publish_delay_max=settings.publish_delay_max,
+    )
+
+
+REPORT_LIMIT = Limit("report", 10, 600)
+
+
+def poster_limits(settings: Settings) -> PosterLimits:
+    """Likes cost less than posts: three times the posting allowance; reports a fixed one."""
+    post = settings.post_rate_limit
+    return PosterLimits(
+        post=Limit("post", post.count, post.window_seconds),
+        like=Limit("like", post.count * 3, post.window_seconds),
+        report=REPORT_LIMIT,
     )
 
 

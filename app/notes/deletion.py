@@ -9,12 +9,14 @@ from __future__ import annotations
 import hmac
 from datetime import datetime
 
-from app.core.errors import Forbidden, Gone, NotFound
+from app.core.errors import Gone, NotFound
 from app.core.urls import Urls
 from app.db.engine import Db
 from app.fedi import outbound
 from app.notes import actors
+from app.notes.deps import NoteDeps
 from app.notes.posting import hash_token
+from app.notes.submission import Deleted, WrongToken
 from app.store import boards as board_store
 from app.store import interactions
 from app.store import notes as note_store
@@ -49,19 +51,21 @@ async def delete_note(db: Db, urls: Urls, note_id: str, reason: str, now: dateti
     return purged
 
 
-async def delete_with_token(
-    db: Db, urls: Urls, note_id: str, token: str, now: datetime
-) -> list[Note]:
-    """The poster's own deletion: the token's hash must match the stored one."""
-    note = await note_store.get_note(db, note_id)
+async def delete_by_token(
+    deps: NoteDeps, note_id: str, token: str, now: datetime
+) -> Deleted | WrongToken:
+    """The use case of a poster deleting their own note: the token's hash must match the stored
+    one. `NotFound`/`Gone` if there is no such note any more."""
+    note = await note_store.get_note(deps.db, note_id)
     if note is None:
         raise NotFound("note")
     if note.state == "deleted":
         raise Gone("note")
     stored = note.deletion_token_hash
     if not token or stored is None or not hmac.compare_digest(stored, hash_token(token)):
-        raise Forbidden("bad_token")
-    return await delete_note(db, urls, note_id, BY_POSTER, now)
+        return WrongToken()
+    purged = await delete_note(deps.db, deps.urls, note_id, BY_POSTER, now)
+    return Deleted(tuple(each.id for each in purged))
 
 
 async def delete_expired(db: Db, urls: Urls, now: datetime, batch: int = 100) -> int:

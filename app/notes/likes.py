@@ -1,32 +1,41 @@
-"""Anonymous likes from the web: made by the poster's throwaway actor of that thread, so a like
-links to nothing outside the thread. A like of a remote reply is sent to its author's server."""
+"""Anonymous likes: made by the poster's throwaway actor of that thread, so a like links to
+nothing outside the thread. A like of a remote reply is sent to its author's server."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from app.core.errors import Gone, NotFound
+from app.core.errors import RateLimited
 from app.core.ids import new_id
 from app.core.urls import Urls
 from app.db.engine import Db
 from app.fedi.outbound import store_and_enqueue
 from app.notes import actors
+from app.notes.deps import NoteDeps
+from app.notes.posting import live_note
 from app.notes.pseudonyms import poster_tag, pseudonym_for
+from app.notes.submission import Liked, OverLimit, Poster
+from app.security.ratelimit import enforce_limit
 from app.store import interactions, remote_actors
 from app.store import local_actors as local_store
-from app.store import notes as note_store
+from app.store.notes import Note
 from federation.builders import build_like
 
 
-async def like_note(
-    db: Db, urls: Urls, note_id: str, poster_secret: str | None, now: datetime
-) -> bool:
-    """Like a live note; False if this poster had liked it already."""
-    note = await note_store.get_note(db, note_id)
-    if note is None or note.state == "held":
-        raise NotFound("note")
-    if note.state == "deleted":
-        raise Gone("gone")
+async def like(deps: NoteDeps, note_id: str, poster: Poster, now: datetime) -> Liked | OverLimit:
+    """The use case: like a live note (`NotFound`/`Gone` if there is none), rate limited per
+    poster like posts."""
+    try:
+        await enforce_limit(deps.db, deps.limits.like, poster.rate_key, now)
+    except RateLimited as limited:
+        return OverLimit(limited.retry_after)
+    note = await live_note(deps.db, note_id)
+    first = await _like(deps.db, deps.urls, note, poster.secret, now)
+    return Liked(note.id, note.thread_id, first)
+
+
+async def _like(db: Db, urls: Urls, note: Note, poster_secret: str, now: datetime) -> bool:
+    """Like `note` by the poster's actor of its thread; False if they had liked it already."""
     tag = poster_tag(poster_secret, note.thread_id)
     existing = await local_store.get_thread_actor(db, note.thread_id, tag)
     key = None if existing else await actors.take_or_generate_key(db)

@@ -185,6 +185,17 @@ async def insert_thread(
     )
 
 
+async def live_note(db: Db, note_id: str) -> Note:
+    """A note people may see; `NotFound` if there is none (or it waits for a moderator), `Gone`
+    if it was deleted."""
+    note = await note_store.get_note(db, note_id)
+    if note is None or note.state == "held":
+        raise NotFound("note")
+    if note.state == "deleted":
+        raise Gone("gone")
+    return note
+
+
 async def live_parent(db: Db, thread_id: str, in_reply_to_id: str | None) -> tuple[Note, Note]:
     """The thread's root and the note replied to; `Gone`/`NotFound` if either is not live."""
     root = await note_store.get_note(db, thread_id)

@@ -24,6 +24,12 @@ class Limit:
     window_seconds: int
 
 
+def rate_key_for_address(address: str) -> str:
+    """The rate-limit key of a web client: a digest of its address, so that nothing below the web
+    layer ever holds the address. `enforce_limit` salts it with the day's salt before storing."""
+    return hashlib.sha256(f"treehole.client:{address}".encode()).hexdigest()
+
+
 def salted_hash(salt: str, client_key: str) -> str:
     return hmac.new(salt.encode(), client_key.encode(), hashlib.sha256).hexdigest()
 

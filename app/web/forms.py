@@ -1,10 +1,9 @@
-"""Form POST handlers: parse, check CSRF and cookies, validate, rate-limit, call one service,
-redirect (POST/redirect/GET). Invalid input re-renders the form with the reason, stores nothing."""
+"""Form POST handlers: parse, check CSRF and cookies, call one use case (`app/notes/`), render
+its outcome (POST/redirect/GET). Invalid input re-renders the form with the reason."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -12,32 +11,32 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from app.core.clock import utcnow
-from app.core.errors import Invalid, TreeholeError
-from app.core.ids import new_id
-from app.moderation.breaker import count_accepted_post, pow_required
-from app.moderation.decision import HOLD, PUBLISH_WITH_WARNING, REJECT, Decision
-from app.moderation.pipeline import Content
-from app.moderation.pow import spend_solution
-from app.moderation.service import Assessment
-from app.moderation.service import record as record_moderation
-from app.notes import deletion, ledger, likes, posting
+from app.core.errors import Forbidden, Invalid, RateLimited, TreeholeError
+from app.notes import ledger
+from app.notes.deletion import delete_by_token
+from app.notes.likes import like
 from app.notes.posting import Posted
+from app.notes.reporting import report
+from app.notes.submission import (
+    Draft,
+    Held,
+    InvalidInput,
+    NeedsHelp,
+    OverLimit,
+    Poster,
+    PostOutcome,
+    ProofOfWork,
+    Published,
+    Rejected,
+    WrongToken,
+)
+from app.notes.submit import find_reply_target, reply, submit
 from app.security.cookies import FLASH_COOKIE, OWN_COOKIE, POSTER_COOKIE, YEAR_SECONDS
 from app.security.csrf import check_csrf_token
-from app.security.ratelimit import Limit, enforce_limit
-from app.store import reports
-from app.store.boards import Board, get_board
-from app.store.moderation import ModerationSettings, get_moderation_settings
-from app.store.notes import get_note
+from app.security.ratelimit import rate_key_for_address
 from app.web.context import own_tokens_of, render_page, services_of, translate
-from app.web.messages import CATEGORY_LABELS, REASONS, REJECTED, REPORT_CATEGORIES, TITLES
-from app.web.pages import (
-    board_context,
-    board_or_404,
-    live_note,
-    report_categories,
-    thread_context,
-)
+from app.web.messages import CATEGORY_LABELS, REASONS, REJECTED, TITLES
+from app.web.pages import board_context, board_or_404, report_categories, thread_context
 
 FORM_MAX_PART_BYTES = 64 * 1024
 FORM_MAX_FIELDS = 20
@@ -72,13 +71,26 @@ async def _checked_form(request: Request) -> tuple[FormData, str | None]:
     return form, secret
 
 
-async def _enforce_post_limit(request: Request) -> None:
-    services = services_of(request)
-    limit = services.settings.post_rate_limit
-    # The address is used here, hashed with today's salt, and dropped: never stored or logged.
-    client_key = request.client.host if request.client else "unknown"
-    await enforce_limit(
-        services.db, Limit("post", limit.count, limit.window_seconds), client_key, utcnow()
+def _rate_key(request: Request) -> str:
+    # The address is digested here and dropped: never stored, logged or passed further down.
+    return rate_key_for_address(request.client.host if request.client else "unknown")
+
+
+def _poster(request: Request, secret: str | None) -> tuple[Poster, str | None]:
+    """The poster, with their secret; a first post from this browser mints one, and the cookie
+    to keep it (set only once something was stored)."""
+    new_cookie = None
+    if secret is None:
+        secret, new_cookie = services_of(request).cookies.new_poster_secret()
+    return Poster(secret=secret, rate_key=_rate_key(request)), new_cookie
+
+
+def _draft(form: FormData) -> Draft:
+    return Draft(
+        text=field(form, "text"),
+        summary=field(form, "summary"),
+        ttl=field(form, "ttl"),
+        help_seen=bool(field(form, "confirmed")),
     )
 
 
@@ -97,15 +109,8 @@ def _after_post(request: Request, posted: Posted, new_secret_cookie: str | None)
     return response
 
 
-def _poster(request: Request, secret: str | None) -> tuple[str, str | None]:
-    """The poster's secret, minting one (and its cookie) on the first post from this browser."""
-    if secret is not None:
-        return secret, None
-    return services_of(request).cookies.new_poster_secret()
-
-
-def _invalid_context(request: Request, error: Invalid, form: FormData) -> dict[str, object]:
-    message = translate(request, REASONS.get(str(error), TITLES[400]))
+def _invalid_context(request: Request, reason: str, form: FormData) -> dict[str, object]:
+    message = translate(request, REASONS.get(reason, TITLES[400]))
     values = {name: field(form, name) or "" for name in ("text", "summary", "ttl")}
     return {"error": message, "values": values}
 
@@ -113,74 +118,28 @@ def _invalid_context(request: Request, error: Invalid, form: FormData) -> dict[s
 RenderInvalid = Callable[[dict[str, object], int], Awaitable[Response]]
 
 
-async def _screened(
+async def _answer_post(
     request: Request,
+    outcome: PostOutcome,
     form: FormData,
-    board: Board,
-    is_thread_start: bool,
+    new_cookie: str | None,
     render_invalid: RenderInvalid,
-) -> tuple[posting.Submission, Assessment, ModerationSettings] | Response:
-    """Validation, proof of work, rate limit, the self-harm help page and the moderation
-    pipeline, in that order. Returns the submission with its (not yet stored) assessment, or
-    the answer to give instead (nothing is stored in that case but a rejection's record)."""
-    services = services_of(request)
-    now = utcnow()
-    try:
-        submission = posting.validate_submission(
-            field(form, "text"), field(form, "summary"), field(form, "ttl"), board, services.policy
-        )
-        settings = await get_moderation_settings(services.db)
-        if pow_required(board, settings, now):
-            await spend_solution(services.db, services.secret_key, field(form, "altcha"), now)
-    except Invalid as error:
-        return await render_invalid(_invalid_context(request, error, form), 400)
-    await _enforce_post_limit(request)
-    if services.moderator.mentions_self_harm(submission.text) and not field(form, "confirmed"):
-        return render_page(request, "help.html", {"form": _kept_fields(form)})
-    assessment = await services.moderator.assess(
-        Content(submission.text, submission.summary, "local", is_thread_start),
-        now,
-        board=board,
-        settings=settings,
-    )
-    decision = assessment.decision
-    if decision.outcome == REJECT:
-        await record_moderation(services.db, new_id(), "submission", decision, now)
-        context = _invalid_context(request, Invalid("moderation", decision.reason), form)
-        context["error"] = rejection_message(request, decision.reason)
-        return await render_invalid(context, 400)
-    return submission, assessment, settings
-
-
-def _as_decided(submission: posting.Submission, decision: Decision) -> posting.Submission:
-    """The submission as moderation decided: held, or with the warning as its summary."""
-    summary = submission.summary
-    if decision.outcome == PUBLISH_WITH_WARNING and not summary:
-        summary = decision.warning
-    return replace(submission, summary=summary, held=decision.outcome == HOLD)
-
-
-InsertNote = Callable[[posting.Submission], Awaitable[Posted]]
-
-
-async def _store_post(
-    request: Request,
-    submission: posting.Submission,
-    assessment: Assessment,
-    settings: ModerationSettings,
-    insert: InsertNote,
-) -> Posted:
-    """The note, its fingerprint, its moderation record and the breaker's count in one
-    transaction: one write turn on SQLite, and a failure anywhere stores none of them."""
-    services = services_of(request)
-    now = utcnow()
-    async with services.db.transaction():
-        decision = await services.moderator.remember(assessment, now)
-        posted = await insert(_as_decided(submission, decision))
-        await record_moderation(services.db, posted.note_id, "note", decision, now)
-        if decision.outcome != HOLD:
-            await count_accepted_post(services.db, settings, now)
-    return posted
+) -> Response:
+    """The page for what became of a post: the posted page (published or held), the form again
+    with the reason, the self-harm help page, or 429."""
+    match outcome:
+        case Published(posted) | Held(posted):
+            return _after_post(request, posted, new_cookie)
+        case InvalidInput(name, reason):
+            return await render_invalid(_invalid_context(request, f"{name}: {reason}", form), 400)
+        case Rejected(reason):
+            context = _invalid_context(request, f"moderation: {reason}", form)
+            context["error"] = rejection_message(request, reason)
+            return await render_invalid(context, 400)
+        case NeedsHelp():
+            return render_page(request, "help.html", {"form": _kept_fields(form)})
+        case OverLimit(retry_after):
+            raise RateLimited(retry_after)
 
 
 def rejection_message(request: Request, reason: str) -> str:
@@ -198,58 +157,32 @@ async def post_thread(request: Request) -> Response:
     services = services_of(request)
     board = await board_or_404(request, request.path_params["slug"])
     form, secret = await _checked_form(request)
+    poster, new_cookie = _poster(request, secret)
+    proof = ProofOfWork(field(form, "altcha"))
+    outcome = await submit(services.notes, board, _draft(form), poster, proof, utcnow())
 
     async def render_invalid(extra: dict[str, object], status: int) -> Response:
         context = {**await board_context(request, board), **extra}
         return render_page(request, "board.html", context, status_code=status)
 
-    screened = await _screened(request, form, board, True, render_invalid)
-    if isinstance(screened, Response):
-        return screened
-    submission, assessment, settings = screened
-    secret, new_cookie = _poster(request, secret)
-
-    async def insert(decided: posting.Submission) -> Posted:
-        return await posting.insert_thread(
-            services.db, board, decided, secret, services.policy, utcnow(), services.rng
-        )
-
-    posted = await _store_post(request, submission, assessment, settings, insert)
-    return _after_post(request, posted, new_cookie)
+    return await _answer_post(request, outcome, form, new_cookie, render_invalid)
 
 
 async def post_reply(request: Request) -> Response:
     services = services_of(request)
     form, secret = await _checked_form(request)
-    root, parent = await posting.live_parent(
+    target = await find_reply_target(
         services.db, request.path_params["thread_id"], field(form, "in_reply_to")
     )
-    board = await board_or_404_by_id(request, root.board_id)
+    poster, new_cookie = _poster(request, secret)
+    proof = ProofOfWork(field(form, "altcha"))
+    outcome = await reply(services.notes, target, _draft(form), poster, proof, utcnow())
 
     async def render_invalid(extra: dict[str, object], status: int) -> Response:
-        context = {**await thread_context(request, root), **extra}
+        context = {**await thread_context(request, target.root), **extra}
         return render_page(request, "thread.html", context, status_code=status)
 
-    screened = await _screened(request, form, board, False, render_invalid)
-    if isinstance(screened, Response):
-        return screened
-    submission, assessment, settings = screened
-    secret, new_cookie = _poster(request, secret)
-
-    async def insert(decided: posting.Submission) -> Posted:
-        return await posting.insert_reply(
-            services.db, board, root, parent, decided, secret, services.policy, utcnow(),
-            services.rng,
-        )  # fmt: skip
-
-    posted = await _store_post(request, submission, assessment, settings, insert)
-    return _after_post(request, posted, new_cookie)
-
-
-async def board_or_404_by_id(request: Request, board_id: str) -> Board:
-    board = await get_board(services_of(request).db, board_id)
-    assert board is not None, "notes always belong to a board"
-    return board
+    return await _answer_post(request, outcome, form, new_cookie, render_invalid)
 
 
 async def delete_note(request: Request) -> Response:
@@ -257,9 +190,9 @@ async def delete_note(request: Request) -> Response:
     note_id = request.path_params["note_id"]
     form = await read_form(request)
     check_csrf_token(services.secret_key, field(form, "csrf_token"))
-    await deletion.delete_with_token(
-        services.db, services.urls, note_id, field(form, "token") or "", utcnow()
-    )
+    outcome = await delete_by_token(services.notes, note_id, field(form, "token") or "", utcnow())
+    if isinstance(outcome, WrongToken):
+        raise Forbidden("bad_token")
     response = render_page(request, "deleted.html", {"note_id": note_id})
     own = own_tokens_of(request)
     if own.pop(note_id, None) is not None:
@@ -274,18 +207,13 @@ async def delete_note(request: Request) -> Response:
 async def like_note(request: Request) -> Response:
     """An anonymous like, by the poster's actor of that thread; rate limited like posts."""
     services = services_of(request)
-    note_id = request.path_params["note_id"]
     form, secret = await _checked_form(request)
-    limit = services.settings.post_rate_limit
-    client_key = request.client.host if request.client else "unknown"
-    await enforce_limit(
-        services.db, Limit("like", limit.count * 3, limit.window_seconds), client_key, utcnow()
-    )
-    secret, new_cookie = _poster(request, secret)
-    await likes.like_note(services.db, services.urls, note_id, secret, utcnow())
-    note = await get_note(services.db, note_id)
-    assert note is not None
-    response = RedirectResponse(services.urls.note_in_thread(note.thread_id, note.id), 303)
+    poster, new_cookie = _poster(request, secret)
+    outcome = await like(services.notes, request.path_params["note_id"], poster, utcnow())
+    if isinstance(outcome, OverLimit):
+        raise RateLimited(outcome.retry_after)
+    target = services.urls.note_in_thread(outcome.thread_id, outcome.note_id)
+    response = RedirectResponse(target, 303)
     if new_cookie is not None:
         response.set_cookie(POSTER_COOKIE, new_cookie, **services.cookies.options(YEAR_SECONDS))
     return response
@@ -300,31 +228,22 @@ async def show_ledger(request: Request) -> Response:
     return render_page(request, "ledger.html", {"note_id": note_id, "lines": lines})
 
 
-REPORT_LIMIT = Limit("report", 10, 600)
-REPORT_COMMENT_MAX = 1000
-
-
 async def report_note(request: Request) -> Response:
-    """An anonymous report: rate limited like posts, stored for the moderation queue."""
+    """An anonymous report, stored for the moderation queue."""
     services = services_of(request)
     note_id = request.path_params["note_id"]
     form = await read_form(request)
     check_csrf_token(services.secret_key, field(form, "csrf_token"))
-    note = await live_note(request, note_id)
-    category = field(form, "category") or ""
-    comment = (field(form, "comment") or "").strip()
-    if category not in REPORT_CATEGORIES or len(comment) > REPORT_COMMENT_MAX:
+    category, comment = field(form, "category") or "", field(form, "comment") or ""
+    outcome = await report(services.notes, note_id, category, comment, _rate_key(request), utcnow())
+    if isinstance(outcome, OverLimit):
+        raise RateLimited(outcome.retry_after)
+    if isinstance(outcome, InvalidInput):
         context = {
-            "note_id": note.id,
+            "note_id": note_id,
             "categories": report_categories(request),
             "sent": False,
             "error": translate(request, REASONS["report: invalid"]),
         }
         return render_page(request, "report.html", context, status_code=400)
-    client_key = request.client.host if request.client else "unknown"
-    await enforce_limit(services.db, REPORT_LIMIT, client_key, utcnow())
-    await reports.insert_report(
-        services.db, note_id=note.id, source="local", category=category, comment=comment,
-        now=utcnow(),
-    )  # fmt: skip
-    return render_page(request, "report.html", {"note_id": note.id, "sent": True})
+    return render_page(request, "report.html", {"note_id": outcome.note_id, "sent": True})

@@ -16,7 +16,7 @@ from app.moderation import transparency
 from app.moderation.breaker import pow_required
 from app.moderation.pow import issue_challenge
 from app.notes.hashtags import MAX_TAG_CHARS, extract_hashtags, normalise_tag
-from app.notes.posting import allowed_ttls, live_parent
+from app.notes.posting import allowed_ttls, live_note, live_parent
 from app.security.cookies import FLASH_COOKIE, LANG_COOKIE, YEAR_SECONDS
 from app.store import boards as board_store
 from app.store import interactions
@@ -149,18 +149,9 @@ async def tag_page(request: Request) -> Response:
     return render_page(request, "tag.html", context)
 
 
-async def live_note(request: Request, note_id: str) -> Note:
-    note = await note_store.get_note(services_of(request).db, note_id)
-    if note is None or note.state == "held":
-        raise NotFound("note")
-    if note.state == "deleted":
-        raise Gone("gone")
-    return note
-
-
 async def note_page(request: Request) -> Response:
     """A note's own URL, for people: it lives inside its thread."""
-    note = await live_note(request, request.path_params["note_id"])
+    note = await live_note(services_of(request).db, request.path_params["note_id"])
     urls = services_of(request).urls
     return RedirectResponse(urls.note_in_thread(note.thread_id, note.id), status_code=303)
 
@@ -180,7 +171,7 @@ async def posted_page(request: Request) -> Response:
 
 async def delete_page(request: Request) -> Response:
     note_id = request.path_params["note_id"]
-    await live_note(request, note_id)
+    await live_note(services_of(request).db, note_id)
     token = own_tokens_of(request).get(note_id)
     return render_page(request, "delete.html", {"note_id": note_id, "token": token})
 
@@ -243,6 +234,6 @@ def report_categories(request: Request) -> list[tuple[str, str]]:
 
 
 async def report_page(request: Request) -> Response:
-    note = await live_note(request, request.path_params["note_id"])
+    note = await live_note(services_of(request).db, request.path_params["note_id"])
     context = {"note_id": note.id, "categories": report_categories(request), "sent": False}
     return render_page(request, "report.html", context)

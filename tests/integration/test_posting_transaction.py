@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.db.tables import content_fingerprints, counters, local_actors, moderation_decisions, notes
+from app.notes import submit
 from app.store.keypool import count_keys
-from app.web import forms
 from tests.support.app_client import RunningApp
 from tests.support.forms import csrf_from
 
@@ -55,7 +55,7 @@ async def test_failure_mid_post_stores_nothing(
         raise RuntimeError("the decision record could not be written")
 
     # The failure comes after the note, its author and its fingerprint were written.
-    monkeypatch.setattr(forms, "record_moderation", failing_record)
+    monkeypatch.setattr(submit, "record_moderation", failing_record)
     with pytest.raises(RuntimeError):
         await _post(instance, "a perfectly ordinary evening post about tea")
     assert await _count(instance, notes) == 0

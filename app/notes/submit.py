@@ -1,0 +1,185 @@
+"""Posting, one use case per thing a person does: start a thread (`submit`) or reply in one
+(`reply`). Each runs validation, proof of work (when the way in asks for it), the rate limit,
+the self-harm question, moderation, and then the one write transaction (the note, its author,
+its fingerprint, its moderation record and the circuit breaker's count commit together or not
+at all). Callers parse and render; they never repeat a step."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from app.core.errors import Invalid, RateLimited
+from app.core.ids import new_id
+from app.db.engine import Db
+from app.moderation.breaker import count_accepted_post, pow_required
+from app.moderation.decision import HOLD, PUBLISH_WITH_WARNING, REJECT, Decision, Verdict, combine
+from app.moderation.pipeline import Content
+from app.moderation.pow import spend_solution
+from app.moderation.service import Assessment
+from app.moderation.service import record as record_moderation
+from app.notes import posting
+from app.notes.deps import NoteDeps
+from app.notes.posting import Posted, Submission
+from app.notes.submission import (
+    ASK_FIRST,
+    Draft,
+    Held,
+    InvalidInput,
+    NeedsHelp,
+    OverLimit,
+    Poster,
+    PostOutcome,
+    ProofOfWork,
+    Published,
+    Rejected,
+)
+from app.security.ratelimit import enforce_limit
+from app.store.boards import Board, get_board
+from app.store.moderation import ModerationSettings, get_moderation_settings
+from app.store.notes import Note
+
+SELF_HARM = "self_harm"
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyTarget:
+    """Where a reply goes: the thread's board, its root and the note replied to (all live)."""
+
+    board: Board
+    root: Note
+    parent: Note
+
+
+@dataclass(frozen=True, slots=True)
+class _Screened:
+    submission: Submission
+    assessment: Assessment
+    settings: ModerationSettings
+
+
+async def find_reply_target(db: Db, thread_id: str, in_reply_to_id: str | None) -> ReplyTarget:
+    """The live thread and note a reply addresses; `NotFound`, `Gone` or
+    `Invalid("in_reply_to", …)` when there is none to reply to."""
+    root, parent = await posting.live_parent(db, thread_id, in_reply_to_id)
+    board = await get_board(db, root.board_id)
+    assert board is not None, "notes always belong to a board"
+    return ReplyTarget(board, root, parent)
+
+
+async def submit(
+    deps: NoteDeps,
+    board: Board,
+    draft: Draft,
+    poster: Poster,
+    proof: ProofOfWork | None,
+    now: datetime,
+    *,
+    self_harm: str = ASK_FIRST,
+) -> PostOutcome:
+    """Start a new thread on `board`. `proof`: the proof of work sent, checked when the board or
+    the circuit breaker asks for one; None for ways in that have none (never the web form)."""
+    screened = await _screen(deps, board, draft, poster, proof, now, True, self_harm)
+    if not isinstance(screened, _Screened):
+        return screened
+
+    async def insert(decided: Submission) -> Posted:
+        return await posting.insert_thread(
+            deps.db, board, decided, poster.secret, deps.policy, now, deps.rng
+        )
+
+    return await _store(deps, screened, now, insert)
+
+
+async def reply(
+    deps: NoteDeps,
+    target: ReplyTarget,
+    draft: Draft,
+    poster: Poster,
+    proof: ProofOfWork | None,
+    now: datetime,
+    *,
+    self_harm: str = ASK_FIRST,
+) -> PostOutcome:
+    """Reply in a live thread (see `find_reply_target`), under the pseudonym the poster has in
+    that thread."""
+    screened = await _screen(deps, target.board, draft, poster, proof, now, False, self_harm)
+    if not isinstance(screened, _Screened):
+        return screened
+
+    async def insert(decided: Submission) -> Posted:
+        return await posting.insert_reply(
+            deps.db, target.board, target.root, target.parent, decided, poster.secret,
+            deps.policy, now, deps.rng,
+        )  # fmt: skip
+
+    return await _store(deps, screened, now, insert)
+
+
+async def _screen(
+    deps: NoteDeps,
+    board: Board,
+    draft: Draft,
+    poster: Poster,
+    proof: ProofOfWork | None,
+    now: datetime,
+    is_thread_start: bool,
+    self_harm: str,
+) -> _Screened | PostOutcome:
+    """Validation, proof of work, rate limit, the self-harm question and the moderation
+    pipeline, in that order. Nothing is stored on the way but a rejection's record."""
+    try:
+        submission = posting.validate_submission(
+            draft.text, draft.summary, draft.ttl, board, deps.policy
+        )
+        settings = await get_moderation_settings(deps.db)
+        if proof is not None and pow_required(board, settings, now):
+            await spend_solution(deps.db, deps.pow_key, proof.solution, now)
+    except Invalid as error:
+        return InvalidInput(error.field, error.reason)
+    try:
+        await enforce_limit(deps.db, deps.limits.post, poster.rate_key, now)
+    except RateLimited as limited:
+        return OverLimit(limited.retry_after)
+    mentions_self_harm = deps.moderator.mentions_self_harm(submission.text)
+    if mentions_self_harm and self_harm == ASK_FIRST and not draft.help_seen:
+        return NeedsHelp()
+    content = Content(submission.text, submission.summary, "local", is_thread_start)
+    assessment = await deps.moderator.assess(content, now, board=board, settings=settings)
+    decision = assessment.decision
+    if decision.outcome == REJECT:
+        await record_moderation(deps.db, new_id(), "submission", decision, now)
+        return Rejected(decision.reason)
+    if mentions_self_harm and self_harm != ASK_FIRST:
+        held = combine([*decision.verdicts, Verdict(HOLD, SELF_HARM, SELF_HARM)])
+        assessment = replace(assessment, decision=held)
+    return _Screened(submission, assessment, settings)
+
+
+def _as_decided(submission: Submission, decision: Decision) -> Submission:
+    """The submission as moderation decided: held, or with the warning as its summary."""
+    summary = submission.summary
+    if decision.outcome == PUBLISH_WITH_WARNING and not summary:
+        summary = decision.warning
+    return replace(submission, summary=summary, held=decision.outcome == HOLD)
+
+
+async def _store(
+    deps: NoteDeps,
+    screened: _Screened,
+    now: datetime,
+    insert: Callable[[Submission], Awaitable[Posted]],
+) -> Published | Held:
+    """The note, its fingerprint, its moderation record and the breaker's count in one
+    transaction: one write turn on SQLite, and a failure anywhere stores none of them."""
+    db = deps.db
+    async with db.transaction():
+        decision = await deps.moderator.remember(screened.assessment, now)
+        posted = await insert(_as_decided(screened.submission, decision))
+        await record_moderation(db, posted.note_id, "note", decision, now)
+        if decision.outcome != HOLD:
+            await count_accepted_post(db, screened.settings, now)
+    if decision.outcome == HOLD:
+        return Held(posted, decision.reason)
+    return Published(posted)
