@@ -92,8 +92,18 @@ async def test_board_announces_its_notes_as_activities_to_group_servers(
     assert create is not None
     assert create["object"]["id"] == note_url
     assert create["object"]["audience"] == instance.services.urls.board("main")
+    # A poster here likes it: the vote is passed on to the group servers only.
     lemmy.clear()
     mastodon.clear()
+    thread = await instance.client.get(f"/t/{posted.note_id}")
+    liked = await instance.client.post(
+        f"/n/{posted.note_id}/like", data={"csrf_token": csrf_from(thread.text)}
+    )
+    assert liked.status_code == 303, liked.text
+    await work(instance, lemmy, mastodon)
+    assert announced(lemmy) == (["Like"], [])
+    assert announced(mastodon) == ([], [])
+    lemmy.clear()
     page = await instance.client.get(f"/n/{posted.note_id}/delete")
     assert page.status_code == 200
     await instance.client.post(
