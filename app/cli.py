@@ -22,12 +22,12 @@ from app.core.settings import ConfigError, Settings, default_base_url, load_sett
 from app.db.engine import connect, dialect_of, disconnect
 from app.db.migrate import upgrade_to_head
 from app.fedi import outbound
-from app.main import build_services, build_worker, create_app, settle_memory
+from app.main import build_client, build_services, build_worker, create_app, settle_memory
 from app.notes.actors import ensure_board_actor, ensure_bootstrap_actors
 from app.security.api_tokens import issue_api_token
 from app.security.passwords import hash_password
 from app.security.tokens import KNOWN_SCOPES
-from app.services import Services, build_client
+from app.services import Services
 from app.store import admins, boards, followers, local_actors
 from app.store.boards import Board
 from federation.errors import FederationError

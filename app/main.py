@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
@@ -13,6 +13,8 @@ from typing import Any
 import anyio
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
@@ -28,22 +30,28 @@ from app.db.engine import Db, connect, disconnect
 from app.fedi import outbound
 from app.fedi.inbox_writer import InboxWriter
 from app.fedi.remote import InstanceSigner, RemoteFetcher
+from app.http.middleware import BodyLimit, ConnectionPerRequest, SecurityHeaders
 from app.moderation.service import Moderator
 from app.notes import deletion
 from app.notes.actors import ensure_bootstrap_actors
+from app.notes.deps import NoteDeps, PosterLimits
+from app.notes.posting import PostPolicy
 from app.security.cookies import CookieJar
-from app.services import Services, build_client, post_policy
+from app.security.ratelimit import Limit
+from app.services import Services
 from app.web import feeds, forms, pages
 from app.web.admin import admin_routes
 from app.web.admin.subscriptions import subscription_routes
-from app.web.errors import EXCEPTION_HANDLERS
-from app.web.middleware import BodyLimit, ConnectionPerRequest, SecurityHeaders
+from app.web.errors import EXCEPTION_HANDLERS, treehole_error
 from app.web.templates import TEMPLATE_DIR, Templates
 from app.workers.deliver import Deliverer
 from app.workers.receive import Receiver
 from app.workers.runner import Worker, foundation_jobs, worker_name
 from app.workers.scheduler import PeriodicJob
-from federation.client import SafeClient
+from federation.aiohttp_transport import aiohttp_transport
+from federation.client import SafeClient, TransportFactory
+from federation.conneg import wants_activity_json
+from federation.http1 import http1_transport
 from federation.offload import Offload, run_inline, signing_offload, usable_cpus
 
 FORM_MAX_BODY_BYTES = 64 * 1024
@@ -66,23 +74,68 @@ def settle_memory() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
 
 
+USER_AGENT = "Treehole/0.1 (+anonymous notes; ActivityPub)"
+# http1 by default: per delivery it costs the event loop about a third of what aiohttp does, and
+# aiohttp about a third of httpx (bench/README.md); the others stay as fallbacks (None: httpx).
+TRANSPORTS: dict[str, TransportFactory | None] = {
+    "http1": http1_transport,
+    "aiohttp": aiohttp_transport,
+    "httpx": None,
+}
+REPORT_LIMIT = Limit("report", 10, 600)
+
+
+def build_client(settings: Settings) -> SafeClient:
+    transport = TRANSPORTS[settings.http_transport]
+    return SafeClient(
+        allow_loopback=settings.allow_loopback, user_agent=USER_AGENT, transport=transport
+    )
+
+
+def post_policy(settings: Settings) -> PostPolicy:
+    return PostPolicy(
+        max_chars=settings.post_max_chars,
+        max_ttl=settings.max_ttl,
+        publish_delay_max=settings.publish_delay_max,
+    )
+
+
+def poster_limits(settings: Settings) -> PosterLimits:
+    """Likes cost less than posts: three times the posting allowance; reports a fixed one."""
+    post = settings.post_rate_limit
+    return PosterLimits(
+        post=Limit("post", post.count, post.window_seconds),
+        like=Limit("like", post.count * 3, post.window_seconds),
+        report=REPORT_LIMIT,
+    )
+
+
 async def build_services(settings: Settings, db: Db, client: SafeClient) -> Services:
     """Everything handlers and workers need; bootstraps the instance and board actors."""
     urls = Urls(settings.base_url)
     instance = await ensure_bootstrap_actors(db, utcnow())
     assert instance.private_key_pem is not None
     signer = InstanceSigner(urls.key_id(urls.instance_actor()), instance.private_key_pem)
+    policy, rng, moderator = post_policy(settings), random.SystemRandom(), Moderator(db)
     return Services(
         settings=settings,
         db=db,
         urls=urls,
-        templates=Templates.load(Catalogues.load()),
         cookies=CookieJar(settings.secret_key.value, settings.base_url.startswith("https://")),
-        policy=post_policy(settings),
-        rng=random.SystemRandom(),
+        policy=policy,
+        rng=rng,
         fetcher=RemoteFetcher(db, client, signer),
-        moderator=Moderator(db),
+        moderator=moderator,
         inbox_writer=InboxWriter(db),
+        notes=NoteDeps(
+            db=db,
+            urls=urls,
+            moderator=moderator,
+            policy=policy,
+            limits=poster_limits(settings),
+            rng=rng,
+            pow_key=settings.secret_key.value,
+        ),
     )
 
 
@@ -93,7 +146,7 @@ class TreeholeApp(Starlette):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if is_inbox_post(scope):
             scope["app"] = self
-            await answer_inbox_post(scope, receive, send)
+            await answer_inbox_post(scope, receive, send, treehole_error)
             return
         await super().__call__(scope, receive, send)
 
@@ -125,6 +178,21 @@ def build_worker(services: Services, sign_on: Offload = run_inline) -> Worker:
         PeriodicJob("blocklist_subscriptions", SUBSCRIPTIONS_EVERY_SECONDS, refresh_subscriptions),
     ]
     return Worker(db, jobs, steps=(publish, receiver.run, deliverer.run), name=name)
+
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def by_accept(page: Endpoint, document: Endpoint) -> Endpoint:
+    """One URL for people and servers: the ActivityStreams document when the Accept header asks
+    for one, the page otherwise."""
+
+    async def endpoint(request: Request) -> Response:
+        if wants_activity_json(request.headers.get("accept")):
+            return await document(request)
+        return await page(request)
+
+    return endpoint
 
 
 def routes() -> list[Route | Mount]:
@@ -181,13 +249,13 @@ def routes() -> list[Route | Mount]:
         Route("/random", pages.random_page),
         Route("/transparency", pages.transparency_page),
         Route("/lang/{code}", pages.switch_language),
-        Route("/b/{slug}", activitypub.board),
+        Route("/b/{slug}", by_accept(pages.board_page, activitypub.board)),
         Route("/b/{slug}/post", forms.post_thread, **form),
         Route("/b/{slug}/feed.atom", feeds.board_feed),
-        Route("/t/{thread_id}", activitypub.thread),
+        Route("/t/{thread_id}", by_accept(pages.thread_page, activitypub.thread)),
         Route("/tags/{tag}", pages.tag_page),
         Route("/t/{thread_id}/reply", forms.post_reply, **form),
-        Route("/n/{note_id}", activitypub.note),
+        Route("/n/{note_id}", by_accept(pages.note_page, activitypub.note)),
         Route("/n/{note_id}/delete", pages.delete_page),
         Route("/n/{note_id}/delete", forms.delete_note, **form),
         Route("/n/{note_id}/like", forms.like_note, **form),
@@ -216,6 +284,7 @@ def create_app(
         client = build_client(settings)
         try:
             services = await build_services(settings, db, client)
+            templates = Templates.load(Catalogues.load())
             with signing_offload(usable_cpus()) as sign_on:
                 async with anyio.create_task_group() as tasks:
                     stop = anyio.Event()
@@ -224,7 +293,7 @@ def create_app(
                         tasks.start_soon(build_worker(services, sign_on).run_forever, stop)
                     if whole_process:
                         settle_memory()
-                    yield {"services": services}
+                    yield {"services": services, "templates": templates}
                     stop.set()
                     # After the server has finished its requests: every row they were promised is
                     # committed before the database closes.

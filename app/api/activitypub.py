@@ -1,6 +1,7 @@
 """ActivityStreams documents of our actors, notes, threads, activities and collections.
 
-Every URL serves people HTML and servers AS2 JSON, chosen by the Accept header. Gone things:
+Every URL serves people HTML and servers AS2 JSON, chosen by the Accept header (for a board, a
+note and a thread, the wiring sends people to the page in app/web/pages.py). Gone things:
 a deleted actor (and its key URL) answers 410; a deleted note's JSON answers 404, which is what
 Mastodon answers for its own deleted statuses and the only code on which its refetch drops a copy
 (its HTML page answers 410).
@@ -17,12 +18,11 @@ from starlette.responses import RedirectResponse, Response
 from app.core.errors import Gone, NotFound
 from app.fedi.documents import build_actor_document, build_note_document
 from app.fedi.outbound import reply_target
+from app.services import services_of
 from app.store import activities, followers, local_actors
 from app.store import notes as note_store
 from app.store.boards import get_board, get_board_by_slug
 from app.store.local_actors import THROWAWAY
-from app.web import pages
-from app.web.context import services_of
 from federation.builders import build_ordered_collection, build_tombstone
 from federation.conneg import wants_activity_json
 from federation.vocab import ACTIVITY_JSON
@@ -55,8 +55,7 @@ async def instance_actor(request: Request) -> Response:
 
 
 async def board(request: Request) -> Response:
-    if not wants_as(request):
-        return await pages.board_page(request)
+    """The board's Group actor."""
     services = services_of(request)
     found = await get_board_by_slug(services.db, request.path_params["slug"])
     actor = None if found is None else await local_actors.get_board_actor(services.db, found.id)
@@ -84,8 +83,7 @@ async def throwaway_actor(request: Request) -> Response:
 
 
 async def note(request: Request) -> Response:
-    if not wants_as(request):
-        return await pages.note_page(request)
+    """A live local note."""
     services = services_of(request)
     found = await note_store.get_note(services.db, request.path_params["note_id"])
     if found is not None and found.state == "deleted" and found.origin == "local":
@@ -105,8 +103,6 @@ async def note(request: Request) -> Response:
 
 async def thread(request: Request) -> Response:
     """The thread as a collection of its notes' ids (the `context` of each note)."""
-    if not wants_as(request):
-        return await pages.thread_page(request)
     services = services_of(request)
     thread_id = request.path_params["thread_id"]
     root = await note_store.get_note(services.db, thread_id)

@@ -17,9 +17,9 @@ from app.blocklists.changes import ChangeActor
 from app.core.clock import utcnow
 from app.core.errors import Forbidden, Invalid, NotAuthenticated, TreeholeError
 from app.security.tokens import has_scope, hash_api_token
+from app.services import services_of
 from app.store import api_tokens
 from app.store.api_tokens import ApiToken
-from app.web.context import services_of
 
 INVALID_TOKEN = "The access token is invalid"
 NOT_ALLOWED = "This action is not allowed"

@@ -29,14 +29,14 @@ from app.blocklists.formats import (
     build_public_list,
     obfuscate_domain,
 )
-from app.blocklists.provenance import SEVERITIES, SILENCE, BlockValues, is_stricter_than
+from app.blocklists.provenance import is_stricter_than
 from app.core.clock import utcnow
 from app.core.errors import Invalid
 from app.moderation.domains import normalise_domain
 from app.security.tokens import ADMIN_READ, READ_DOMAIN_BLOCKS, WRITE_DOMAIN_BLOCKS
+from app.services import services_of
 from app.store import blocklist_settings, domain_blocks, domain_follows
-from app.store.domain_blocks import DomainBlock
-from app.web.context import services_of
+from app.store.domain_blocks import SEVERITIES, SILENCE, BlockValues, DomainBlock
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 200

@@ -13,8 +13,8 @@ from starlette.responses import JSONResponse, Response
 
 from app.api.api_auth import bearer_token
 from app.blocklists import fires, publishing
+from app.services import services_of
 from app.store import blocklist_settings
-from app.web.context import services_of
 
 
 async def _refusal(request: Request) -> Response | None:

@@ -18,11 +18,10 @@ from starlette.responses import JSONResponse, Response
 from app.core.clock import utcnow
 from app.core.errors import RateLimited
 from app.fedi.inbox_writer import InboxUnavailable
-from app.services import Services
+from app.services import Services, services_of
 from app.store import counters, remote_actors
 from app.store.inbox_items import NewItem
 from app.store.remote_actors import RemoteActor
-from app.web.context import services_of
 from federation.errors import FetchError, ParseError, SignatureError
 from federation.httpsig import parse_signed_request
 from federation.keyfetch import KeyLookup, verify_with_key_lookup

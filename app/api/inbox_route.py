@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from typing import Final
 
 from starlette.requests import Request
@@ -19,8 +20,7 @@ from starlette.types import Receive, Scope, Send
 from app.api.inbox import INBOX_MAX_BODY_BYTES
 from app.api.inbox import receive as receive_activity
 from app.core.errors import TreeholeError
-from app.web.errors import treehole_error
-from app.web.middleware import limited_body, with_security_headers
+from app.http.middleware import limited_body, with_security_headers
 
 log = logging.getLogger("treehole.inbox")
 
@@ -36,12 +36,18 @@ def is_inbox_post(scope: Scope) -> bool:
     )
 
 
-async def answer_inbox_post(scope: Scope, receive: Receive, send: Send) -> None:
+ErrorAnswer = Callable[[Request, Exception], Awaitable[Response]]
+
+
+async def answer_inbox_post(
+    scope: Scope, receive: Receive, send: Send, answer_error: ErrorAnswer
+) -> None:
+    """`answer_error`: the app's handler of `TreeholeError`s (the wiring passes it)."""
     request = Request(scope, limited_body(scope, receive, INBOX_MAX_BODY_BYTES))
     try:
         response = await receive_activity(request)
     except TreeholeError as error:  # the body limit, answered as everywhere else
-        response = await treehole_error(request, error)
+        response = await answer_error(request, error)
     except Exception:  # what ServerErrorMiddleware does for every other route
         log.exception("inbox request failed")
         response = PlainTextResponse("Internal Server Error", status_code=500)

@@ -10,11 +10,11 @@ from starlette.responses import JSONResponse, Response
 from app.core.errors import Gone, Invalid, NotFound
 from app.core.local_refs import parse_local_url
 from app.fedi.documents import actor_url
+from app.services import services_of
 from app.store import local_actors
 from app.store import notes as note_store
 from app.store.boards import get_board, get_board_by_slug, list_boards
 from app.store.local_actors import THROWAWAY, LocalActor
-from app.web.context import services_of
 from federation.nodeinfo import build_nodeinfo, build_nodeinfo_index
 from federation.origin import same_origin
 from federation.webfinger import build_jrd, classify_resource, parse_acct

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from app.blocklists.provenance import SEVERITIES, BlockValues
 from app.core.errors import Invalid
 from app.moderation.domains import normalise_domain
+from app.store.domain_blocks import SEVERITIES, BlockValues
 
 COMMENT_MAX_CHARS = 1000
 IMPORT_MAX_BYTES = 1024 * 1024

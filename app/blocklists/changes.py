@@ -13,21 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from app.blocklists.provenance import (
-    DEFAULT_POLICY,
-    MANUAL,
-    MERGED_KINDS,
-    SOURCE_KINDS,
-    SUSPEND,
-    Assertion,
-    BlockValues,
-    MergePolicy,
-    compute_effective,
-)
+from app.blocklists.provenance import DEFAULT_POLICY, MergePolicy, compute_effective
 from app.core.errors import Invalid
 from app.db.engine import Db
 from app.store import block_assertions, block_audit, domain_blocks, domain_shields
-from app.store.domain_blocks import SEVERITIES, DomainBlock
+from app.store.block_assertions import MANUAL, MERGED_KINDS, SOURCE_KINDS, Assertion
+from app.store.domain_blocks import SEVERITIES, SUSPEND, BlockValues, DomainBlock
 
 ACTOR_KINDS = ("admin", "token", "subscription", "import", "system")
 REASON_MAX_CHARS = 200

@@ -23,16 +23,12 @@ from app.blocklists.changes import (
     values_of,
     write_effective,
 )
-from app.blocklists.provenance import (
-    DEFAULT_POLICY,
-    MERGED_KINDS,
-    Assertion,
-    BlockValues,
-    MergePolicy,
-)
+from app.blocklists.provenance import DEFAULT_POLICY, MergePolicy
 from app.core.errors import Invalid
 from app.db.engine import Db
 from app.store import block_assertions, domain_blocks, domain_shields
+from app.store.block_assertions import MERGED_KINDS, Assertion
+from app.store.domain_blocks import BlockValues
 
 ALLOW = "allow"
 EXCLUDE = "exclude"

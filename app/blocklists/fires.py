@@ -18,7 +18,8 @@ from typing import Any
 
 from app.blocklists.formats import domain_digest
 from app.blocklists.listing import ListedEntry, has_effect
-from app.blocklists.provenance import NOOP, SILENCE, SUSPEND, BlockValues
+from app.store.domain_blocks import NOOP, SILENCE, SUSPEND, BlockValues
+from app.store.published_changes import AuditRow
 
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
 FIRES_CONTEXT = "https://fires.fedimod.org/context/fires.jsonld"
@@ -116,17 +117,6 @@ def values_of_policy(policy: str, filters: Sequence[str]) -> BlockValues | None:
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@dataclass(frozen=True, slots=True)
-class AuditRow:
-    """What the projection reads from one audit row."""
-
-    id: int
-    at: datetime
-    domain: str
-    before: Mapping[str, Any] | None
-    after: Mapping[str, Any] | None
 
 
 def _effect(values: Mapping[str, Any] | None) -> tuple[str, bool, bool] | None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from app.blocklists.provenance import NOOP, SEVERITIES, SILENCE, SUSPEND, BlockValues
+from app.store.domain_blocks import NOOP, SEVERITIES, SILENCE, SUSPEND, BlockValues
 
 MASTODON_HEADER = (
     "#domain",

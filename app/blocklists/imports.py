@@ -13,13 +13,15 @@ from typing import Any
 from app.blocklists import service
 from app.blocklists.changes import ChangeActor, values_of
 from app.blocklists.formats import FormatError, ParsedEntry, domain_digest, parse_blocklist
-from app.blocklists.provenance import IMPORT, BlockValues, is_stricter_than
+from app.blocklists.provenance import is_stricter_than
 from app.core.errors import Invalid, NotFound
 from app.core.urls import Urls
 from app.db.engine import Db
 from app.moderation.domains import normalise_domain
 from app.store import block_assertions, blocklist_runs, domain_blocks, domain_shields
+from app.store.block_assertions import IMPORT
 from app.store.blocklist_runs import Run
+from app.store.domain_blocks import BlockValues
 
 NEW = "new"
 CHANGED = "changed"

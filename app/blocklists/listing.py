@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from app.blocklists.formats import domain_digest
-from app.blocklists.provenance import NOOP, SEVERITIES, SEVERITY_RANK, BlockValues
+from app.store.domain_blocks import NOOP, SEVERITIES, SEVERITY_RANK, BlockValues
 
 
 @dataclass(frozen=True, slots=True)

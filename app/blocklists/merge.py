@@ -20,15 +20,8 @@ from dataclasses import dataclass, field
 
 from app.blocklists.formats import domain_digest
 from app.blocklists.listing import ListedEntry, capped, has_effect
-from app.blocklists.provenance import (
-    MAX_PLAN,
-    MIN_PLAN,
-    SUSPEND,
-    BlockValues,
-    is_redundant_under,
-    merge_values,
-)
-from app.store.domain_blocks import host_and_parents
+from app.blocklists.provenance import MAX_PLAN, MIN_PLAN, is_redundant_under, merge_values
+from app.store.domain_blocks import SUSPEND, BlockValues, host_and_parents
 
 PRIORITY_PLAN = "priority"
 MERGEPLANS = (MAX_PLAN, MIN_PLAN, PRIORITY_PLAN)

@@ -14,17 +14,13 @@ from typing import Any
 from app.blocklists.changes import values_of
 from app.blocklists.listing import has_effect
 from app.blocklists.merge import MergedBlock, MergeResult
-from app.blocklists.provenance import (
-    SEVERITY_RANK,
-    SUBSCRIPTION,
-    Assertion,
-    BlockValues,
-    compute_effective,
-)
+from app.blocklists.provenance import compute_effective
 from app.db.engine import Db
 from app.store import block_assertions, domain_reach, domain_shields
 from app.store import domain_blocks as block_store
+from app.store.block_assertions import SUBSCRIPTION, Assertion
 from app.store.blocklist_sources import Source
+from app.store.domain_blocks import SEVERITY_RANK, BlockValues
 from app.store.subscription_settings import SubscriptionSettings
 
 ASSERT = "assert"

@@ -10,67 +10,14 @@ FediBlockHole's way: max (or min) severity, flags or-ed (and-ed), comments joine
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
-from typing import Any
+from dataclasses import dataclass, field
 
-SUSPEND = "suspend"
-SILENCE = "silence"
-NOOP = "noop"
-SEVERITIES = (NOOP, SILENCE, SUSPEND)
-SEVERITY_RANK = {NOOP: 0, SILENCE: 1, SUSPEND: 2}
-
-MANUAL = "manual"
-TOKEN = "token"
-IMPORT = "import"
-SUBSCRIPTION = "subscription"
-SOURCE_KINDS = (MANUAL, TOKEN, IMPORT, SUBSCRIPTION)
-AUTHORITATIVE_KINDS = frozenset({MANUAL, TOKEN})
-MERGED_KINDS = frozenset({IMPORT, SUBSCRIPTION})
+from app.store.block_assertions import MERGED_KINDS, Assertion
+from app.store.domain_blocks import NOOP, SEVERITY_RANK, SILENCE, SUSPEND, BlockValues
 
 MAX_PLAN = "max"
 MIN_PLAN = "min"
 COMMENT_SEPARATOR = ", "
-
-
-@dataclass(frozen=True, slots=True)
-class BlockValues:
-    severity: str
-    reject_media: bool = False
-    reject_reports: bool = False
-    public_comment: str | None = None
-    private_comment: str | None = None
-    obfuscate: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_mapping(cls, row: Mapping[str, Any]) -> BlockValues:
-        return cls(
-            severity=row["severity"],
-            reject_media=bool(row["reject_media"]),
-            reject_reports=bool(row["reject_reports"]),
-            public_comment=row["public_comment"],
-            private_comment=row["private_comment"],
-            obfuscate=bool(row["obfuscate"]),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Assertion:
-    """One source's claim about one domain."""
-
-    domain: str
-    source_kind: str
-    source_id: str
-    values: BlockValues
-    first_seen: datetime
-    last_seen: datetime
-
-    @property
-    def is_authoritative(self) -> bool:
-        return self.source_kind in AUTHORITATIVE_KINDS
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,19 +25,15 @@ from app.blocklists.compound_changes import (
     parse_compound,
     undo_compound,
 )
-from app.blocklists.provenance import (
-    DEFAULT_POLICY,
-    MANUAL,
-    TOKEN,
-    BlockValues,
-    MergePolicy,
-)
+from app.blocklists.provenance import DEFAULT_POLICY, MergePolicy
 from app.core.errors import NotFound
 from app.core.urls import Urls
 from app.db.engine import Db
 from app.moderation.domains import enforce_suspension, normalise_domain
 from app.store import block_assertions, block_audit, blocklist_runs
+from app.store.block_assertions import MANUAL, TOKEN
 from app.store.block_audit import AuditEntry
+from app.store.domain_blocks import BlockValues
 
 __all__ = [
     "BlockChange",

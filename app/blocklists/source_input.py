@@ -9,11 +9,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from app.blocklists.merge import MERGEPLANS, THRESHOLD_TYPES
-from app.blocklists.provenance import SEVERITIES
 from app.blocklists.sources import AUTH_KINDS, AUTH_NONE, KINDS
 from app.blocklists.subscriptions import MODES
 from app.core.errors import Invalid
 from app.store.blocklist_sources import Source
+from app.store.domain_blocks import SEVERITIES
 from app.store.subscription_settings import SubscriptionSettings
 
 NAME_MAX = 100

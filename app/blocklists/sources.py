@@ -27,10 +27,10 @@ from app.blocklists.formats import (
     parse_json,
 )
 from app.blocklists.listing import ListedEntry, build_entry
-from app.blocklists.provenance import BlockValues
 from app.core.errors import Invalid
 from app.moderation.domains import normalise_domain
 from app.store.blocklist_sources import Source
+from app.store.domain_blocks import BlockValues
 from federation.client import Fetched, SafeClient
 from federation.errors import FetchError, FetchTooLarge
 

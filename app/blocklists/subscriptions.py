@@ -41,10 +41,6 @@ from app.blocklists.proposals import (
     item_for,
     items_for,
 )
-from app.blocklists.provenance import (
-    SUBSCRIPTION,
-    BlockValues,
-)
 from app.blocklists.service import ChangeActor
 from app.blocklists.sources import SourceError, fetch_listing
 from app.core.errors import Invalid, NotFound
@@ -57,7 +53,9 @@ from app.store import (
     domain_reach,
     domain_shields,
 )
+from app.store.block_assertions import SUBSCRIPTION
 from app.store.blocklist_sources import Source
+from app.store.domain_blocks import BlockValues
 from app.store.subscription_settings import SubscriptionSettings, get_subscription_settings
 from federation.client import SafeClient
 

@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
 from app.db.engine import Db
-from app.db.tables import delivery_domains, domain_blocks, remote_actors
 from app.moderation.blocks import is_suspended_host
 from app.store import deliveries
+from app.store import domain_blocks as domain_block_store
 from app.store import remote_actors as remote_actor_store
 from app.store.remote_actors import RemoteActor
 
@@ -102,13 +102,13 @@ class Shelf(Generic[V]):
 @dataclass(slots=True)
 class DoorCache:
     suspended_hosts: Shelf[bool] = field(
-        default_factory=lambda: Shelf[bool](domain_blocks.name, DOOR_TTL)
+        default_factory=lambda: Shelf[bool](domain_block_store.TABLE_NAME, DOOR_TTL)
     )
     actors: Shelf[RemoteActor | None] = field(
-        default_factory=lambda: Shelf[RemoteActor | None](remote_actors.name, DOOR_TTL)
+        default_factory=lambda: Shelf[RemoteActor | None](remote_actor_store.TABLE_NAME, DOOR_TTL)
     )
     alive_domains: Shelf[bool] = field(
-        default_factory=lambda: Shelf[bool](delivery_domains.name, ALIVE_TTL)
+        default_factory=lambda: Shelf[bool](deliveries.DOMAINS_TABLE_NAME, ALIVE_TTL)
     )
 
     async def is_suspended_host(self, db: Db, host: str, now: datetime) -> bool:

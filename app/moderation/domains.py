@@ -12,15 +12,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import sqlalchemy as sa
-
 from app.core.errors import Invalid
 from app.core.urls import Urls
 from app.db.engine import Db
-from app.db.tables import deliveries, remote_actors
 from app.notes import deletion
-from app.store import followers, interactions
+from app.store import deliveries, followers, interactions
 from app.store import notes as note_store
+from app.store import remote_actors as remote_actor_store
 
 MAX_DOMAIN = 253
 
@@ -45,15 +43,6 @@ def normalise_domain(raw: str) -> str:
     return value
 
 
-async def _actors_under(db: Db, domain: str) -> list[str]:
-    rows = await db.fetch_all(
-        sa.select(remote_actors.c.id).where(
-            sa.or_(remote_actors.c.domain == domain, remote_actors.c.domain.like(f"%.{domain}"))
-        )
-    )
-    return [row["id"] for row in rows]
-
-
 async def purge_remote_actor(db: Db, urls: Urls, remote_actor_id: str, now: datetime) -> None:
     """Everything of a suspended actor goes: its notes (with their threads, if they started
     them), its likes and boosts, and its follow."""
@@ -64,30 +53,17 @@ async def purge_remote_actor(db: Db, urls: Urls, remote_actor_id: str, now: date
         await followers.delete_followers_of_remote(db, remote_actor_id)
 
 
-async def _cancel_deliveries_to(db: Db, domain: str) -> None:
-    await db.execute(
-        deliveries.update()
-        .where(
-            sa.or_(deliveries.c.domain == domain, deliveries.c.domain.like(f"%.{domain}")),
-            deliveries.c.state == "pending",
-        )
-        .values(state="cancelled", last_error="domain suspended")
-    )
-
-
 async def enforce_suspension(db: Db, urls: Urls, domain: str, now: datetime) -> None:
-    for actor_id in await _actors_under(db, domain):
+    for actor_id in await remote_actor_store.list_ids_under_domain(db, domain):
         await purge_remote_actor(db, urls, actor_id, now)
-    await _cancel_deliveries_to(db, domain)
+    await deliveries.cancel_pending_to_domain(db, domain)
 
 
 async def set_actor_moderation(
     db: Db, urls: Urls, remote_actor_id: str, *, suspended: bool, silenced: bool, now: datetime
 ) -> None:
-    await db.execute(
-        remote_actors.update()
-        .where(remote_actors.c.id == remote_actor_id)
-        .values(suspended=suspended, silenced=silenced)
+    await remote_actor_store.set_moderation(
+        db, remote_actor_id, suspended=suspended, silenced=silenced
     )
     if suspended:
         await purge_remote_actor(db, urls, remote_actor_id, now)

@@ -25,6 +25,7 @@ from app.moderation.wordlists import (
     SPAM,
     VIOLENCE,
 )
+from app.store.filters import CATEGORY_DEFAULTS
 
 CHECK = "filters"
 RULE_ACTIONS = (WARN, HOLD, REJECT)
@@ -53,11 +54,8 @@ class CategoryRule:
 
 
 def default_rules() -> dict[str, CategoryRule]:
-    """A starting point for a new instance, every category on: hate is refused outright; abuse
-    aimed at people or at the channel waits for review; sensitive but legitimate talk (self-harm,
-    swearing) is published behind a content warning."""
-    actions = {HATE: REJECT, SELF_HARM: WARN, PROFANITY: WARN}
-    return {name: CategoryRule(True, actions.get(name, HOLD)) for name in CATEGORIES}
+    """A starting point for a new instance, every category on (see `CATEGORY_DEFAULTS`)."""
+    return {name: CategoryRule(True, action) for name, action in CATEGORY_DEFAULTS.items()}
 
 
 @dataclass(frozen=True, slots=True)

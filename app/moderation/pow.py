@@ -14,12 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import altcha
-import sqlalchemy as sa
 
 from app.core.errors import Invalid
 from app.db.engine import Db
-from app.db.tables import pow_spent
-from app.store.upsert import insert_ignore
+from app.store import pow_spent
 
 CHALLENGE_SECONDS = 600
 MAX_NUMBER = 100_000  # ~0.1–0.5 s of hashing in a browser
@@ -71,17 +69,6 @@ async def spend_solution(db: Db, secret_key: str, payload: str | None, now: date
         valid = False
     if not valid:
         raise Invalid("pow", "invalid")
-    await db.execute(pow_spent.delete().where(pow_spent.c.expires_at < now))
-    spent = await db.fetch_val(
-        insert_ignore(
-            db,
-            pow_spent,
-            {"signature": signature, "expires_at": now + timedelta(seconds=CHALLENGE_SECONDS)},
-        ).returning(pow_spent.c.signature)
-    )
-    if spent is None:
+    await pow_spent.delete_expired(db, now)
+    if not await pow_spent.insert_spent(db, signature, now + timedelta(seconds=CHALLENGE_SECONDS)):
         raise Invalid("pow", "spent")
-
-
-async def count_spent(db: Db) -> int:
-    return int(await db.fetch_val(sa.select(sa.func.count()).select_from(pow_spent)))

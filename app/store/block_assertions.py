@@ -3,15 +3,40 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from app.blocklists.provenance import Assertion, BlockValues
 from app.core.ids import new_id
 from app.db.engine import Db
 from app.db.tables import domain_block_assertions as table
+from app.store.domain_blocks import BlockValues
+
+MANUAL = "manual"
+TOKEN = "token"
+IMPORT = "import"
+SUBSCRIPTION = "subscription"
+SOURCE_KINDS = (MANUAL, TOKEN, IMPORT, SUBSCRIPTION)
+AUTHORITATIVE_KINDS = frozenset({MANUAL, TOKEN})
+MERGED_KINDS = frozenset({IMPORT, SUBSCRIPTION})
+
+
+@dataclass(frozen=True, slots=True)
+class Assertion:
+    """One source's claim about one domain."""
+
+    domain: str
+    source_kind: str
+    source_id: str
+    values: BlockValues
+    first_seen: datetime
+    last_seen: datetime
+
+    @property
+    def is_authoritative(self) -> bool:
+        return self.source_kind in AUTHORITATIVE_KINDS
 
 
 def _assertion(row: Mapping[str, Any]) -> Assertion:

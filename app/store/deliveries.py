@@ -24,6 +24,8 @@ from app.store.upsert import insert_ignore
 from federation.origin import host_of
 
 LEASE_SECONDS = 300
+# What `Db.writes` counts writes to the domains table under (caches watch it).
+DOMAINS_TABLE_NAME = delivery_domains.name
 # A domain with something for `record_domain_alive` to clear.
 _FAILING = sa.or_(delivery_domains.c.dead.is_(True), delivery_domains.c.failing_since.is_not(None))
 
@@ -176,6 +178,18 @@ async def cancel_pending_for_note(db: Db, note_id: str, types: Sequence[str]) ->
         deliveries.update()
         .where(deliveries.c.activity_id.in_(activity_ids), deliveries.c.state == "pending")
         .values(state="cancelled")
+    )
+
+
+async def cancel_pending_to_domain(db: Db, domain: str) -> None:
+    """Stop sending to a suspended domain and its subdomains."""
+    await db.execute(
+        deliveries.update()
+        .where(
+            sa.or_(deliveries.c.domain == domain, deliveries.c.domain.like(f"%.{domain}")),
+            deliveries.c.state == "pending",
+        )
+        .values(state="cancelled", last_error="domain suspended")
     )
 
 

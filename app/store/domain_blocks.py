@@ -4,7 +4,7 @@ that matches a host decides."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,10 +14,41 @@ from app.core.ids import new_id
 from app.db.engine import Db
 from app.db.tables import domain_blocks
 
+# What `Db.writes` counts writes to this table under (caches watch it).
+TABLE_NAME = domain_blocks.name
+
 SUSPEND = "suspend"
 SILENCE = "silence"
 NOOP = "noop"
-SEVERITIES = (SUSPEND, SILENCE, NOOP)
+# Mildest first: the rank decides which of two blocks is stricter.
+SEVERITIES = (NOOP, SILENCE, SUSPEND)
+SEVERITY_RANK = {NOOP: 0, SILENCE: 1, SUSPEND: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class BlockValues:
+    """What a block on a domain does, whoever asked for it."""
+
+    severity: str
+    reject_media: bool = False
+    reject_reports: bool = False
+    public_comment: str | None = None
+    private_comment: str | None = None
+    obfuscate: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_mapping(cls, row: Mapping[str, Any]) -> BlockValues:
+        return cls(
+            severity=row["severity"],
+            reject_media=bool(row["reject_media"]),
+            reject_reports=bool(row["reject_reports"]),
+            public_comment=row["public_comment"],
+            private_comment=row["private_comment"],
+            obfuscate=bool(row["obfuscate"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)

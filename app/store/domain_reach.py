@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from app.blocklists.provenance import BlockValues
 from app.db.engine import Db
 from app.db.tables import (
     domain_block_assertions,
@@ -18,6 +17,7 @@ from app.db.tables import (
     inbox_items,
     remote_actors,
 )
+from app.store.domain_blocks import BlockValues
 
 RECENT_TRAFFIC = timedelta(days=7)
 

@@ -13,7 +13,6 @@ import sqlalchemy as sa
 from app.core.ids import new_id
 from app.db.engine import Db
 from app.db.tables import filter_allowlist, filter_categories, filter_terms
-from app.moderation.filters import default_rules
 from app.store.moderation import get_setting_value, put_setting_value
 from app.store.upsert import insert_ignore
 
@@ -21,8 +20,20 @@ ACTIONS = ("reject", "hold", "warn")
 WORD = "word"
 REGEX = "regex"
 KINDS = (WORD, REGEX)
-# Every category is on by default; an admin switches them off one by one.
-CATEGORY_DEFAULTS = {name: rule.action for name, rule in default_rules().items()}
+# The filter categories, each with its action on a new instance; every one is on by default and
+# an admin switches them off one by one. Hate is refused outright; abuse aimed at people or at
+# the channel waits for review; sensitive but legitimate talk (self-harm, swearing) is published
+# behind a content warning. The word lists (app/moderation/wordlists.py) name the same categories.
+CATEGORY_DEFAULTS = {
+    "hate": "reject",
+    "violence": "hold",
+    "harassment": "hold",
+    "sexual": "hold",
+    "fraud": "hold",
+    "spam": "hold",
+    "self_harm": "warn",
+    "profanity": "warn",
+}
 VERSION_KEY = "filter_config_version"
 
 

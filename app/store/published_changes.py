@@ -3,16 +3,27 @@ cursor in id order, the newest row, and each domain's latest row. Read-only."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from app.blocklists.fires import AuditRow
 from app.db.engine import Db
 from app.db.tables import domain_block_audit as audit
 from app.db.tables import domain_blocks
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    """What the FIRES projection reads from one audit row."""
+
+    id: int
+    at: datetime
+    domain: str
+    before: Mapping[str, Any] | None
+    after: Mapping[str, Any] | None
 
 
 def _row(row: Any) -> AuditRow:

@@ -13,6 +13,9 @@ from app.db.engine import Db
 from app.db.tables import remote_actors
 from app.store.upsert import insert_ignore
 
+# What `Db.writes` counts writes to this table under (caches watch it).
+TABLE_NAME = remote_actors.name
+
 
 @dataclass(frozen=True, slots=True)
 class RemoteActor:
@@ -94,6 +97,24 @@ async def set_blocks_us(db: Db, actor_id: str, blocks: bool) -> None:
     await db.execute(
         remote_actors.update().where(remote_actors.c.id == actor_id).values(blocks_us=blocks)
     )
+
+
+async def set_moderation(db: Db, actor_id: str, *, suspended: bool, silenced: bool) -> None:
+    await db.execute(
+        remote_actors.update()
+        .where(remote_actors.c.id == actor_id)
+        .values(suspended=suspended, silenced=silenced)
+    )
+
+
+async def list_ids_under_domain(db: Db, domain: str) -> list[str]:
+    """Ids of the actors of `domain` and its subdomains."""
+    rows = await db.fetch_all(
+        sa.select(remote_actors.c.id).where(
+            sa.or_(remote_actors.c.domain == domain, remote_actors.c.domain.like(f"%.{domain}"))
+        )
+    )
+    return [row["id"] for row in rows]
 
 
 async def delete_remote_actor(db: Db, actor_id: str) -> None:

@@ -10,12 +10,15 @@ from starlette.responses import HTMLResponse
 from app.core.i18n import choose_language
 from app.security.cookies import LANG_COOKIE, OWN_COOKIE
 from app.security.csrf import issue_csrf_token
-from app.services import Services
+
+# Web handlers take the request's services from here, with the rest of their plumbing.
+from app.services import services_of as services_of
+from app.web.templates import Templates
 
 
-def services_of(request: Request) -> Services:
-    services: Services = request.state.services
-    return services
+def templates_of(request: Request) -> Templates:
+    templates: Templates = request.state.templates
+    return templates
 
 
 def language_of(request: Request) -> str:
@@ -40,7 +43,7 @@ def render_page(
         "values": {},
         "error": None,
     }
-    body = services.templates.render(language, template, {**base, **context})
+    body = templates_of(request).render(language, template, {**base, **context})
     response = HTMLResponse(body, status_code=status_code)
     response.headers["Vary"] = "Accept-Language, Cookie"
     response.headers["Cache-Control"] = "no-store"
@@ -48,4 +51,4 @@ def render_page(
 
 
 def translate(request: Request, message: str) -> str:
-    return services_of(request).templates.gettext(language_of(request), message)
+    return templates_of(request).gettext(language_of(request), message)

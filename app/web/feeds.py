@@ -9,7 +9,7 @@ from app.core.clock import utcnow
 from app.core.i18n import DEFAULT
 from app.store import notes as note_store
 from app.store.notes import Note
-from app.web.context import services_of
+from app.web.context import services_of, templates_of
 from app.web.pages import board_or_404
 from app.web.templates import render_note
 
@@ -27,7 +27,7 @@ async def board_feed(request: Request) -> Response:
     board = await board_or_404(request, request.path_params["slug"])
     notes = await note_store.list_board_threads(services.db, board.id, None, FEED_SIZE)
     updated = notes[0].published_at if notes else board.created_at
-    body = services.templates.render(
+    body = templates_of(request).render(
         DEFAULT,
         "feed.xml",
         {

@@ -6,10 +6,10 @@ import pytest
 
 from app.blocklists import imports, service
 from app.blocklists.changes import ChangeActor
-from app.blocklists.provenance import BlockValues
 from app.core.clock import utcnow
 from app.core.errors import Invalid
 from app.store import block_audit, blocklist_runs, domain_blocks
+from app.store.domain_blocks import BlockValues
 from tests.support.app_client import RunningApp
 
 pytestmark = pytest.mark.anyio

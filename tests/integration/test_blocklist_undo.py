@@ -12,11 +12,12 @@ import pytest
 
 from app.blocklists import service
 from app.blocklists.changes import ChangeActor, values_of
-from app.blocklists.provenance import IMPORT, SUBSCRIPTION, BlockValues
 from app.core.clock import utcnow
 from app.moderation.blocks import is_suspended_host
 from app.store import block_assertions, block_audit, domain_blocks, domain_shields
+from app.store.block_assertions import IMPORT, SUBSCRIPTION
 from app.store.block_audit import AuditEntry
+from app.store.domain_blocks import BlockValues
 from tests.support.admin import form_token, signed_in
 from tests.support.app_client import RunningApp
 

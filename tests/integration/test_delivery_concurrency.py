@@ -15,7 +15,8 @@ from app.core.clock import utcnow
 from app.core.ids import new_id
 from app.db.engine import Db, connect, disconnect
 from app.fedi.outbound import store_and_enqueue
-from app.services import USER_AGENT, Services
+from app.main import USER_AGENT
+from app.services import Services
 from app.store import deliveries
 from app.store.boards import get_board_by_slug
 from app.store.local_actors import get_board_actor

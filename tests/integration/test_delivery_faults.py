@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from app.core.clock import utcnow
 from app.db.tables import activities, delivery_domains, followers, notes
-from app.services import USER_AGENT
+from app.main import USER_AGENT
 from federation.client import SafeClient
 from federation.retry import MAX_UNAUTHORIZED_ATTEMPTS
 from federation.vocab import AS_CONTEXT

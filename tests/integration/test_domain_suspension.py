@@ -10,7 +10,6 @@ import pytest
 import sqlalchemy as sa
 
 from app.blocklists.changes import ChangeActor
-from app.blocklists.provenance import BlockValues
 from app.blocklists.service import set_manual
 from app.core.clock import utcnow
 from app.core.ids import new_id
@@ -19,6 +18,7 @@ from app.moderation.blocks import is_suspended_host
 from app.store import followers as follower_store
 from app.store import interactions as interaction_store
 from app.store import local_actors, remote_actors
+from app.store.domain_blocks import BlockValues
 from app.store.remote_actors import RemoteActor
 from federation.errors import FetchBlocked
 from tests.support.app_client import RunningApp

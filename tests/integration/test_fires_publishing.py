@@ -12,12 +12,12 @@ import pytest
 
 from app.blocklists import fires, subscriptions
 from app.blocklists.formats import domain_digest
-from app.blocklists.provenance import BlockValues
 from app.blocklists.service import ChangeActor, lift, set_manual
 from app.core.urls import Urls
 from app.db.engine import Db, connect, disconnect
 from app.main import create_app
 from app.store import blocklist_runs, blocklist_settings, blocklist_sources, domain_blocks
+from app.store.domain_blocks import BlockValues
 from tests.conftest import make_settings
 from tests.support.app_client import RunningApp
 from tests.support.ports import free_port

@@ -19,7 +19,6 @@ import pytest
 import sqlalchemy as sa
 
 from app.blocklists.changes import ChangeActor
-from app.blocklists.provenance import BlockValues
 from app.blocklists.service import set_manual
 from app.core.clock import utcnow
 from app.core.settings import Settings
@@ -28,6 +27,7 @@ from app.db.tables import followers, inbox_items, remote_actors
 from app.fedi.door_cache import DOOR_TTL, DoorCache
 from app.fedi.inbox_writer import InboxWriter
 from app.store import domain_blocks
+from app.store.domain_blocks import BlockValues
 from app.store.inbox_items import NewItem
 from federation.vocab import AS_CONTEXT
 from tests.support.app_client import RunningApp

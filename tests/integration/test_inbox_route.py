@@ -12,7 +12,7 @@ import pytest
 
 from app.api import inbox_route
 from app.api.inbox_route import INBOX_PATH
-from app.web.middleware import SECURITY_HEADERS
+from app.http.middleware import SECURITY_HEADERS
 from tests.support.app_client import RunningApp
 from tests.support.fake_actors import FakeActors, run_fake_actors, sign_cavage_covering
 

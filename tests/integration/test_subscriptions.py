@@ -11,9 +11,9 @@ import pytest
 
 from app.blocklists import subscriptions
 from app.blocklists.formats import domain_digest
-from app.blocklists.provenance import BlockValues
 from app.blocklists.service import ChangeActor, revert_run, set_manual
 from app.store import block_assertions, blocklist_runs, blocklist_sources, domain_blocks
+from app.store.domain_blocks import BlockValues
 from app.store.subscription_settings import SubscriptionSettings, update_subscription_settings
 from tests.support.app_client import RunningApp
 from tests.support.fake_lists import FakeLists

@@ -6,6 +6,7 @@ from __future__ import annotations
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
+from app.http.middleware import BodyLimit
 from app.web.admin import (
     auth,
     block_imports,
@@ -18,7 +19,6 @@ from app.web.admin import (
     settings,
     tokens,
 )
-from app.web.middleware import BodyLimit
 
 ADMIN_FORM_MAX_BODY_BYTES = 256 * 1024
 # A blocklist file (1 MB) with its multipart framing, or every domain of a big import ticked.

@@ -15,11 +15,11 @@ from app.blocklists.block_input import IMPORT_MAX_BYTES, check_blocklist_text, d
 from app.blocklists.changes import values_of
 from app.blocklists.formats import MAX_ROWS, build_mastodon_csv
 from app.blocklists.imports import CHANGED, NEW, STATUSES
-from app.blocklists.provenance import IMPORT
 from app.blocklists.service import RevertOutcome
 from app.core.clock import utcnow
 from app.core.errors import Invalid, NotFound
 from app.store import blocklist_runs, domain_blocks
+from app.store.block_assertions import IMPORT
 from app.store.blocklist_runs import Run
 from app.web.admin.auth import ADMIN, checked_form, requires, text_field
 from app.web.admin.blocklist_render import admin_actor, path_id, refusal, render_blocklist

@@ -19,7 +19,6 @@ from app.blocklists.block_input import (
     parse_shield_form,
 )
 from app.blocklists.changes import values_of
-from app.blocklists.provenance import IMPORT, SEVERITIES, SUBSCRIPTION, TOKEN, Assertion
 from app.core.clock import utcnow
 from app.core.errors import Invalid, NotFound
 from app.db.engine import Db
@@ -32,7 +31,9 @@ from app.store import (
     domain_blocks,
     domain_shields,
 )
+from app.store.block_assertions import IMPORT, SUBSCRIPTION, TOKEN, Assertion
 from app.store.block_audit import AuditEntry
+from app.store.domain_blocks import SEVERITIES
 from app.web.admin.auth import ADMIN, checked_form, requires, text_field
 from app.web.admin.blocklist_render import admin_actor, refusal, render_blocklist
 from app.web.admin.blocklist_texts import UNDO_SKIPPED

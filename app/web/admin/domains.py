@@ -12,12 +12,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from app.blocklists import service
-from app.blocklists.provenance import BlockValues
 from app.core.clock import utcnow
 from app.core.errors import Invalid
 from app.moderation import domains
 from app.store import domain_blocks, moderated
-from app.store.domain_blocks import SEVERITIES
+from app.store.domain_blocks import SEVERITIES, BlockValues
 from app.store.moderation import ACTOR, DOMAIN, record_decision
 from app.web.admin.auth import MODERATOR, checked_form, requires, text_field
 from app.web.admin.blocklist_render import admin_actor
@@ -39,7 +38,7 @@ async def _context(request: Request, values: dict[str, str] | None = None) -> di
     return {
         "blocks": await domain_blocks.list_blocks(db),
         "actors": await moderated.list_moderated_actors(db),
-        "severities": SEVERITIES,
+        "severities": tuple(reversed(SEVERITIES)),  # strictest first
         "values": values or {},
     }
 

@@ -13,13 +13,15 @@ from starlette.routing import Route
 
 from app.blocklists import service, subscriptions
 from app.blocklists.merge import MERGEPLANS, THRESHOLD_TYPES
-from app.blocklists.provenance import SEVERITIES, SUBSCRIPTION
 from app.blocklists.service import ChangeActor
 from app.blocklists.source_input import parse_settings_form, parse_source_form
 from app.blocklists.sources import AUTH_KINDS, KINDS
 from app.core.clock import utcnow
 from app.core.errors import Invalid, NotFound
+from app.http.middleware import BodyLimit
 from app.store import blocklist_runs, blocklist_sources
+from app.store.block_assertions import SUBSCRIPTION
+from app.store.domain_blocks import SEVERITIES
 from app.store.subscription_settings import (
     get_subscription_settings,
     update_subscription_settings,
@@ -28,7 +30,6 @@ from app.web.admin.auth import ADMIN, checked_form, requires, text_field
 from app.web.admin.render import admin_of, render_admin
 from app.web.context import services_of, translate
 from app.web.messages import N_
-from app.web.middleware import BodyLimit
 
 FORM_MAX_BODY_BYTES = 64 * 1024
 SOURCE_FIELDS = (

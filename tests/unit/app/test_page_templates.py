@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from app.blocklists.imports import ProposedBlock
-from app.blocklists.provenance import Assertion, BlockValues
 from app.blocklists.service import RevertOutcome
 from app.core.i18n import LANGUAGES, Catalogues, load_translations
 from app.core.urls import Urls
@@ -21,10 +20,11 @@ from app.notes.ledger import LedgerLine
 from app.security.tokens import KNOWN_SCOPES
 from app.store.admins import Admin
 from app.store.api_tokens import ApiToken
+from app.store.block_assertions import Assertion
 from app.store.block_audit import AuditEntry
 from app.store.blocklist_runs import Run
 from app.store.boards import Board
-from app.store.domain_blocks import DomainBlock
+from app.store.domain_blocks import BlockValues, DomainBlock
 from app.store.filters import ACTIONS, KINDS, FilterCategory, FilterTerm
 from app.store.moderated import ModeratedActor
 from app.store.moderation import BREAKER_MODES, RecordedDecision

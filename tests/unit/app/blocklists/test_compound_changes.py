@@ -10,7 +10,8 @@ from app.blocklists.compound_changes import (
     build_payload,
     parse_compound,
 )
-from app.blocklists.provenance import Assertion, BlockValues
+from app.store.block_assertions import Assertion
+from app.store.domain_blocks import BlockValues
 
 T0 = datetime(2025, 3, 1, 12, 0, 0, 123456, tzinfo=UTC)
 MANUAL = Assertion("x.example", "manual", "local", BlockValues("suspend", obfuscate=True), T0, T0)

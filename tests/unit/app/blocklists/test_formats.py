@@ -20,7 +20,7 @@ from app.blocklists.formats import (
     obfuscate_domain,
     parse_blocklist,
 )
-from app.blocklists.provenance import BlockValues
+from app.store.domain_blocks import BlockValues
 
 MASTODON_SAMPLE = (
     "#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate\n"

@@ -18,7 +18,7 @@ from app.blocklists.merge import (
     SourcePolicy,
     merge_listings,
 )
-from app.blocklists.provenance import BlockValues
+from app.store.domain_blocks import BlockValues
 
 
 def entry(domain: str, severity: str = "suspend", **flags: object) -> ListedEntry:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from app.blocklists.provenance import (
-    Assertion,
-    BlockValues,
     MergePolicy,
     compute_effective,
     is_stricter_than,
     merge_comments,
 )
+from app.store.block_assertions import Assertion
+from app.store.domain_blocks import BlockValues
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
