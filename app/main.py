@@ -32,7 +32,7 @@ from app.fedi.inbox_writer import InboxWriter
 from app.fedi.remote import InstanceSigner, RemoteFetcher
 from app.http.middleware import BodyLimit, ConnectionPerRequest, SecurityHeaders
 from app.moderation.service import Moderator
-from app.notes import deletion
+from app.notes import deletion, language
 from app.notes.actors import ensure_bootstrap_actors
 from app.notes.deps import NoteDeps, PosterLimits
 from app.notes.posting import PostPolicy
@@ -104,6 +104,7 @@ async def build_services(settings: Settings, db: Db, client: SafeClient) -> Serv
     """Everything handlers and workers need; bootstraps the instance and board actors."""
     urls = Urls(settings.base_url)
     instance = await ensure_bootstrap_actors(db, utcnow())
+    await anyio.to_thread.run_sync(language.warm_up)  # the first published note need not wait
     assert instance.private_key_pem is not None
     signer = InstanceSigner(urls.key_id(urls.instance_actor()), instance.private_key_pem)
     policy, rng, moderator = post_policy(settings), random.SystemRandom(), Moderator(db)
@@ -244,6 +245,7 @@ def routes() -> list[Route | Mount]:
         Route("/b/{slug}/post", forms.post_thread, **form),
         Route("/b/{slug}/feed.atom", feeds.board_feed),
         Route("/t/{thread_id}", by_accept(pages.thread_page, activitypub.thread)),
+        Route("/tags/{tag}", pages.tag_page),
         Route("/t/{thread_id}/reply", forms.post_reply, **form),
         Route("/n/{note_id}", by_accept(pages.note_page, activitypub.note)),
         Route("/n/{note_id}/delete", pages.delete_page),

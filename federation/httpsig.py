@@ -50,10 +50,12 @@ __all__ = [
     "verify_signed_request",
 ]
 
-# Mastodon's SignedRequest: created at most 12 h ago and at most 1 h ahead; the same 1 h margin
-# is allowed after an explicit `expires`.
-MAX_SIGNATURE_AGE: Final = timedelta(hours=12)
-CLOCK_SKEW: Final = timedelta(hours=1)
+# What Mastodon accepts (app/lib/signed_request.rb `matches_time_window?`: a signature without
+# `expires` lives 5 minutes after its creation, plus a 1 h clock margin): created at most about an
+# hour ago. Ahead of our clock we allow Misskey's 5 minutes (the `http-signature` clockSkew it
+# checks with), and an explicit `expires` is honoured with that same margin.
+MAX_SIGNATURE_AGE: Final = timedelta(hours=1)
+CLOCK_SKEW: Final = timedelta(minutes=5)
 
 _BODYLESS_METHODS: Final = frozenset({"GET", "HEAD"})
 

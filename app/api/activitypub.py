@@ -18,7 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from app.core.errors import Gone, NotFound
 from app.core.states import DELETED, LIVE
 from app.fedi.documents import build_actor_document, build_note_document
-from app.fedi.outbound import in_reply_to_uri
+from app.fedi.outbound import reply_target
 from app.services import services_of
 from app.store import activities, followers, local_actors
 from app.store import notes as note_store
@@ -87,13 +87,18 @@ async def note(request: Request) -> Response:
     """A live local note."""
     services = services_of(request)
     found = await note_store.get_note(services.db, request.path_params["note_id"])
+    if found is not None and found.state == DELETED and found.origin == "local":
+        # 404 (the only code on which Mastodon's refetch drops its copy), in the media type a
+        # server asked for, with the Tombstone that says why (decision 0002).
+        tombstone = build_tombstone(object_id=services.urls.note(found.id), former_type="Note")
+        return activity_json(tombstone, 404)
     if found is None or found.state != LIVE or found.origin != "local":
         raise NotFound("note")
     author = await local_actors.get_actor(services.db, found.local_actor_id or "")
     board_row = await get_board(services.db, found.board_id)
     if author is None or board_row is None:
         raise NotFound("note")
-    reply_to = await in_reply_to_uri(services.db, services.urls, found)
+    reply_to = await reply_target(services.db, services.urls, found)
     return activity_json(build_note_document(services.urls, found, author, board_row, reply_to))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +53,10 @@ class Urls:
 
     def thread_reply(self, thread_id: str) -> str:
         return f"{self.base}/t/{thread_id}/reply"
+
+    def tag(self, name: str) -> str:
+        """The page of a `#tag` (case folded, as Mastodon compares tags)."""
+        return f"{self.base}/tags/{quote(name.casefold(), safe='')}"
 
     def note(self, note_id: str) -> str:
         return f"{self.base}/n/{note_id}"

@@ -73,6 +73,8 @@ boards = sa.Table(
     sa.Column("pow_required", sa.Boolean, nullable=False, server_default=sa.false()),
     # The board deletes everything after this many hours without a new post (None: never).
     sa.Column("self_destruct_hours", sa.Integer, nullable=True),
+    # Federated notes carry `#tags` as Hashtag tags and links (a board can switch it off).
+    sa.Column("hashtags", sa.Boolean, nullable=False, server_default=sa.true()),
 )
 
 # Our own actors: the instance actor, one per board, and throwaway authors (one per poster per
@@ -191,6 +193,8 @@ followers = sa.Table(
     sa.Column("remote_actor_id", Id, nullable=False, index=True),
     sa.Column("follow_ap_id", Url, nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
+    # The follower's server reads FEP-1b12 group Announces of activities (Lemmy, Mbin...).
+    sa.Column("group_aware", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.UniqueConstraint("local_actor_id", "remote_actor_id", name="uq_followers_pair"),
 )
 
@@ -288,6 +292,8 @@ reports = sa.Table(
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("resolved_at", UtcDateTime, nullable=True),
     sa.Column("resolution", sa.String(32), nullable=True),
+    # What a remote Flag named when it named no note of ours: a board or a throwaway actor.
+    sa.Column("target_url", Url, nullable=True),
 )
 
 # Domain blocks as enforced (severity suspend | silence | noop). Their provenance (which source

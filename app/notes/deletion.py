@@ -43,8 +43,9 @@ async def delete_note(db: Db, urls: Urls, note_id: str, reason: str, now: dateti
             before = await note_store.get_note(db, each_id)
             if before is None or not await note_store.purge_note(db, each_id, reason, now):
                 continue
-            await interactions.delete_for_note(db, each_id)
+            # Before its likes and boosts go: their servers get the Delete too.
             await outbound.enqueue_note_deletion(db, urls, before, now)
+            await interactions.delete_for_note(db, each_id)
             purged.append(before)
         await fingerprints.delete_for_subjects(db, [note.id for note in purged])
         for author in {n.local_actor_id for n in purged if n.local_actor_id} | set(likers):

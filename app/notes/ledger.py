@@ -17,12 +17,13 @@ from app.store import notes as note_store
 
 NOTE_TYPES = ("Create", "Announce")
 DELETE_TYPES = ("Delete", "Undo")
+FETCHED = "fetched"
 
 
 @dataclass(frozen=True, slots=True)
 class LedgerLine:
     domain: str
-    received: str  # "yes", "pending", "failed", "cancelled"
+    received: str  # a delivery state, or "fetched" (it only fetched the note)
     deletion: str  # "", "acknowledged", "pending", "failed"
 
 
@@ -44,7 +45,9 @@ def build_ledger(rows: Sequence[Mapping[str, Any]]) -> list[LedgerLine]:
     return [
         LedgerLine(
             domain,
-            _summary(received.get(domain, set())),
+            # Never sent the note, but told of its deletion: a server that fetched it because
+            # one of its people liked, boosted or replied.
+            _summary(received[domain]) if domain in received else FETCHED,
             _summary(deleted.get(domain, set())),
         )
         for domain in domains

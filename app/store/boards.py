@@ -29,6 +29,8 @@ class Board:
     premoderation: str = "off"
     pow_required: bool = False
     self_destruct_hours: int | None = None
+    # `#tags` in notes become Hashtag tags and links when federated (off: plain text).
+    hashtags: bool = True
 
 
 def _board(row: Mapping[str, Any]) -> Board:
@@ -45,6 +47,7 @@ def _board(row: Mapping[str, Any]) -> Board:
         premoderation=row["premoderation"],
         pow_required=bool(row["pow_required"]),
         self_destruct_hours=row["self_destruct_hours"],
+        hashtags=bool(row["hashtags"]),
     )
 
 
@@ -81,6 +84,7 @@ async def insert_board(db: Db, board: Board) -> None:
             premoderation=board.premoderation,
             pow_required=board.pow_required,
             self_destruct_hours=board.self_destruct_hours,
+            hashtags=board.hashtags,
         )
     )
 
@@ -119,6 +123,10 @@ async def update_board_settings(
             allowed_ttls=list(allowed_ttls),
         )
     )
+
+
+async def update_board_hashtags(db: Db, board_id: str, hashtags: bool) -> None:
+    await db.execute(boards.update().where(boards.c.id == board_id).values(hashtags=hashtags))
 
 
 async def list_boards_due_to_self_destruct(db: Db, now: datetime) -> Sequence[Board]:

@@ -16,7 +16,12 @@ from app.store.upsert import insert_ignore
 
 
 async def insert_follower(
-    db: Db, local_actor_id: str, remote_actor_id: str, follow_ap_id: str, now: datetime
+    db: Db,
+    local_actor_id: str,
+    remote_actor_id: str,
+    follow_ap_id: str,
+    now: datetime,
+    group_aware: bool = False,
 ) -> None:
     await db.execute(
         insert_ignore(
@@ -28,9 +33,23 @@ async def insert_follower(
                 "remote_actor_id": remote_actor_id,
                 "follow_ap_id": follow_ap_id,
                 "created_at": now,
+                "group_aware": group_aware,
             },
         )
     )
+
+
+async def get_group_awareness_of_domain(db: Db, domain: str) -> bool | None:
+    """What we learnt of a domain's software from one of its followers, or None if none."""
+    value = await db.fetch_val(
+        sa.select(followers.c.group_aware)
+        .select_from(
+            followers.join(remote_actors, followers.c.remote_actor_id == remote_actors.c.id)
+        )
+        .where(remote_actors.c.domain == domain)
+        .limit(1)
+    )
+    return None if value is None else bool(value)
 
 
 async def delete_follower(db: Db, local_actor_id: str, remote_actor_id: str) -> None:
@@ -71,10 +90,13 @@ async def count_followers(db: Db, local_actor_id: str) -> int:
     )
 
 
-async def list_follower_inboxes(db: Db, local_actor_id: str) -> Sequence[str]:
-    """One inbox per follower server (shared inbox when offered), never one per follower."""
+async def list_follower_inboxes(
+    db: Db, local_actor_id: str, *, group_aware_only: bool = False
+) -> Sequence[str]:
+    """One inbox per follower server (shared inbox when offered), never one per follower;
+    `group_aware_only`: only followers on servers that read FEP-1b12 group Announces."""
     inbox = sa.func.coalesce(remote_actors.c.shared_inbox, remote_actors.c.inbox)
-    rows = await db.fetch_all(
+    query = (
         sa.select(inbox.label("inbox"))
         .select_from(
             followers.join(remote_actors, followers.c.remote_actor_id == remote_actors.c.id)
@@ -82,6 +104,9 @@ async def list_follower_inboxes(db: Db, local_actor_id: str) -> Sequence[str]:
         .where(followers.c.local_actor_id == local_actor_id, remote_actors.c.blocks_us.is_(False))
         .distinct()
     )
+    if group_aware_only:
+        query = query.where(followers.c.group_aware.is_(True))
+    rows = await db.fetch_all(query)
     return sorted(row["inbox"] for row in rows)
 
 

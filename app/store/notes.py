@@ -228,6 +228,17 @@ async def list_remote_participants(db: Db, thread_id: str) -> Sequence[str]:
     return [row["remote_actor_id"] for row in rows]
 
 
+async def list_remote_authors_in_thread(db: Db, thread_id: str) -> Sequence[str]:
+    """Remote actors (row ids) that wrote in the thread, whether or not their note is still
+    there: their servers took part in it and hold copies."""
+    rows = await db.fetch_all(
+        sa.select(notes.c.remote_actor_id)
+        .where(notes.c.thread_id == thread_id, notes.c.remote_actor_id.is_not(None))
+        .distinct()
+    )
+    return [row["remote_actor_id"] for row in rows]
+
+
 async def list_note_ids_of_remote_actor(db: Db, remote_actor_id: str) -> Sequence[str]:
     rows = await db.fetch_all(
         sa.select(notes.c.id).where(
@@ -304,3 +315,18 @@ async def list_board_thread_ids(db: Db, board_id: str) -> Sequence[str]:
         )
     )
     return [row["id"] for row in rows]
+
+
+async def list_live_notes_containing(db: Db, needle: str, limit: int) -> Sequence[Note]:
+    """Live notes whose text contains `needle` (case folded), newest first: the candidates of a
+    tag page, which the caller narrows to notes that really carry the tag."""
+    rows = await db.fetch_all(
+        sa.select(notes)
+        .where(
+            notes.c.state == "live",
+            sa.func.lower(notes.c.content).contains(needle.lower(), autoescape=True),
+        )
+        .order_by(notes.c.created_at.desc(), notes.c.id.desc())
+        .limit(limit)
+    )
+    return [_note(row) for row in rows]

@@ -26,6 +26,7 @@ async def insert_report(
     now: datetime,
     remote_actor_id: str | None = None,
     ap_id: str | None = None,
+    target_url: str | None = None,
 ) -> None:
     await db.execute(
         insert_ignore(
@@ -41,6 +42,7 @@ async def insert_report(
                 "comment": comment,
                 "state": OPEN,
                 "created_at": now,
+                "target_url": target_url,
             },
         )
     )

@@ -77,6 +77,7 @@ LEDGER_STATES = {
     FAILED: N_("Failed"),
     GONE: N_("Server gone"),
     CANCELLED: N_("Not sent"),
+    "fetched": N_("Fetched it (someone there liked, boosted or replied)"),
 }
 
 REJECTED = N_("This note was not posted: it breaks the rules of this place (%(reason)s).")

@@ -16,6 +16,7 @@ from app.core.states import DELETED
 from app.moderation import transparency
 from app.moderation.breaker import pow_required
 from app.moderation.pow import issue_challenge
+from app.notes.hashtags import MAX_TAG_CHARS, extract_hashtags, normalise_tag
 from app.notes.posting import allowed_ttls, live_note, live_parent
 from app.security.cookies import FLASH_COOKIE, LANG_COOKIE, YEAR_SECONDS
 from app.store import boards as board_store
@@ -121,6 +122,32 @@ async def thread_context(request: Request, root: Note) -> dict[str, object]:
 async def thread_page(request: Request) -> Response:
     root, _ = await live_parent(services_of(request).db, request.path_params["thread_id"], None)
     return render_page(request, "thread.html", await thread_context(request, root))
+
+
+TAG_PAGE_SIZE = 50
+TAG_CANDIDATES = 200
+
+
+async def tag_page(request: Request) -> Response:
+    """Live notes carrying a `#tag`: where the tag links of federated notes lead."""
+    services = services_of(request)
+    tag = normalise_tag(request.path_params["tag"])
+    if not tag or len(tag) > MAX_TAG_CHARS or "\x00" in tag:
+        raise NotFound("tag")
+    candidates = await note_store.list_live_notes_containing(services.db, "#" + tag, TAG_CANDIDATES)
+    shown = [
+        note
+        for note in candidates
+        if note.content_format == "text"
+        and tag in {normalise_tag(name) for name in extract_hashtags(note.content or "")}
+    ][:TAG_PAGE_SIZE]
+    context = {
+        "tag": tag,
+        "notes": shown,
+        "counts": await interactions.count_by_kind(services.db, [n.id for n in shown]),
+        "own_tokens": own_tokens_of(request),
+    }
+    return render_page(request, "tag.html", context)
 
 
 async def note_page(request: Request) -> Response:

@@ -1,4 +1,5 @@
-"""Per-board settings (admins only): pre-moderation, proof of work, self-destruct, lifetimes."""
+"""Per-board settings (admins only): pre-moderation, proof of work, self-destruct, lifetimes,
+and whether `#tags` federate as hashtags."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ def _shown(board: Board) -> dict[str, str]:
         "self_destruct_hours": str(board.self_destruct_hours or ""),
         "default_ttl": str(board.default_ttl),
         "allowed_ttls": ", ".join(str(ttl) for ttl in board.allowed_ttls),
+        "hashtags": "on" if board.hashtags else "",
     }
 
 
@@ -61,11 +63,18 @@ async def update_board(request: Request) -> Response:
         )
     except Invalid as error:
         shown = {board.slug: {name: value or "" for name, value in entered.items()}}
+        shown[board.slug]["hashtags"] = text_field(form, "hashtags") or ""
         context = {
             **await _context(request, shown),
             "error": invalid_message(request, error),
             "error_board": board.slug,
         }
         return render_admin(request, "admin/boards.html", context, status_code=400)
-    await board_store.update_board_settings(services.db, board.id, moderation, default_ttl, allowed)
+    async with services.db.transaction():
+        await board_store.update_board_settings(
+            services.db, board.id, moderation, default_ttl, allowed
+        )
+        await board_store.update_board_hashtags(
+            services.db, board.id, text_field(form, "hashtags") == "on"
+        )
     return RedirectResponse(services.urls.admin_boards(), status_code=303)

@@ -111,6 +111,7 @@ def admin_contexts() -> dict[str, tuple[str, dict[str, Any]]]:
         "self_destruct_hours": "",
         "default_ttl": "86400",
         "allowed_ttls": "3600, 86400",
+        "hashtags": "on",
     }
     filters = {
         "categories": [
@@ -277,6 +278,7 @@ def page_contexts(language: str = "en") -> dict[str, tuple[str, dict[str, Any]]]
     translations = load_translations(language)  # error pages get their text translated
     return {
         "home": ("home.html", {"boards": [board]}),
+        "tag": ("tag.html", {"tag": "树洞", "notes": [], "counts": {}, "own_tokens": {}}),
         "board": (
             "board.html",
             {
