@@ -197,7 +197,7 @@ async def test_every_public_page_is_reachable_and_every_machine_route_documented
     instance: RunningApp,
 ) -> None:
     client = instance.client
-    root = await post_note(client, "a thread with a reply, for the crawl")
+    root = await post_note(client, "a thread with a reply, for the crawl #treehole")
     await post_note(client, "the reply", thread=root.note_id)
     reached, actions = await crawl(client, ["/"], "/")
     # The posted page and the ledger form are what a poster is sent to after posting.
