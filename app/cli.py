@@ -1,4 +1,5 @@
-"""The `treehole` command: serve, migrate, worker, admin create, board add."""
+"""The `treehole` command: serve, migrate, worker, admin create|token, settings show|set,
+board add|follow|rotate-key."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from app.db.engine import connect, dialect_of, disconnect
 from app.db.migrate import upgrade_to_head
 from app.fedi import outbound
 from app.main import build_client, build_services, build_worker, create_app, settle_memory
+from app.moderation import instance_settings
 from app.notes.actors import ensure_board_actor, ensure_bootstrap_actors
 from app.security.api_tokens import issue_api_token
 from app.security.passwords import hash_password
@@ -31,6 +33,7 @@ from app.security.tokens import KNOWN_SCOPES
 from app.services import Services
 from app.store import admins, boards, followers, local_actors
 from app.store.boards import Board
+from app.web.admin.texts import INVALID
 from federation.errors import FederationError
 from federation.keys import generate_rsa_keypair
 from federation.offload import signing_offload, usable_cpus
@@ -65,6 +68,15 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument(
         "--scopes", required=True, help="comma-separated, e.g. admin:read,admin:write:domain_blocks"
     )
+    instance = commands.add_parser(
+        "settings", help="admin settings kept in the database (the /admin pages' settings)"
+    ).add_subparsers(dest="settings_command", required=True)
+    instance.add_parser("show", help="print every setting with its value and meaning")
+    change = instance.add_parser(
+        "set", help="change one setting, checked as its admin page checks it"
+    )
+    change.add_argument("key", help="a name `treehole settings show` prints")
+    change.add_argument("value")
     board = commands.add_parser("board", help="boards").add_subparsers(
         dest="board_command", required=True
     )
@@ -289,13 +301,54 @@ async def _rotate(settings: Settings, slug: str) -> str | None:
         if board is None or actor is None:
             return f"no board {slug!r}"
         pair = await anyio.to_thread.run_sync(generate_rsa_keypair)
-        await outbound.enqueue_key_rotation(
+        if not await outbound.enqueue_key_rotation(
             db, services.urls, settings.domain, board, actor, (pair.private_pem, pair.public_pem)
-        )
+        ):
+            return (
+                f"board {slug!r}: the previous key rotation is still being delivered; "
+                "try again once every follower's server has it"
+            )
         return None
     finally:
         await client.aclose()
         await disconnect(db)
+
+
+async def _show_settings(settings: Settings) -> dict[str, str]:
+    db = await connect(settings.database_url)
+    try:
+        return await instance_settings.show_settings(db)
+    finally:
+        await disconnect(db)
+
+
+async def _set_setting(settings: Settings, key: str, value: str) -> str:
+    db = await connect(settings.database_url)
+    try:
+        await instance_settings.set_setting(db, key, value)
+        return (await instance_settings.show_settings(db))[key]
+    finally:
+        await disconnect(db)
+
+
+def settings_command(settings: Settings, args: argparse.Namespace) -> int:
+    if args.settings_command == "show":
+        shown = anyio.run(_show_settings, settings)
+        width = max(len(name) for name in shown)
+        for setting in instance_settings.SETTINGS:
+            where = f"also on {setting.group.page}"
+            print(f"{setting.name:<{width}} = {shown[setting.name]}  # {setting.meaning}; {where}")
+        return 0
+    if args.key not in instance_settings.BY_NAME:
+        known = ", ".join(instance_settings.BY_NAME)
+        return _fail(f"no setting {args.key!r} (settings: {known})")
+    try:
+        value = anyio.run(_set_setting, settings, args.key, args.value)
+    except Invalid as error:
+        reason = INVALID.get(str(error), f"{error.field}: {error.reason}")
+        return _fail(f"{args.key}: refused as its admin page would refuse it: {reason}")
+    print(f"{args.key} = {value}")
+    return 0
 
 
 def board_command(settings: Settings, args: argparse.Namespace) -> int:
@@ -340,6 +393,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     # Admin and board commands work on a fresh install too: bring the schema up to date first.
     migrate(settings)
+    if args.command == "settings":
+        return settings_command(settings, args)
     if args.command == "admin" and args.admin_command == "token":
         return admin_token(settings, args)
     if args.command == "admin":

@@ -32,26 +32,24 @@ from app.fedi.inbox_writer import InboxWriter
 from app.fedi.remote import InstanceSigner, RemoteFetcher
 from app.http.middleware import BodyLimit, ConnectionPerRequest, SecurityHeaders
 from app.moderation.service import Moderator
-from app.notes import deletion
+from app.notes import deletion, language
 from app.notes.actors import ensure_bootstrap_actors
 from app.notes.deps import NoteDeps, PosterLimits
 from app.notes.posting import PostPolicy
 from app.security.cookies import CookieJar
 from app.security.ratelimit import Limit
 from app.services import Services
-from app.web import about, feeds, forms, pages
+from app.web import about, feeds, forms, health, pages
 from app.web.admin import admin_routes
 from app.web.admin.subscriptions import subscription_routes
-from app.web.errors import EXCEPTION_HANDLERS, treehole_error
+from app.web.errors import EXCEPTION_HANDLERS, answer_known_error
 from app.web.templates import TEMPLATE_DIR, Templates
 from app.workers.deliver import Deliverer
 from app.workers.receive import Receiver
 from app.workers.runner import Worker, foundation_jobs, worker_name
 from app.workers.scheduler import PeriodicJob
-from federation.aiohttp_transport import aiohttp_transport
-from federation.client import SafeClient, TransportFactory
+from federation.client import SafeClient
 from federation.conneg import wants_activity_json
-from federation.http1 import http1_transport
 from federation.offload import Offload, run_inline, signing_offload, usable_cpus
 
 FORM_MAX_BODY_BYTES = 64 * 1024
@@ -75,21 +73,13 @@ def settle_memory() -> None:
 
 
 USER_AGENT = "Treehole/0.1 (+anonymous notes; ActivityPub)"
-# http1 by default: per delivery it costs the event loop about a third of what aiohttp does, and
-# aiohttp about a third of httpx (bench/README.md); the others stay as fallbacks (None: httpx).
-TRANSPORTS: dict[str, TransportFactory | None] = {
-    "http1": http1_transport,
-    "aiohttp": aiohttp_transport,
-    "httpx": None,
-}
 REPORT_LIMIT = Limit("report", 10, 600)
 
 
 def build_client(settings: Settings) -> SafeClient:
-    transport = TRANSPORTS[settings.http_transport]
-    return SafeClient(
-        allow_loopback=settings.allow_loopback, user_agent=USER_AGENT, transport=transport
-    )
+    """The process's one outgoing HTTP client (federation/client.py: httpx for fetches, aiohttp
+    for deliveries, one SSRF guard and one set of caps)."""
+    return SafeClient(allow_loopback=settings.allow_loopback, user_agent=USER_AGENT)
 
 
 def post_policy(settings: Settings) -> PostPolicy:
@@ -117,6 +107,7 @@ async def build_services(
     catalogues = catalogues or Catalogues.load()
     urls = Urls(settings.base_url)
     instance = await ensure_bootstrap_actors(db, utcnow())
+    await anyio.to_thread.run_sync(language.warm_up)  # the first published note need not wait
     assert instance.private_key_pem is not None
     signer = InstanceSigner(urls.key_id(urls.instance_actor()), instance.private_key_pem)
     policy, rng, moderator = post_policy(settings), random.SystemRandom(), Moderator(db)
@@ -150,7 +141,7 @@ class TreeholeApp(Starlette):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if is_inbox_post(scope):
             scope["app"] = self
-            await answer_inbox_post(scope, receive, send, treehole_error)
+            await answer_inbox_post(scope, receive, send, answer_known_error)
             return
         await super().__call__(scope, receive, send)
 
@@ -248,7 +239,8 @@ def routes() -> list[Route | Mount]:
         Route("/a/{actor_id}/followers", activitypub.actor_collection),
         Route("/activities/{activity_id}", activitypub.activity),
         Route("/", pages.home),
-        Route("/healthz", pages.healthz),
+        Route("/healthz", health.healthz),
+        Route("/readyz", health.readyz),
         Route("/robots.txt", pages.robots),
         Route("/random", pages.random_page),
         Route("/transparency", pages.transparency_page),
@@ -259,6 +251,7 @@ def routes() -> list[Route | Mount]:
         Route("/b/{slug}/feed.atom", feeds.board_feed),
         Route("/b/{slug}/follow", about.remote_follow),
         Route("/t/{thread_id}", by_accept(pages.thread_page, activitypub.thread)),
+        Route("/tags/{tag}", pages.tag_page),
         Route("/t/{thread_id}/reply", forms.post_reply, **form),
         Route("/n/{note_id}", by_accept(pages.note_page, activitypub.note)),
         Route("/n/{note_id}/delete", pages.delete_page),
@@ -311,6 +304,6 @@ def create_app(
     return TreeholeApp(
         routes=routes(),
         middleware=[Middleware(SecurityHeaders), Middleware(ConnectionPerRequest)],
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
     )

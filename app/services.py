@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+import anyio
 from starlette.requests import Request
 
 from app.core.settings import Settings
@@ -22,6 +23,7 @@ from app.moderation.service import Moderator
 from app.notes.deps import NoteDeps
 from app.notes.posting import PostPolicy
 from app.security.cookies import CookieJar
+from app.security.passwords import CONCURRENT_HASHES
 from app.security.ratelimit import Limit, WindowCounter
 
 
@@ -48,6 +50,10 @@ class Services:
     notes: NoteDeps
     inbox_limits: InboxLimits = field(default_factory=lambda: InboxLimits())
     door: DoorCache = field(default_factory=DoorCache)
+    # Password hashes computed at once (each holds 128 MiB while it runs).
+    password_slots: anyio.CapacityLimiter = field(
+        default_factory=lambda: anyio.CapacityLimiter(CONCURRENT_HASHES)
+    )
 
     @property
     def inbound(self) -> Inbound:

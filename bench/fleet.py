@@ -1,11 +1,13 @@
 """The fan-out receiver: ONE process serving 100 loopback hosts (127.0.0.2 … 127.0.0.101).
 
-A raw ASGI app on one uvicorn server with one listening socket per address, all on one port. It
-answers every POST with 202 and verifies one signature in `--sample` with our verifier against
-the board key in `--public-key` (read again for every sample), counting verified/failed.
-`GET /stats` answers the counts as JSON. Prints `PORT <n>` once it listens.
+A raw ASGI app on one uvicorn server with one listening socket per address, all on one port,
+over TLS when given a certificate (the bench issues one for `*.fleet.test` from a CA of its
+own; clients reach `h001.fleet.test` … through a resolver that maps each name to its address).
+It answers every POST with 202 and verifies one signature in `--sample` with our verifier
+against the board key in `--public-key` (read again for every sample), counting
+verified/failed. `GET /stats` answers the counts as JSON. Prints `PORT <n>` once it listens.
 
-    python -m bench.fleet --hosts 100 --sample 20 --public-key FILE
+    python -m bench.fleet --hosts 100 --sample 20 --public-key FILE [--cert PEM --key PEM]
 """
 
 from __future__ import annotations
@@ -26,16 +28,23 @@ from federation.httpsig import parse_signed_request, verify_signed_request
 
 FIRST_HOST = 2
 PORT_ATTEMPTS = 20
+DOMAIN = "fleet.test"  # under .test (RFC 2606): never a real name
 
 
 def fleet_addresses(hosts: int) -> list[str]:
     return [f"127.0.0.{FIRST_HOST + i}" for i in range(hosts)]
 
 
+def fleet_names(hosts: int) -> list[str]:
+    """The host names of the fleet, in the order of `fleet_addresses`."""
+    return [f"h{i + 1:03d}.{DOMAIN}" for i in range(hosts)]
+
+
 class Fleet:
-    def __init__(self, public_key: Path, sample: int) -> None:
+    def __init__(self, public_key: Path, sample: int, scheme: str) -> None:
         self.public_key = public_key
         self.sample = sample
+        self.scheme = scheme
         self.pem: str | None = None
         self.counts = {"received": 0, "verified": 0, "failed": 0}
         self.hosts: set[str] = set()
@@ -68,7 +77,7 @@ class Fleet:
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         try:
             signed = parse_signed_request(
-                "POST", scope["path"], headers, body, utcnow(), url_scheme="http"
+                "POST", scope["path"], headers, body, utcnow(), url_scheme=self.scheme
             )
             verify_signed_request(signed, self.pem)
         except SignatureError:
@@ -108,14 +117,19 @@ def main() -> None:
     parser.add_argument("--hosts", type=int, default=100)
     parser.add_argument("--sample", type=int, default=20)
     parser.add_argument("--public-key", type=Path, required=True)
+    parser.add_argument("--cert", type=Path, help="certificate chain (PEM): serve TLS")
+    parser.add_argument("--key", type=Path, help="the certificate's private key (PEM)")
     args = parser.parse_args()
     port, sockets = bind_all(fleet_addresses(args.hosts))
+    tls = args.cert is not None
     config = uvicorn.Config(
-        Fleet(args.public_key, args.sample),
+        Fleet(args.public_key, args.sample, "https" if tls else "http"),
         log_level="warning",
         access_log=False,
         lifespan="on",
         backlog=1024,
+        ssl_certfile=str(args.cert) if tls else None,
+        ssl_keyfile=str(args.key) if tls else None,
     )
     print(f"PORT {port}", flush=True)
     uvicorn.Server(config).run(sockets=sockets)

@@ -30,7 +30,7 @@ _PROPERTY_VALUE_TERMS: Final = {
     "PropertyValue": "schema:PropertyValue",
     "value": "schema:value",
 }
-_NOTE_CONTEXT: Final = [AS_CONTEXT, {"sensitive": "as:sensitive"}]
+_NOTE_TERMS: Final = {"sensitive": "as:sensitive", "Hashtag": "as:Hashtag"}
 # Keys of a received activity that an Accept/Reject/Undo repeats; the rest (signature blocks,
 # proofs, foreign extensions) is not ours to re-publish.
 _EMBED_KEYS: Final = ("id", "type", "actor", "object", "to", "cc")
@@ -123,13 +123,17 @@ def build_note(
     sensitive: bool = False,
     language: str | None = None,
     expires_at: datetime | None = None,
+    tags: Sequence[Mapping[str, Any]] = (),
+    audience: str | None = None,
 ) -> dict[str, Any]:
     """Build a Note. `summary` is the content warning; `language` adds a one-entry contentMap.
 
-    `context` is the FEP-7888 thread id. `expires_at` is published as AS2 `endTime`.
+    `context` is the FEP-7888 thread id. `expires_at` is published as AS2 `endTime`. `tags` are
+    `Mention`/`Hashtag` objects (`build_mention`, `build_hashtag`). `audience` names the group
+    the note was posted to (FEP-1b12), which Lemmy and Mbin file it under.
     """
     note: dict[str, Any] = {
-        "@context": list(_NOTE_CONTEXT),
+        "@context": [AS_CONTEXT, dict(_NOTE_TERMS)],
         "id": note_id,
         "type": "Note",
         "attributedTo": attributed_to,
@@ -141,6 +145,10 @@ def build_note(
     }
     if language is not None:
         note["contentMap"] = {language: content_html}
+    if tags:
+        note["tag"] = [dict(tag) for tag in tags]
+    if audience is not None:
+        note["audience"] = audience
     if summary is not None:
         note["summary"] = summary
     if in_reply_to is not None:
@@ -157,6 +165,17 @@ def build_note(
         # is ignored, harmlessly, by everyone else.
         note["endTime"] = format_time(expires_at)
     return note
+
+
+def build_mention(*, href: str, name: str) -> dict[str, Any]:
+    """A `Mention` tag: `href` is the actor id, `name` its `@user@host` (Mastodon notifies only
+    the accounts a note mentions, app/lib/activitypub/activity/create.rb `process_tags`)."""
+    return {"type": "Mention", "href": href, "name": name}
+
+
+def build_hashtag(*, href: str, name: str) -> dict[str, Any]:
+    """A `Hashtag` tag: `name` without the `#`; Mastodon files the note under it."""
+    return {"type": "Hashtag", "href": href, "name": f"#{name}"}
 
 
 def _embedded(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -201,6 +220,33 @@ def build_announce(
         "to": [PUBLIC],
         "cc": cc,
         "object": note_id,
+    }
+
+
+def build_group_announce(
+    *,
+    activity_id: str,
+    group: str,
+    activity: Mapping[str, Any],
+    followers: str,
+    published: datetime,
+) -> dict[str, Any]:
+    """Build a group's Announce of a member's activity, embedded (FEP-1b12, as Lemmy, Mbin and
+    PieFed read their communities: Announce{Create|Update|Delete|Like}).
+
+    Microblogs do not read these (Mastodon and Misskey want Announce of the object), so a post
+    is also announced by `build_announce`, as Lemmy itself does for Mastodon's sake.
+    """
+    return {
+        "@context": AS_CONTEXT,
+        "id": activity_id,
+        "type": "Announce",
+        "actor": group,
+        "published": format_time(published),
+        "to": [PUBLIC],
+        "cc": [followers],
+        "audience": group,
+        "object": _embedded(activity),
     }
 
 

@@ -23,6 +23,7 @@ from federation.errors import (
     SignatureError,
     unsigned_header,
 )
+from federation.keys import PrivateKey
 from federation.signed_request import (
     DRAFT_CAVAGE,
     IncomingRequest,
@@ -54,7 +55,7 @@ def sign_cavage(
     headers: Mapping[str, str],
     body: bytes | None,
     key_id: str,
-    private_key_pem: str,
+    private_key: PrivateKey,
     now: datetime,
 ) -> dict[str, str]:
     """Headers for a request signed as Mastodon signs (see `httpsig.sign_request_cavage`)."""
@@ -74,7 +75,7 @@ def sign_cavage(
         else f"{name}: {lookup_header(out, name)}"
         for name in covered
     ]
-    signature = base64.b64encode(rsa_sign(private_key_pem, "\n".join(lines).encode("utf-8")))
+    signature = base64.b64encode(rsa_sign(private_key, "\n".join(lines).encode("utf-8")))
     out["Signature"] = (
         f'keyId="{key_id}",algorithm="{RSA_SHA256}",headers="{" ".join(covered)}",'
         f'signature="{signature.decode("ascii")}"'

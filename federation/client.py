@@ -1,27 +1,29 @@
-"""The only outgoing HTTP client: SSRF-guarded, size-, time- and redirect-capped.
+"""The only outgoing HTTP client: SSRF-guarded, size-, header-, time- and redirect-capped.
 
-Owns every byte Treehole sends to another server. The SSRF guard runs after DNS resolution, inside
-the connection pool's network backend, so redirect hops and DNS rebinding go through the same check
-and the socket is opened to the very address that was checked (as Mastodon's `Request::Socket` does,
-mastodon-interop §8.1). It must not know about accounts, keys or settings: signing is an injected
-callable and every limit is a constructor argument.
+Owns every byte Treehole sends to another server, through maintained libraries: fetches (GETs,
+redirects followed) on httpx, over httpcore's pool and h11's parser (`federation.fetch_transport`);
+deliveries (POSTs) on aiohttp, whose request path costs a fan-out's event loop a fifth of httpx's
+(`federation.aiohttp_transport`). Both connect only through the SSRF guard of `federation.netguard`
+(every resolved address checked, the socket opened to a checked one), both refuse oversized
+header blocks and bodies, and every exchange, redirects included, has one deadline. It must not
+know about accounts, keys or settings: signing is an injected callable and every limit is a
+constructor argument.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import socket
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping
+import ssl
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from typing import Any, Final, Protocol, runtime_checkable
+from dataclasses import dataclass
+from typing import Any, Final
 from urllib.parse import urljoin, urlsplit
 
-import anyio
-import httpcore
 import httpx
 
+from federation.aiohttp_transport import AiohttpExchange
+from federation.answers import Fetched, header_dict, read_capped
 from federation.errors import (
     FetchBlocked,
     FetchError,
@@ -29,259 +31,38 @@ from federation.errors import (
     FetchNotFound,
     FetchStatusError,
     FetchTimeout,
-    FetchTooLarge,
 )
+from federation.fetch_transport import GuardedFetchTransport
+from federation.netguard import GuardedBackend, Resolver, is_public_address
 from federation.origin import same_origin
 from federation.parse import load_json
 from federation.vocab import AS2_ACCEPT, AS_CONTEXT
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-Resolver = Callable[[str, int], Awaitable[list[str]]]
+__all__ = [
+    "CREDENTIALS",
+    "Fetched",
+    "GuardedBackend",
+    "SafeClient",
+    "Signer",
+    "default_tls",
+    "is_json_content_type",
+    "is_public_address",
+    "raise_for_status",
+]
+
 Signer = Callable[[str, str, dict[str, str]], dict[str, str]]
 
 _REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
 _ALLOWED_SCHEMES: Final = frozenset({"http", "https"})
-
-# Ranges that `ipaddress`'s flags miss or that differ between Python patch releases; listed so the
-# verdict does not drift with the interpreter.
-_BLOCKED_NETWORKS: Final = tuple(
-    ipaddress.ip_network(net)
-    for net in (
-        "0.0.0.0/8",  # "this network"; 0.0.0.0 reaches localhost on Linux
-        "10.0.0.0/8",
-        "100.64.0.0/10",  # CGNAT
-        "127.0.0.0/8",
-        "169.254.0.0/16",  # link-local, cloud metadata (169.254.169.254)
-        "172.16.0.0/12",
-        "192.0.0.0/24",  # IETF protocol assignments
-        "192.0.2.0/24",  # TEST-NET-1
-        "192.88.99.0/24",  # 6to4 relay anycast
-        "192.168.0.0/16",
-        "198.18.0.0/15",  # benchmarking
-        "198.51.100.0/24",  # TEST-NET-2
-        "203.0.113.0/24",  # TEST-NET-3
-        "224.0.0.0/4",  # multicast
-        "240.0.0.0/4",  # reserved, incl. broadcast
-        "::/128",
-        "::1/128",
-        "::/96",  # deprecated IPv4-compatible addresses
-        "100::/64",  # discard-only
-        "2001::/32",  # Teredo: tunnels to an embedded IPv4 address
-        "2001:db8::/32",  # documentation
-        "fc00::/7",  # unique local
-        "fe80::/10",  # link-local
-        "fec0::/10",  # deprecated site-local
-        "ff00::/8",  # multicast
-    )
-)
-# IPv6 prefixes that embed an IPv4 address the packet may end up at.
-_NAT64: Final = ipaddress.IPv6Network("64:ff9b::/96")
-_SIX_TO_FOUR: Final = ipaddress.IPv6Network("2002::/16")
-
+KEEPALIVE_SECONDS: Final = 30.0
 
 CREDENTIALS = frozenset({"authorization", "cookie", "proxy-authorization"})
 
 
-@dataclass(frozen=True, slots=True)
-class Fetched:
-    """One HTTP answer: status, headers with lowercased names, the (capped) body and its URL."""
-
-    status_code: int
-    headers: dict[str, str] = field(repr=False)
-    body: bytes = field(repr=False)
-    url: str = field(repr=False)
-
-
-def _as_ip(ip: str | IPAddress) -> IPAddress:
-    if isinstance(ip, str):
-        return ipaddress.ip_address(ip.split("%", 1)[0])
-    return ip
-
-
-def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    if ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped
-    if ip in _NAT64:
-        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-    if ip.sixtofour is not None:
-        return ip.sixtofour
-    return None
-
-
-def is_public_address(ip: str | IPAddress) -> bool:
-    """Tell whether an address is globally routable unicast, i.e. safe to connect to.
-
-    Refuses private, loopback, link-local, multicast, reserved, unspecified, CGNAT, documentation
-    and unique-local ranges, and IPv6 forms that embed such an IPv4 address (mapped, NAT64, 6to4).
-    A string that is not an IP address is not public.
-    """
-    try:
-        address = _as_ip(ip)
-    except ValueError:
-        return False
-    if isinstance(address, ipaddress.IPv6Address):
-        embedded = _embedded_ipv4(address)
-        if embedded is not None:
-            return is_public_address(embedded)
-    if any(address in net for net in _BLOCKED_NETWORKS if net.version == address.version):
-        return False
-    flags = (
-        address.is_private,
-        address.is_loopback,
-        address.is_link_local,
-        address.is_multicast,
-        address.is_reserved,
-        address.is_unspecified,
-    )
-    return not any(flags)
-
-
-def _is_plain_loopback(address: IPAddress) -> bool:
-    # Only 127.0.0.0/8 and ::1: a loopback allowance must not open mapped or tunnelled forms.
-    return address.is_loopback and not (
-        isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None
-    )
-
-
-async def resolve_host(host: str, port: int) -> list[str]:
-    """Resolve a host name to its addresses with the system resolver, in resolver order."""
-    infos = await anyio.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    addresses: list[str] = []
-    for info in infos:
-        address = str(info[4][0])
-        if address not in addresses:
-            addresses.append(address)
-    return addresses
-
-
-class GuardedBackend(httpcore.AsyncNetworkBackend):
-    """httpcore network backend that resolves, checks every address, then connects to a checked one.
-
-    `resolver` replaces the system resolver (tests use it to simulate rebinding); `inner` is the
-    backend that opens sockets.
-    """
-
-    def __init__(
-        self,
-        *,
-        allow_loopback: bool,
-        resolver: Resolver | None = None,
-        inner: httpcore.AsyncNetworkBackend | None = None,
-    ) -> None:
-        self._allow_loopback = allow_loopback
-        self._resolver = resolver if resolver is not None else resolve_host
-        self._inner = inner if inner is not None else httpcore.AnyIOBackend()
-
-    def is_allowed(self, ip: str | IPAddress) -> bool:
-        """Tell whether this backend would connect to `ip`."""
-        try:
-            address = _as_ip(ip)
-        except ValueError:
-            return False
-        if self._allow_loopback and _is_plain_loopback(address):
-            return True
-        return is_public_address(address)
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        addresses = await self._addresses(host, port, timeout)
-        # Refuse when ANY address is refused: a name that mixes public and private answers is
-        # either misconfigured or a rebinding attempt.
-        for address in addresses:
-            if not self.is_allowed(address):
-                raise FetchBlocked(f"refused address for host {host}")
-        last_error: httpcore.ConnectError | None = None
-        for address in addresses:
-            try:
-                return await self._inner.connect_tcp(
-                    address,
-                    port,
-                    timeout=timeout,
-                    local_address=local_address,
-                    socket_options=socket_options,
-                )
-            except httpcore.ConnectError as exc:
-                last_error = exc
-        assert last_error is not None
-        raise last_error
-
-    async def resolve(self, host: str, port: int, timeout: float | None = None) -> list[str]:
-        """The addresses `host` resolves to, unchecked (an IP literal is its own answer)."""
-        return await self._addresses(host, port, timeout)
-
-    async def _addresses(self, host: str, port: int, timeout: float | None) -> list[str]:
-        try:
-            return [str(_as_ip(host))]
-        except ValueError:
-            pass
-        try:
-            with anyio.fail_after(timeout):
-                addresses = await self._resolver(host, port)
-        except TimeoutError as exc:
-            raise httpcore.ConnectTimeout(f"resolving {host} timed out") from exc
-        except OSError as exc:
-            raise httpcore.ConnectError(f"cannot resolve {host}") from exc
-        if not addresses:
-            raise httpcore.ConnectError(f"no address for {host}")
-        return addresses
-
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        raise FetchBlocked("unix sockets are not allowed")
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
-
-
-class _GuardedTransport(httpx.AsyncHTTPTransport):
-    """httpx transport whose connection pool opens sockets through a GuardedBackend.
-
-    httpx 0.28 takes no `network_backend` argument, so the pool it builds is replaced by one that
-    has ours; `handle_async_request` and exception mapping are httpx's own.
-    """
-
-    def __init__(self, backend: GuardedBackend, limits: httpx.Limits) -> None:
-        super().__init__(limits=limits, trust_env=False)
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            http1=True,
-            http2=False,
-            network_backend=backend,
-        )
-
-
-TransportFactory = Callable[[GuardedBackend, httpx.Limits], httpx.AsyncBaseTransport]
-
-
-@runtime_checkable
-class DirectExchange(Protocol):
-    """A transport that also carries a whole exchange itself, capped at `max_bytes`, without
-    httpx's request and response objects: per delivery those cost more than the aiohttp request
-    beneath them (bench/README.md). It must keep the transport's SSRF guard and raise only
-    FetchError and its subclasses."""
-
-    async def exchange(
-        self,
-        method: str,
-        url: str,
-        headers: Mapping[str, str],
-        content: bytes | None,
-        max_bytes: int,
-        timeout: httpx.Timeout,
-    ) -> Fetched: ...
+def default_tls() -> ssl.SSLContext:
+    """Certificate and hostname checks against certifi's trust store, as httpx does by default,
+    whatever the system has; the same context for both HTTP paths."""
+    return httpx.create_ssl_context(trust_env=False)
 
 
 @dataclass(slots=True)
@@ -294,10 +75,9 @@ class SafeClient:
     """Outgoing HTTP with SSRF protection and caps; one per process, closed with `aclose()`.
 
     `timeout` bounds each connect/read/write; a whole exchange, redirects included, gets three
-    times that (Mastodon: read 10 s, deadline 30 s). `resolver` replaces the system resolver.
-    `transport(backend, limits)` builds the HTTP transport (default: httpx's pool over the guarded
-    backend); another one must connect only where `backend` allows, as
-    `federation.aiohttp_transport` does.
+    times that (Mastodon: read 10 s, deadline 30 s), so a server dripping bytes just faster than
+    the read timeout is still cut off. `resolver` replaces the system resolver and `tls` the
+    trust store (certifi's; the bench passes one that trusts its own CA).
     """
 
     def __init__(
@@ -310,32 +90,38 @@ class SafeClient:
         max_redirects: int = 3,
         max_connections_per_host: int = 10,
         resolver: Resolver | None = None,
-        transport: TransportFactory | None = None,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self._max_bytes = max_bytes
         self._max_redirects = max_redirects
         self._deadline = timeout * 3
+        self._read_timeout = timeout
         self._per_host = max_connections_per_host
         self._slots: dict[str, _HostSlot] = {}
         backend = GuardedBackend(allow_loopback=allow_loopback, resolver=resolver)
-        limits = httpx.Limits(
-            max_connections=None,
-            max_keepalive_connections=max(20, max_connections_per_host * 4),
-            keepalive_expiry=30.0,
-        )
-        make_transport = transport if transport is not None else _GuardedTransport
-        built = make_transport(backend, limits)
-        self._direct = built if isinstance(built, DirectExchange) else None
-        self._timeout = httpx.Timeout(timeout, connect=min(timeout, 5.0))
+        trust = tls if tls is not None else default_tls()
+        connect_timeout = min(timeout, 5.0)
         # identity keeps memory bounded: a compressed body is inflated a whole chunk at a time
         # before the size cap can see it.
         self._default_headers = {"User-Agent": user_agent, "Accept-Encoding": "identity"}
-        self._http = httpx.AsyncClient(
-            transport=built,
-            timeout=self._timeout,
+        self._fetches = httpx.AsyncClient(
+            transport=GuardedFetchTransport(
+                backend,
+                trust,
+                max_keepalive=max(20, max_connections_per_host * 4),
+                keepalive_expiry=KEEPALIVE_SECONDS,
+            ),
+            timeout=httpx.Timeout(timeout, connect=connect_timeout),
             follow_redirects=False,
             trust_env=False,
             headers=self._default_headers,
+        )
+        self._posts = AiohttpExchange(
+            backend,
+            trust,
+            per_host=max_connections_per_host,
+            keepalive_expiry=KEEPALIVE_SECONDS,
+            connect_timeout=connect_timeout,
         )
 
     async def __aenter__(self) -> SafeClient:
@@ -346,7 +132,8 @@ class SafeClient:
 
     async def aclose(self) -> None:
         """Close pooled connections."""
-        await self._http.aclose()
+        await self._fetches.aclose()
+        await self._posts.aclose()
 
     async def get(self, url: str, *, headers: Mapping[str, str] | None = None) -> Fetched:
         """GET `url`, following up to `max_redirects` redirects, each hop re-checked."""
@@ -355,7 +142,7 @@ class SafeClient:
 
     async def post(self, url: str, content: bytes, headers: Mapping[str, str]) -> Fetched:
         """POST `content` to `url` once; any status is returned, redirects are not followed."""
-        return await self._with_deadline(self._exchange("POST", url, dict(headers), content))
+        return await self._with_deadline(self._post(url, content, headers))
 
     async def get_json(
         self,
@@ -395,7 +182,7 @@ class SafeClient:
             hop_headers = dict(headers)
             if sign is not None:
                 hop_headers.update(sign("GET", url, dict(hop_headers)))
-            fetched = await self._exchange("GET", url, hop_headers, None)
+            fetched = await self._fetch(url, hop_headers)
             location = fetched.headers.get("location")
             if fetched.status_code not in _REDIRECT_STATUSES or not location:
                 return fetched
@@ -406,29 +193,18 @@ class SafeClient:
             url = target
         raise FetchError("too many redirects")
 
-    async def _exchange(
-        self, method: str, url: str, headers: dict[str, str], content: bytes | None
-    ) -> Fetched:
+    async def _fetch(self, url: str, headers: dict[str, str]) -> Fetched:
         target, netloc = _checked_url(url)
         async with self._host_slot(netloc):
-            if self._direct is not None:
-                given = {name.lower() for name in headers}
-                merged = {k: v for k, v in self._default_headers.items() if k.lower() not in given}
-                merged.update(headers)
-                return await self._direct.exchange(
-                    method, target, merged, content, self._max_bytes, self._timeout
-                )
             try:
-                async with self._http.stream(
-                    method, target, headers=headers, content=content
-                ) as response:
+                async with self._fetches.stream("GET", target, headers=headers) as response:
                     body = await read_capped(
-                        response.aiter_bytes(), response.headers.get("content-length"),
+                        response.aiter_raw(), response.headers.get("content-length"),
                         self._max_bytes,
                     )  # fmt: skip
                     return Fetched(
                         status_code=response.status_code,
-                        headers={k.lower(): v for k, v in response.headers.items()},
+                        headers=header_dict(response.headers.multi_items()),
                         body=body,
                         url=str(response.url),
                     )
@@ -437,10 +213,20 @@ class SafeClient:
             except httpx.HTTPError as exc:
                 raise FetchError(f"{type(exc).__name__} for host {netloc}") from exc
 
+    async def _post(self, url: str, content: bytes, headers: Mapping[str, str]) -> Fetched:
+        target, netloc = _checked_url(url)
+        given = {name.lower() for name in headers}
+        merged = {k: v for k, v in self._default_headers.items() if k.lower() not in given}
+        merged.update(headers)
+        async with self._host_slot(netloc):
+            return await self._posts.exchange(
+                "POST", target, merged, content, self._max_bytes, self._read_timeout
+            )
+
     @asynccontextmanager
     async def _host_slot(self, host: str) -> AsyncIterator[None]:
-        # httpx has no per-host connection cap; a per-host semaphore bounds concurrent exchanges,
-        # hence connections. Slots are dropped when unused so the dict does not grow forever.
+        # A per-host semaphore bounds concurrent exchanges, hence connections, on both paths.
+        # Slots are dropped when unused so the dict does not grow forever.
         slot = self._slots.get(host)
         if slot is None:
             slot = self._slots[host] = _HostSlot(asyncio.Semaphore(self._per_host))
@@ -478,19 +264,6 @@ def _checked_url(url: str) -> tuple[str, str]:
     if not host:
         raise FetchError("URL has no host")
     return url, netloc
-
-
-async def read_capped(chunks: AsyncIterable[bytes], declared: str | None, max_bytes: int) -> bytes:
-    """A response body, refused (FetchTooLarge) once it is, or says it will be, over
-    `max_bytes`: a declared length is checked before anything is read."""
-    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-        raise FetchTooLarge(f"declared {declared} bytes")
-    body = bytearray()
-    async for chunk in chunks:
-        body += chunk
-        if len(body) > max_bytes:
-            raise FetchTooLarge(f"more than {max_bytes} bytes")
-    return bytes(body)
 
 
 def raise_for_status(status: int) -> None:

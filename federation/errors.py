@@ -24,7 +24,6 @@ UNSUPPORTED_DIGEST: Final = "unsupported digest"
 BAD_SIGNATURE: Final = "bad signature"
 BAD_PUBLIC_KEY: Final = "bad public key"
 UNSUPPORTED_KEY_TYPE: Final = "unsupported key type"
-UNKNOWN_KEY: Final = "unknown key"
 
 
 def unsigned_header(name: str) -> str:

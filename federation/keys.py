@@ -1,13 +1,17 @@
 """RSA key pairs for actors: generation, PEM loading and key ids.
 
-This module owns the key material formats (PKCS#8 private, SubjectPublicKeyInfo public PEM) and
-the memoised loading of PEM strings. It never stores keys and never decides which actor owns one.
-Generation costs 20-170 ms, so callers run `generate_rsa_keypair` in a thread.
+This module owns the key material formats (PKCS#8 private, SubjectPublicKeyInfo public PEM), the
+loading of PEM strings, and `PrivateKeys`, a cache of loaded private keys that lives exactly as
+long as its owner keeps it (a worker's claimed batch), never for the process's life: a retired
+actor's key must not outlive its retirement in any process. It never stores keys and never
+decides which actor owns one. Generation costs 20-170 ms, so callers run `generate_rsa_keypair`
+in a thread.
 """
 
 from __future__ import annotations
 
 import functools
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -51,11 +55,12 @@ def generate_rsa_keypair() -> KeyPair:
     return KeyPair(private_pem=private_pem, public_pem=public_pem)
 
 
-# The caches are keyed by the PEM text itself, so they memoise a pure function: they can never
-# hand out a key that does not match the PEM asked for, whatever the order of calls.
-@functools.lru_cache(maxsize=1024)
+PrivateKey = str | rsa.RSAPrivateKey
+"""What signs: a private key's PEM (loaded for that one use) or a key already loaded."""
+
+
 def load_private_key(pem: str) -> rsa.RSAPrivateKey:
-    """Load one of OUR private keys from PEM, memoised by the PEM text.
+    """Load one of OUR private keys from PEM (~15-25 µs; nothing is kept).
 
     Only for keys this instance generated and stored itself: OpenSSL's RSA consistency check
     (~45 ms per load) is skipped, which is safe for keys we made with `generate_rsa_keypair`
@@ -69,6 +74,41 @@ def load_private_key(pem: str) -> rsa.RSAPrivateKey:
     return key
 
 
+class PrivateKeys:
+    """Loaded private keys by PEM text, at most `limit` (least recently used dropped first), kept
+    until `forget` or `clear`. Keyed by the PEM itself, so it can never hand out a key that does
+    not match the PEM asked for. Not thread-safe: load on one thread (the event loop)."""
+
+    def __init__(self, limit: int = 1024) -> None:
+        self._limit = limit
+        self._keys: OrderedDict[str, rsa.RSAPrivateKey] = OrderedDict()
+
+    def load(self, pem: str) -> rsa.RSAPrivateKey:
+        """The key for `pem`, loaded once while it is kept; ValueError as `load_private_key`."""
+        key = self._keys.get(pem)
+        if key is not None:
+            self._keys.move_to_end(pem)
+            return key
+        key = self._keys[pem] = load_private_key(pem)
+        if len(self._keys) > self._limit:
+            self._keys.popitem(last=False)
+        return key
+
+    def forget(self, pem: str) -> None:
+        self._keys.pop(pem, None)
+
+    def clear(self) -> None:
+        self._keys.clear()
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, pem: object) -> bool:
+        return pem in self._keys
+
+
+# Public keys are other servers' published keys: memoised for the process's life by the PEM text
+# (a pure function of it), which keeps nothing anyone could sign with.
 @functools.lru_cache(maxsize=4096)
 def load_public_key(pem: str) -> rsa.RSAPublicKey:
     """Load a (usually remote) RSA public key from PEM, memoised by the PEM text.

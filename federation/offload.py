@@ -3,7 +3,9 @@
 cryptography releases the GIL while OpenSSL computes an RSA signature, so a process that signs on
 threads signs on every core it has while its event loop goes on sending and settling. Measured
 here (2 cores): one thread 3,300 signatures/s, two threads 6,100/s; a fan-out's event loop was
-busy 0.3 ms of every 0.85 ms per delivery with signing alone (bench/README.md).
+busy 0.3 ms of every 0.85 ms per delivery with signing alone (bench/README.md). A hand-over to a
+thread costs the loop about as much as a small job, so `CoalescingOffload` lets the jobs that
+come due together (each delivery's signature, made as it is sent) share one.
 """
 
 from __future__ import annotations
@@ -14,13 +16,12 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import partial
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
-In = TypeVar("In")
-Out = TypeVar("Out")
 
 MAX_THREADS = 8
+MAX_BATCH = 32  # jobs per hand-over: bounds how long the first of them waits for the last
 
 
 class Offload(Protocol):
@@ -49,20 +50,6 @@ async def _run_here(fn: Callable[[], T]) -> T:
 run_inline = InlineOffload()
 
 
-async def map_in_batches(
-    offload: Offload, fn: Callable[[Sequence[In]], list[Out]], items: Sequence[In]
-) -> list[Out]:
-    """`fn(items)` as `offload.threads` calls over consecutive slices, run at once; the results
-    in the order of `items`. One hand-over per slice, not per item."""
-    if not items:
-        return []
-    parts = max(1, min(offload.threads, len(items)))
-    size = -(-len(items) // parts)
-    slices = [items[start : start + size] for start in range(0, len(items), size)]
-    done = await asyncio.gather(*(offload(partial(fn, part)) for part in slices))
-    return [out for part in done for out in part]
-
-
 class ThreadOffload:
     """Runs work on its own threads. Close it when the process stops (`with` or `close`)."""
 
@@ -83,6 +70,80 @@ class ThreadOffload:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+Waiting = list[tuple[Callable[[], Any], "asyncio.Future[Any]"]]
+
+
+class CoalescingOffload:
+    """An Offload for many small jobs that come due at about the same time.
+
+    A job handed in while every thread of `inner` is busy waits; the jobs waiting go over
+    together, in one hand-over, as soon as a thread is free (split evenly between the free
+    threads, at most `max_batch` each). Every caller gets its own job's result or exception, so
+    one failing job fails only its caller. With an inline `inner`, jobs just run.
+    """
+
+    def __init__(self, inner: Offload, max_batch: int = MAX_BATCH) -> None:
+        self._inner = inner
+        self._max_batch = max_batch
+        self._waiting: Waiting = []
+        self._busy = 0
+        self._scheduled = False
+
+    @property
+    def threads(self) -> int:
+        return self._inner.threads
+
+    def __call__(self, fn: Callable[[], T]) -> Awaitable[T]:
+        if isinstance(self._inner, InlineOffload):
+            return _run_here(fn)
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._waiting.append((fn, future))
+        if not self._scheduled:  # jobs handed in during this pass of the loop go together
+            self._scheduled = True
+            loop.call_soon(self._dispatch)
+        return future
+
+    def _dispatch(self) -> None:
+        self._scheduled = False
+        self._waiting = [(fn, future) for fn, future in self._waiting if not future.done()]
+        while self._waiting and self._busy < self._inner.threads:
+            free = self._inner.threads - self._busy
+            size = min(self._max_batch, -(-len(self._waiting) // free))
+            batch, self._waiting = self._waiting[:size], self._waiting[size:]
+            self._busy += 1
+            ran = asyncio.ensure_future(self._inner(partial(_run_each, [fn for fn, _ in batch])))
+            ran.add_done_callback(partial(self._finished, batch))
+
+    def _finished(self, batch: Waiting, ran: asyncio.Future[list[tuple[bool, Any]]]) -> None:
+        self._busy -= 1
+        if ran.cancelled():
+            outcomes: list[tuple[bool, Any]] = [(False, asyncio.CancelledError())] * len(batch)
+        elif (error := ran.exception()) is not None:
+            outcomes = [(False, error)] * len(batch)
+        else:
+            outcomes = ran.result()
+        for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
+            if future.done():
+                continue  # its caller stopped waiting
+            if ok:
+                future.set_result(value)
+            else:
+                future.set_exception(value)
+        self._dispatch()
+
+
+def _run_each(jobs: Sequence[Callable[[], Any]]) -> list[tuple[bool, Any]]:
+    """Run each job; (True, result) or (False, the exception it raised), in order."""
+    outcomes: list[tuple[bool, Any]] = []
+    for job in jobs:
+        try:
+            outcomes.append((True, job()))
+        except Exception as error:  # handed to that job's caller
+            outcomes.append((False, error))
+    return outcomes
 
 
 def usable_cpus() -> int:

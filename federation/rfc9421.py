@@ -23,6 +23,7 @@ from federation.errors import (
     SignatureError,
     unsigned_header,
 )
+from federation.keys import PrivateKey
 from federation.signed_request import (
     RFC9421,
     IncomingRequest,
@@ -47,7 +48,7 @@ def sign_rfc9421(
     headers: Mapping[str, str],
     body: bytes | None,
     key_id: str,
-    private_key_pem: str,
+    private_key: PrivateKey,
     now: datetime,
 ) -> dict[str, str]:
     """Headers for a request signed as Fedify signs (see `httpsig.sign_request_rfc9421`)."""
@@ -76,7 +77,7 @@ def sign_rfc9421(
             ),
         )
     )
-    signature = rsa_sign(private_key_pem, signature_base(values, params_line))
+    signature = rsa_sign(private_key, signature_base(values, params_line))
     out["Signature-Input"] = f"{LABEL}={params_line}"
     out["Signature"] = f"{LABEL}=:{base64.b64encode(signature).decode('ascii')}:"
     return out

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Final
 
 import nh3
@@ -73,3 +75,40 @@ def plain_text(value: str) -> str:
     text = _SPACES.sub(" ", html.unescape(text))
     lines = "\n".join(line.strip() for line in text.split("\n"))
     return _BLANK_LINES.sub("\n\n", lines).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One `<a href>` of (sanitised) HTML: where it points and its microformat classes."""
+
+    href: str
+    classes: frozenset[str]
+
+    @property
+    def is_mention_or_hashtag(self) -> bool:
+        """Marked as a mention or a hashtag (Mastodon's `u-url mention`, `mention hashtag`)."""
+        return bool(self.classes & {"mention", "hashtag"})
+
+
+class _LinkCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[Link] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "a":
+            return
+        values = dict(attrs)
+        href = values.get("href")
+        if href:
+            classes = frozenset((values.get("class") or "").split())
+            self.links.append(Link(href.strip(), classes))
+
+
+def links_in(value: str) -> tuple[Link, ...]:
+    """Every link of HTML (the stdlib's parser; pass sanitised HTML, whose hrefs are the
+    ones a reader can click), in order."""
+    collector = _LinkCollector()
+    collector.feed(value)
+    collector.close()
+    return tuple(collector.links)

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 
 from federation.digests import check_content_digest, check_digest
 from federation.errors import MALFORMED_DATE, MALFORMED_SIGNATURE, SignatureError, missing_header
-from federation.keys import load_private_key
+from federation.keys import PrivateKey, load_private_key
 
 Scheme = Literal["draft-cavage", "rfc9421"]
 DRAFT_CAVAGE: Final = "draft-cavage"
@@ -130,9 +130,12 @@ def check_covered_digests(request: IncomingRequest, covered: tuple[str, ...]) ->
         check_content_digest(request.header("content-digest"), request.body)
 
 
-def rsa_sign(private_key_pem: str, data: bytes) -> bytes:
-    """RSASSA-PKCS1-v1_5 with SHA-256, the only algorithm the fediverse agrees on."""
-    return load_private_key(private_key_pem).sign(data, padding.PKCS1v15(), hashes.SHA256())
+def rsa_sign(private_key: PrivateKey, data: bytes) -> bytes:
+    """RSASSA-PKCS1-v1_5 with SHA-256, the only algorithm the fediverse agrees on. A PEM is
+    loaded for this one signature and not kept (`federation.keys.PrivateKeys` keeps loaded keys
+    for as long as their owner says)."""
+    key = load_private_key(private_key) if isinstance(private_key, str) else private_key
+    return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
 
 
 def format_http_date(now: datetime) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, Literal
 from urllib.parse import quote
 
 from federation.client import SafeClient
@@ -43,6 +43,24 @@ def parse_acct(resource: str) -> tuple[str, str] | None:
     if not _USERNAME.fullmatch(username) or not _HOST.fullmatch(host):
         return None
     return username, host.lower()
+
+
+ResourceKind = Literal["acct", "url"]
+
+
+def classify_resource(resource: str) -> ResourceKind | None:
+    """Tell what a WebFinger `resource` is: an acct (`acct:user@host`, or bare `user@host` as
+    Mastodon accepts), an http(s) URL, or None when it is neither or does not parse (a stray
+    `=`, a bad host, an unparseable URL): the server answers that 400, Mastodon's InvalidRequest.
+    """
+    value = resource.strip()
+    if value.lower().startswith(("http://", "https://")):
+        return "url" if is_http_url(value) and "@" not in _authority(value) else None
+    return "acct" if parse_acct(value) is not None else None
+
+
+def _authority(url: str) -> str:
+    return url.split("//", 1)[1].split("/", 1)[0]
 
 
 def build_jrd(

@@ -19,9 +19,10 @@ from starlette.responses import RedirectResponse, Response
 from app.core.clock import utcnow
 from app.core.errors import Gone, NotFound
 from app.core.i18n import DEFAULT, duration_describer
+from app.core.states import DELETED, LIVE
 from app.fedi.board_profile import BUSY_DAYS, BoardProfile, build_board_profile
 from app.fedi.documents import build_actor_document, build_note_document
-from app.fedi.outbound import in_reply_to_uri
+from app.fedi.outbound import reply_target
 from app.services import Services, services_of
 from app.store import activities, followers, local_actors
 from app.store import notes as note_store
@@ -88,7 +89,7 @@ async def throwaway_actor(request: Request) -> Response:
     if actor is None or actor.kind != THROWAWAY:
         raise NotFound("not_found")
     url = services.urls.actor(actor.id)
-    if actor.state == "deleted":
+    if actor.state == DELETED:
         if wants_as(request):
             return activity_json(build_tombstone(object_id=url, former_type="Person"), 410)
         raise Gone("gone")
@@ -102,13 +103,18 @@ async def note(request: Request) -> Response:
     """A live local note."""
     services = services_of(request)
     found = await note_store.get_note(services.db, request.path_params["note_id"])
-    if found is None or found.state != "live" or found.origin != "local":
+    if found is not None and found.state == DELETED and found.origin == "local":
+        # 404 (the only code on which Mastodon's refetch drops its copy), in the media type a
+        # server asked for, with the Tombstone that says why (decision 0002).
+        tombstone = build_tombstone(object_id=services.urls.note(found.id), former_type="Note")
+        return activity_json(tombstone, 404)
+    if found is None or found.state != LIVE or found.origin != "local":
         raise NotFound("note")
     author = await local_actors.get_actor(services.db, found.local_actor_id or "")
     board_row = await get_board(services.db, found.board_id)
     if author is None or board_row is None:
         raise NotFound("note")
-    reply_to = await in_reply_to_uri(services.db, services.urls, found)
+    reply_to = await reply_target(services.db, services.urls, found)
     return activity_json(build_note_document(services.urls, found, author, board_row, reply_to))
 
 
@@ -117,7 +123,7 @@ async def thread(request: Request) -> Response:
     services = services_of(request)
     thread_id = request.path_params["thread_id"]
     root = await note_store.get_note(services.db, thread_id)
-    if root is None or root.state != "live" or not root.is_root:
+    if root is None or root.state != LIVE or not root.is_root:
         raise NotFound("thread")
     items = [
         n.ap_id if n.origin != "local" else services.urls.note(n.id)
@@ -162,7 +168,7 @@ async def actor_collection(request: Request) -> Response:
     actor = await local_actors.get_actor(services.db, request.path_params["actor_id"])
     if actor is None or actor.kind != THROWAWAY:
         raise NotFound("not_found")
-    if actor.state == "deleted":
+    if actor.state == DELETED:
         raise Gone("gone")
     return activity_json(build_ordered_collection(collection_id=str(request.url), total_items=0))
 

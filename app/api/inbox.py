@@ -16,16 +16,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from app.core.clock import utcnow
-from app.core.errors import RateLimited
+from app.core.errors import RETRY_AFTER_UNAVAILABLE_SECONDS, RateLimited
 from app.fedi.inbox_refusals import (
     BAD_SIGNATURE,
+    DROPPED,
     FOREIGN_ID,
     FOREIGN_OBJECT,
     KEY_UNUSABLE,
     MALFORMED,
-    NOT_SIGNER,
     REFUSED_KIND,
     REFUSED_STATUS,
+    RELAYED,
     SUSPENDED,
     TOO_MANY,
 )
@@ -44,7 +45,6 @@ log = logging.getLogger("treehole.inbox")
 
 INBOX_MAX_BODY_BYTES = 1024 * 1024
 TYPE_COLUMN_CHARS = 32  # inbox_items.type; longer types are none we handle, kept for the record
-RETRY_AFTER_UNAVAILABLE = "30"
 
 KEY_ID = re.compile(r'keyid="([^"]+)"', re.IGNORECASE)
 
@@ -59,6 +59,12 @@ async def _refuse_counted(request: Request, status: int, kind: str, reason: str)
     await counters.count_events(services.db, names, utcnow())
     log.info("inbox refused %s: %s", status, reason)
     return refuse(status, reason)
+
+
+async def _too_many(request: Request, limited: RateLimited) -> Response:
+    response = await _refuse_counted(request, 429, TOO_MANY, "too many activities")
+    response.headers["Retry-After"] = str(limited.retry_after)
+    return response
 
 
 def _key_id_host(headers: Mapping[str, str]) -> str | None:
@@ -149,6 +155,13 @@ async def receive(request: Request) -> Response:
     if activity.type == "Delete" and activity.object_id == activity.actor and known is None:
         # Every server that ever saw an account sends these; unknown ones need no work at all.
         return Response(status_code=202)
+    claimed_host = _key_id_host(headers) or host_of(activity.actor) or ""
+    try:
+        # Per domain before anything is verified or fetched: a keyId names the server whose key
+        # we would fetch, so a flood naming one host costs that host (and us) nothing more.
+        services.inbox_limits.domain.hit(claimed_host, now)
+    except RateLimited as limited:
+        return await _too_many(request, limited)
     lookup = _KnownKeyLookup(known, services.fetcher.key_lookup)
     try:
         signed = parse_signed_request(
@@ -162,13 +175,18 @@ async def receive(request: Request) -> Response:
         return await _refuse_counted(
             request, 401, KEY_UNUSABLE, f"signature: key not usable ({error})"
         )
+    except RateLimited as limited:  # too many key fetches from that host this minute
+        return await _too_many(request, limited)
     if lookup.used_fetcher:
         services.door.forget_actor(activity.actor)  # its key was (re)fetched just now
     signer = lookup.signer(signed.key_id) or await remote_actors.get_by_key_id(
         services.db, signed.key_id
     )
     if signer is None or signer.ap_id != activity.actor:
-        return await _refuse_counted(request, 401, NOT_SIGNER, "signer is not the activity's actor")
+        # A relayed activity (Mastodon `different_actor?`): without an LD signature or proof we
+        # do not check, it is dropped. Answered 202, as Mastodon does: a 401 would be retried.
+        await counters.count_event(services.db, f"{DROPPED}{RELAYED}", now)
+        return Response(status_code=202)
     if not signer_owns_activity(signer.ap_id, document):
         # Ids are the replay key: a foreign id could pre-empt (and so drop) the real activity.
         return await _refuse_counted(
@@ -180,13 +198,10 @@ async def receive(request: Request) -> Response:
         )
     domain = (host_of(signer.ap_id) or "").lower()
     try:
-        # Per actor and per domain: one noisy account or server cannot flood the queue.
+        # Per actor: one noisy account cannot flood the queue.
         services.inbox_limits.actor.hit(signer.ap_id, now)
-        services.inbox_limits.domain.hit(domain, now)
     except RateLimited as limited:
-        response = await _refuse_counted(request, 429, TOO_MANY, "too many activities")
-        response.headers["Retry-After"] = str(limited.retry_after)
-        return response
+        return await _too_many(request, limited)
     await services.door.record_domain_alive(services.db, domain, now)
     item = NewItem(
         activity.id, activity.type[:TYPE_COLUMN_CHARS], activity.actor,
@@ -198,6 +213,6 @@ async def receive(request: Request) -> Response:
         await services.inbox_writer.store(item)
     except InboxUnavailable:
         response = refuse(503, "temporarily unable to store the activity")
-        response.headers["Retry-After"] = RETRY_AFTER_UNAVAILABLE
+        response.headers["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE_SECONDS)
         return response
     return Response(status_code=202)

@@ -19,7 +19,7 @@ from starlette.types import Receive, Scope, Send
 
 from app.api.inbox import INBOX_MAX_BODY_BYTES
 from app.api.inbox import receive as receive_activity
-from app.core.errors import TreeholeError
+from app.core.errors import DatabaseUnavailable, TreeholeError
 from app.http.middleware import limited_body, with_security_headers
 
 log = logging.getLogger("treehole.inbox")
@@ -42,11 +42,14 @@ ErrorAnswer = Callable[[Request, Exception], Awaitable[Response]]
 async def answer_inbox_post(
     scope: Scope, receive: Receive, send: Send, answer_error: ErrorAnswer
 ) -> None:
-    """`answer_error`: the app's handler of `TreeholeError`s (the wiring passes it)."""
+    """`answer_error`: the app's handler of `TreeholeError`s and `DatabaseUnavailable` (the
+    wiring passes it)."""
     request = Request(scope, limited_body(scope, receive, INBOX_MAX_BODY_BYTES))
     try:
         response = await receive_activity(request)
-    except TreeholeError as error:  # the body limit, answered as everywhere else
+    # The body limit, and the database not answering (503 with Retry-After: the sender
+    # retries later), answered as everywhere else.
+    except (TreeholeError, DatabaseUnavailable) as error:
         response = await answer_error(request, error)
     except Exception:  # what ServerErrorMiddleware does for every other route
         log.exception("inbox request failed")

@@ -8,15 +8,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from app.core.errors import Gone, Invalid, NotFound
+from app.core.local_refs import parse_local_url
+from app.core.states import DELETED
 from app.fedi.documents import actor_url
 from app.services import services_of
 from app.store import local_actors
 from app.store import notes as note_store
-from app.store.boards import get_board, list_boards
+from app.store.boards import get_board, get_board_by_slug, list_boards
 from app.store.instance_profile import InstanceProfile, get_instance_profile
-from app.store.local_actors import LocalActor
+from app.store.local_actors import THROWAWAY, LocalActor
 from federation.nodeinfo import build_nodeinfo, build_nodeinfo_index
-from federation.webfinger import build_jrd, parse_acct
+from federation.origin import same_origin
+from federation.webfinger import build_jrd, classify_resource, parse_acct
 
 SOFTWARE = "treehole"
 VERSION = "0.1.0"
@@ -27,29 +30,62 @@ CACHE = {"Cache-Control": "max-age=300", "Access-Control-Allow-Origin": "*"}
 async def _actor_for_username(request: Request, username: str) -> LocalActor:
     services = services_of(request)
     hostname = urlsplit(services.settings.base_url).hostname or ""
-    if username.lower() == hostname.lower():
+    # Every username we make is lowercase; Mastodon's `find_local!` matches case-insensitively.
+    username = username.lower()
+    if username == hostname.lower():
         actor = await local_actors.get_instance_actor(services.db)
     else:
         actor = await local_actors.get_actor_by_username(services.db, username)
+    return _live(actor)
+
+
+def _live(actor: LocalActor | None) -> LocalActor:
     if actor is None:
         raise NotFound("not_found")
-    if actor.state == "deleted":
+    if actor.state == DELETED:
         raise Gone("gone")
     return actor
 
 
+async def _actor_for_url(request: Request, url: str) -> LocalActor:
+    """The actor an `https://host/...` resource names: a board, a throwaway actor or the
+    instance actor (Mastodon's WebfingerResource resolves its own account URLs the same way)."""
+    services = services_of(request)
+    ref = parse_local_url(services.urls, url)
+    if ref is None or ref.kind == "note" or ref.kind == "thread":
+        raise NotFound("not_found")
+    if ref.kind == "instance":
+        return _live(await local_actors.get_instance_actor(services.db))
+    if ref.kind == "board":
+        board = await get_board_by_slug(services.db, ref.key)
+        actor = None if board is None else await local_actors.get_board_actor(services.db, board.id)
+        return _live(actor)
+    found = await local_actors.get_actor(services.db, ref.key)
+    return _live(found if found is not None and found.kind == THROWAWAY else None)
+
+
 async def webfinger(request: Request) -> Response:
+    """JRD for `acct:user@host`, bare `user@host` or one of our actor URLs. A resource that is
+    neither an http(s) URL nor an acct, or does not parse as one, is a bad request (400); one that
+    parses but names nothing of ours is 404 (Mastodon well_known/webfinger_controller.rb)."""
     services = services_of(request)
     resource = request.query_params.get("resource")
     if not resource:
         raise Invalid("resource", "missing")
-    parsed = parse_acct(resource)
-    if parsed is None:
-        raise NotFound("not_found")
-    username, host = parsed
-    if host.lower() != services.settings.domain.lower():
-        raise NotFound("not_found")
-    actor = await _actor_for_username(request, username)
+    kind = classify_resource(resource)
+    if kind is None:
+        raise Invalid("resource", "malformed")
+    if kind == "url":
+        if not same_origin(resource, services.urls.base):
+            raise NotFound("not_found")
+        actor = await _actor_for_url(request, resource)
+    else:
+        parsed = parse_acct(resource)
+        assert parsed is not None
+        username, host = parsed
+        if host != services.settings.domain.lower():
+            raise NotFound("not_found")
+        actor = await _actor_for_username(request, username)
     board = await get_board(services.db, actor.board_id) if actor.board_id else None
     url = actor_url(services.urls, actor, board)
     profile = services.urls.board(board.slug) if board else None

@@ -30,7 +30,6 @@ DIGEST_PREFIX = "sha256:"
 
 RECOMMENDATION = "Recommendation"
 RETRACTION = "Retraction"
-ADVISORY = "Advisory"
 TOMBSTONE = "Tombstone"
 DOMAIN = "domain"
 

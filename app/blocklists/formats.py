@@ -31,8 +31,6 @@ PLAIN_HEADER = tuple(name.removeprefix("#") for name in MASTODON_HEADER)
 MAX_ROWS = 20_000
 TRUE_WORDS = frozenset({"true", "t", "1", "y", "yes", "on"})
 FALSE_WORDS = frozenset({"false", "f", "0", "n", "no", "off", ""})
-FLAG_FIELDS = ("reject_media", "reject_reports", "obfuscate")
-COMMENT_FIELDS = ("public_comment", "private_comment")
 
 MASTODON_CSV = "mastodon_csv"
 PLAIN_CSV = "csv"

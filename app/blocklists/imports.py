@@ -15,6 +15,7 @@ from app.blocklists.changes import ChangeActor, values_of
 from app.blocklists.formats import FormatError, ParsedEntry, domain_digest, parse_blocklist
 from app.blocklists.provenance import is_stricter_than
 from app.core.errors import Invalid, NotFound
+from app.core.states import APPLIED, DISCARDED, PREVIEWED
 from app.core.urls import Urls
 from app.db.engine import Db
 from app.moderation.domains import normalise_domain
@@ -125,7 +126,7 @@ async def preview_import(db: Db, text: str, filename: str, now: datetime) -> str
         "errors": errors,
     }
     return await blocklist_runs.insert_run(
-        db, IMPORT, blocklist_runs.PREVIEWED, now, proposal=proposal, summary=summary
+        db, IMPORT, PREVIEWED, now, proposal=proposal, summary=summary
     )
 
 
@@ -148,7 +149,7 @@ async def apply_import(
 ) -> int:
     """Assert every new or changed entry (or only the `selected` domains) as this run's import;
     returns how many blocks changed."""
-    run = await _run_in(db, run_id, (blocklist_runs.PREVIEWED,))
+    run = await _run_in(db, run_id, (PREVIEWED,))
     reason = f"import {(run.proposal or {}).get('filename', '')}"
     changed = 0
     for item in proposal_entries(run):
@@ -163,7 +164,7 @@ async def apply_import(
     await blocklist_runs.update_run_state(
         db,
         run_id,
-        blocklist_runs.APPLIED,
+        APPLIED,
         finished_at=now,
         summary={**run.summary, "applied": changed},
     )
@@ -171,12 +172,12 @@ async def apply_import(
 
 
 async def discard_import(db: Db, run_id: str, now: datetime) -> None:
-    await _run_in(db, run_id, (blocklist_runs.PREVIEWED,))
-    await blocklist_runs.update_run_state(db, run_id, blocklist_runs.DISCARDED, finished_at=now)
+    await _run_in(db, run_id, (PREVIEWED,))
+    await blocklist_runs.update_run_state(db, run_id, DISCARDED, finished_at=now)
 
 
 async def revert_import(
     db: Db, urls: Urls, run_id: str, actor: ChangeActor, now: datetime
 ) -> service.RevertOutcome:
-    await _run_in(db, run_id, (blocklist_runs.APPLIED,))
+    await _run_in(db, run_id, (APPLIED,))
     return await service.revert_run(db, urls, run_id, actor, now)

@@ -39,9 +39,7 @@ def _effect(values: BlockValues | None) -> tuple[int, bool, bool] | None:
     return SEVERITY_RANK[values.severity], values.reject_media, values.reject_reports
 
 
-def classify(
-    op: str, before: BlockValues | None, after: BlockValues | None, overruled: bool
-) -> str:
+def classify(before: BlockValues | None, after: BlockValues | None, overruled: bool) -> str:
     """Where the effective block goes if this one change is made."""
     if overruled:
         return CONFLICTING
@@ -85,7 +83,7 @@ async def item_for(
     overruled = values is not None and any(
         a.is_authoritative and _effect(a.values) != _effect(values) for a in others
     )
-    kind = classify(ASSERT if values is not None else RETRACT, before, after, overruled)
+    kind = classify(before, after, overruled)
     impact = {"followers": 0, "traffic": 0}
     if kind != REFRESHED:
         impact = {

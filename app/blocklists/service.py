@@ -27,6 +27,7 @@ from app.blocklists.compound_changes import (
 )
 from app.blocklists.provenance import DEFAULT_POLICY, MergePolicy
 from app.core.errors import NotFound
+from app.core.states import REVERTED
 from app.core.urls import Urls
 from app.db.engine import Db
 from app.moderation.domains import enforce_suspension, normalise_domain
@@ -46,8 +47,6 @@ __all__ = [
     "revert_run",
     "undo_change",
 ]
-
-SYSTEM = ChangeActor("system", None, "system")
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,9 +194,8 @@ async def revert_run(
     for entry in reversed(await block_audit.list_audit_of_run(db, run_id)):
         restored = await _restore(db, urls, entry, actor, now, f"revert run {run_id}")
         (outcome.reverted if restored else outcome.skipped).append(entry.domain)
-    run = await blocklist_runs.get_run(db, run_id)
-    if run is not None and blocklist_runs.can_move(run.state, blocklist_runs.REVERTED):
-        await blocklist_runs.update_run_state(db, run_id, blocklist_runs.REVERTED, finished_at=now)
+    # Only an applied run becomes reverted (its graph); the entries above are undone either way.
+    await blocklist_runs.update_run_state(db, run_id, REVERTED, finished_at=now)
     return outcome
 
 

@@ -44,6 +44,7 @@ from app.blocklists.proposals import (
 from app.blocklists.service import ChangeActor
 from app.blocklists.sources import SourceError, fetch_listing
 from app.core.errors import Invalid, NotFound
+from app.core.states import APPLIED, DISCARDED, FAILED, HELD
 from app.core.urls import Urls
 from app.db.engine import Db
 from app.store import (
@@ -188,7 +189,7 @@ async def _record_run(
     run_id = await blocklist_runs.insert_run(
         db,
         SUBSCRIPTION,
-        blocklist_runs.HELD,
+        HELD,
         now,
         source_id=source.id,
         proposal=proposal,
@@ -196,7 +197,7 @@ async def _record_run(
     )
     if held is None:
         await apply_items(db, urls, source.id, items, actor_for(source), now, run_id, "sync")
-        await blocklist_runs.update_run_state(db, run_id, blocklist_runs.APPLIED, finished_at=now)
+        await blocklist_runs.update_run_state(db, run_id, APPLIED, finished_at=now)
     return run_id
 
 
@@ -251,13 +252,12 @@ async def sync_source(
         run_id = await blocklist_runs.insert_run(
             db,
             SUBSCRIPTION,
-            blocklist_runs.FAILED,
+            FAILED,
             now,
             source_id=source.id,
             summary={"error": message},
-        )
-        await blocklist_runs.update_run_state(
-            db, run_id, blocklist_runs.FAILED, finished_at=now, error=message
+            error=message,
+            finished_at=now,
         )
         return SyncOutcome(STATUS_ERROR, [run_id], message)
     if not fetched.changed:
@@ -290,7 +290,7 @@ async def _held_run(db: Db, run_id: str) -> blocklist_runs.Run:
     run = await blocklist_runs.get_run(db, run_id)
     if run is None or run.kind != SUBSCRIPTION:
         raise NotFound("run")
-    if run.state != blocklist_runs.HELD:
+    if run.state != HELD:
         raise Invalid("run", "not_held")
     return run
 
@@ -302,13 +302,13 @@ async def approve_run(db: Db, urls: Urls, run_id: str, actor: ChangeActor, now: 
         raise Invalid("run", "source_gone")
     items = run.proposal.get("items", []) if isinstance(run.proposal, dict) else []
     done = await apply_items(db, urls, run.source_id, items, actor, now, run.id, "approved")
-    await blocklist_runs.update_run_state(db, run.id, blocklist_runs.APPLIED, finished_at=now)
+    await blocklist_runs.update_run_state(db, run.id, APPLIED, finished_at=now)
     return done
 
 
 async def discard_run(db: Db, run_id: str, now: datetime) -> None:
     await _held_run(db, run_id)
-    await blocklist_runs.update_run_state(db, run_id, blocklist_runs.DISCARDED, finished_at=now)
+    await blocklist_runs.update_run_state(db, run_id, DISCARDED, finished_at=now)
 
 
 async def remove_source(
@@ -324,13 +324,13 @@ async def remove_source(
     run_id = await blocklist_runs.insert_run(
         db,
         SUBSCRIPTION,
-        blocklist_runs.HELD,
+        HELD,
         now,
         source_id=source.id,
         proposal={"listing": [], "items": items},
         summary={"counts": counts_of(items), "removed": True},
     )
     await apply_items(db, urls, source.id, items, actor, now, run_id, "source removed")
-    await blocklist_runs.update_run_state(db, run_id, blocklist_runs.APPLIED, finished_at=now)
+    await blocklist_runs.update_run_state(db, run_id, APPLIED, finished_at=now)
     await blocklist_sources.delete_source(db, source.id)
     return [run_id, *await _remerge(db, urls, now, {}, None, {"trigger": source.id})]

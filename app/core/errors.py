@@ -50,3 +50,13 @@ class RateLimited(TreeholeError):
 
 class PayloadTooLarge(TreeholeError):
     status = 413
+
+
+# What clients are asked to wait (Retry-After) while the database is not answering.
+RETRY_AFTER_UNAVAILABLE_SECONDS = 30
+
+
+class DatabaseUnavailable(Exception):
+    """The database did not answer (unreachable, restarting, its file unavailable or locked):
+    nothing the request did is at fault, and the same request may succeed in a moment. Web
+    answers are 503 with `Retry-After`; workers wait and try again."""

@@ -54,7 +54,6 @@ class Settings:
     forwarded_allow_ips: str
     log_level: str
     keypool_size: int
-    http_transport: str = "http1"
 
     @property
     def domain(self) -> str:
@@ -159,17 +158,6 @@ def _secret_key(env: Mapping[str, str], data_dir: Path) -> Secret:
     return Secret(value)
 
 
-HTTP_TRANSPORTS = ("http1", "aiohttp", "httpx")
-
-
-def _http_transport(env: Mapping[str, str]) -> str:
-    name = "TREEHOLE_HTTP_TRANSPORT"
-    value = _text(env, name, "http1").lower()
-    if value not in HTTP_TRANSPORTS:
-        raise ConfigError(name, f"expected http1, aiohttp or httpx, got {value!r}")
-    return value
-
-
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Build `Settings` from the environment; raise `ConfigError` on the first bad value."""
     env = os.environ if env is None else env
@@ -194,5 +182,4 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         forwarded_allow_ips=_text(env, "TREEHOLE_FORWARDED_ALLOW_IPS", "127.0.0.1"),
         log_level=log_level,
         keypool_size=_int(env, "TREEHOLE_KEYPOOL_SIZE", 20, 0, 10_000),
-        http_transport=_http_transport(env),
     )

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 
 @dataclass(frozen=True, slots=True)
 class Urls:
     base: str
+
+    @property
+    def origin(self) -> str:
+        """The base URL as browsers write it in `Origin`: lowercase, no default port."""
+        parts = urlsplit(self.base)
+        scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+        default = {"http": 80, "https": 443}.get(scheme)
+        port = f":{parts.port}" if parts.port not in (None, default) else ""
+        host = f"[{host}]" if ":" in host else host
+        return f"{scheme}://{host}{port}"
 
     def home(self) -> str:
         return f"{self.base}/"
@@ -43,6 +53,10 @@ class Urls:
 
     def thread_reply(self, thread_id: str) -> str:
         return f"{self.base}/t/{thread_id}/reply"
+
+    def tag(self, name: str) -> str:
+        """The page of a `#tag` (case folded, as Mastodon compares tags)."""
+        return f"{self.base}/tags/{quote(name.casefold(), safe='')}"
 
     def note(self, note_id: str) -> str:
         return f"{self.base}/n/{note_id}"
@@ -172,6 +186,9 @@ class Urls:
 
     def admin_settings(self) -> str:
         return f"{self.base}/admin/settings"
+
+    def admin_domain_block_visibility(self) -> str:
+        return f"{self.base}/admin/settings/domain-blocks"
 
     def admin_boards(self) -> str:
         return f"{self.base}/admin/boards"

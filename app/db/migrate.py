@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
+import functools
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 
 from app.db.engine import url_for_sqlalchemy
 
@@ -25,5 +26,11 @@ def upgrade_to_head(database_url: str) -> None:
     command.upgrade(alembic_config(database_url), "head")
 
 
-async def upgrade_to_head_async(database_url: str) -> None:
-    await asyncio.to_thread(upgrade_to_head, database_url)
+@functools.cache
+def migrations_head() -> str:
+    """The newest migration this code ships (read from the scripts once per process)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert head is not None, "the migrations directory has no head"
+    return head

@@ -37,9 +37,8 @@ class UtcDateTime(sa.types.TypeDecorator[datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        moment: datetime = datetime.fromisoformat(value) if isinstance(value, str) else value
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 class Json(sa.types.TypeDecorator[Any]):
@@ -79,6 +78,8 @@ boards = sa.Table(
     sa.Column("language", sa.String(8), nullable=False, server_default="en"),
     # The board's own rules, one per line, shown on its page and in its actor's attachments.
     sa.Column("rules", sa.Text, nullable=False, server_default=""),
+    # Federated notes carry `#tags` as Hashtag tags and links (a board can switch it off).
+    sa.Column("hashtags", sa.Boolean, nullable=False, server_default=sa.true()),
 )
 
 # Our own actors: the instance actor, one per board, and throwaway authors (one per poster per
@@ -202,6 +203,8 @@ followers = sa.Table(
     sa.Column("remote_actor_id", Id, nullable=False, index=True),
     sa.Column("follow_ap_id", Url, nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
+    # The follower's server reads FEP-1b12 group Announces of activities (Lemmy, Mbin...).
+    sa.Column("group_aware", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.UniqueConstraint("local_actor_id", "remote_actor_id", name="uq_followers_pair"),
 )
 
@@ -299,6 +302,8 @@ reports = sa.Table(
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("resolved_at", UtcDateTime, nullable=True),
     sa.Column("resolution", sa.String(32), nullable=True),
+    # What a remote Flag named when it named no note of ours: a board or a throwaway actor.
+    sa.Column("target_url", Url, nullable=True),
 )
 
 # Domain blocks as enforced (severity suspend | silence | noop). Their provenance (which source
@@ -500,13 +505,15 @@ moderation_decisions = sa.Table(
 )
 
 # Fingerprints of recent posts for near-duplicate detection (a flood copies and pastes). Only a
-# locality-sensitive hash is kept, for a short window.
+# locality-sensitive hash is kept, for a short window, and never longer than its note:
+# `subject_id` names the note it was taken from (None for content that was never stored).
 content_fingerprints = sa.Table(
     "content_fingerprints",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("fingerprint", sa.String(32), nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False, index=True),
+    sa.Column("subject_id", Id, nullable=True, index=True),
 )
 
 # Proof-of-work challenges already used (each is single-use until it expires).

@@ -7,6 +7,7 @@ replies into one of our threads, or comes from an actor one of our boards follow
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -15,9 +16,10 @@ from typing import Any
 
 from app.core.ids import new_id
 from app.core.local_refs import parse_local_url
+from app.core.states import HELD, LIVE
 from app.core.urls import Urls
 from app.db.engine import Db
-from app.fedi.outbound import enqueue_follow_answer
+from app.fedi import follows, groups
 from app.fedi.remote import RemoteFetcher
 from app.moderation.blocks import is_silenced, is_suspended_host, refuses_reports
 from app.moderation.decision import HOLD, PUBLISH_WITH_WARNING, REJECT
@@ -32,8 +34,14 @@ from app.store.boards import Board, get_board, get_board_by_slug
 from app.store.notes import REMOTE, Note
 from app.store.remote_actors import RemoteActor
 from federation.origin import host_of, same_origin
-from federation.parse import IncomingActivity, RemoteNoteDoc, parse_activity, parse_note
-from federation.sanitize import plain_text, sanitize_remote_html
+from federation.parse import (
+    NOTE_TYPES,
+    IncomingActivity,
+    RemoteNoteDoc,
+    parse_activity,
+    parse_note,
+)
+from federation.sanitize import links_in, plain_text, sanitize_remote_html
 
 log = logging.getLogger("treehole.inbound")
 
@@ -80,22 +88,6 @@ class Inbound:
         return await get_board_by_slug(self.db, ref.key)
 
 
-async def on_follow(
-    ctx: Inbound, activity: IncomingActivity, sender: RemoteActor, now: datetime
-) -> str:
-    board = await ctx.board_of_actor_url(activity.object_id)
-    board_actor = None if board is None else await local_actors.get_board_actor(ctx.db, board.id)
-    if board is None or board_actor is None:
-        return "follow of something that cannot be followed: ignored"
-    async with ctx.db.transaction():
-        if not board.locked:
-            await followers.insert_follower(ctx.db, board_actor.id, sender.id, activity.id, now)
-        await enqueue_follow_answer(
-            ctx.db, ctx.urls, board, board_actor, activity.raw, sender.inbox, not board.locked, now
-        )
-    return "follow accepted" if not board.locked else "follow rejected (locked board)"
-
-
 async def on_undo(
     ctx: Inbound, activity: IncomingActivity, sender: RemoteActor, now: datetime
 ) -> str:
@@ -120,9 +112,14 @@ async def on_like_or_announce(
     ctx: Inbound, activity: IncomingActivity, sender: RemoteActor, now: datetime
 ) -> str:
     note = await ctx.local_note(activity.object_id)
-    if note is not None and note.state == "live":
+    if note is not None and note.state == LIVE:
         kind = interactions.LIKE if activity.type == "Like" else interactions.ANNOUNCE
-        await interactions.insert_interaction(ctx.db, activity.id, kind, note.id, sender.id, now)
+        async with ctx.db.transaction():
+            await interactions.insert_interaction(
+                ctx.db, activity.id, kind, note.id, sender.id, now
+            )
+            if kind == interactions.LIKE:  # votes are passed on (FEP-1b12); boosts are not
+                await groups.pass_on(ctx.db, ctx.urls, note.board_id, activity.raw, None, now)
         return f"{kind} counted"
     if activity.type == "Announce" and activity.object_id:
         return await _take_announced(ctx, activity.object_id, sender, now)
@@ -145,19 +142,60 @@ async def _take_announced(ctx: Inbound, object_id: str, sender: RemoteActor, now
 async def on_create(
     ctx: Inbound, activity: IncomingActivity, sender: RemoteActor, now: datetime
 ) -> str:
-    if activity.object is None or activity.object_type not in (
-        "Note",
-        "Article",
-        "Page",
-        "Question",
-    ):
+    if activity.object is None or activity.object_type not in NOTE_TYPES:
         return "create of something other than a note: ignored"
     note = parse_note(activity.object)
     if note.attributed_to != sender.ap_id:
         return "note not attributed to its sender: ignored"
+    slug = groups.addressed_board(ctx.urls, activity, note) if note.in_reply_to is None else None
+    if slug is not None:
+        reach = groups.reach_of(activity, note)
+        if reach == "direct":
+            return await on_direct_message_to_board(ctx, activity, sender, slug, now)
+        if reach == "public":
+            return await _post_to_board(ctx, activity, note, sender, slug, now)
     return await _store_remote_note(
-        ctx, note, sender, await followers.list_boards_following(ctx.db, sender.id), now
-    )
+        ctx, note, sender, await followers.list_boards_following(ctx.db, sender.id), now,
+        activity.raw,
+    )  # fmt: skip
+
+
+async def on_direct_message_to_board(
+    ctx: Inbound, activity: IncomingActivity, sender: RemoteActor, slug: str, now: datetime
+) -> str:
+    """A note addressed to a board alone: a direct message, never a post (issue #13 gives
+    these a place; until then they are recorded as ignored, nothing is stored)."""
+    return "direct message to a board: not taken"
+
+
+async def _post_to_board(
+    ctx: Inbound,
+    activity: IncomingActivity,
+    note: RemoteNoteDoc,
+    author: RemoteActor,
+    slug: str,
+    now: datetime,
+) -> str:
+    """A public post made in one of our boards by one of its followers (FEP-1b12): a new
+    thread, screened like every post, and passed on to the board's followers once live."""
+    board = await get_board_by_slug(ctx.db, slug)
+    if board is None:
+        return "post to a board we do not have: ignored"
+    if not await groups.is_member(ctx.db, board.id, author.id):
+        return "post to a board from someone who does not follow it: ignored"
+    if await note_store.get_note_by_ap_id(ctx.db, note.id) is not None:
+        return "already stored"
+    note_id = new_id()
+    expires = now + timedelta(seconds=board.default_ttl)
+    async with ctx.db.transaction():
+        _, state = await _insert_remote(
+            ctx, note, author, board.id, note_id, None, expires, now, note_id
+        )
+        if state == LIVE:
+            await groups.pass_on(
+                ctx.db, ctx.urls, board.id, activity.raw, note_id, now, post_ids=[note.id]
+            )
+    return f"post in the board: {state or 'rejected'}"
 
 
 async def _store_remote_note(
@@ -166,17 +204,22 @@ async def _store_remote_note(
     author: RemoteActor,
     following_boards: list[str] | Any,
     now: datetime,
+    create: dict[str, Any] | None = None,
 ) -> str:
     if await note_store.get_note_by_ap_id(ctx.db, note.id) is not None:
         return "already stored"
     parent = await ctx.local_note(note.in_reply_to)
-    if parent is not None and parent.state == "live":
+    if parent is not None and parent.state == LIVE:
         root = await note_store.get_note(ctx.db, parent.thread_id)
-        if root is None or root.state != "live":
+        if root is None or root.state != LIVE:
             return "reply to a thread that is gone: ignored"
-        await _insert_remote(
-            ctx, note, author, root.board_id, root.id, parent.id, root.expires_at, now
-        )
+        async with ctx.db.transaction():
+            stored_id, state = await _insert_remote(
+                ctx, note, author, root.board_id, root.id, parent.id, root.expires_at, now
+            )
+            if state == LIVE and create is not None:
+                # A comment in the board: its members' servers hear of it from the board.
+                await groups.pass_on(ctx.db, ctx.urls, root.board_id, create, stored_id, now)
         return "reply stored"
     if note.in_reply_to is None and following_boards:
         board_actor = await local_actors.get_actor(ctx.db, following_boards[0])
@@ -199,21 +242,25 @@ async def _insert_remote(
     expires_at: datetime,
     now: datetime,
     note_id: str | None = None,
-) -> None:
+) -> tuple[str, str | None]:
     """Store a remote note after the same moderation pipeline local posts go through: rejected
-    content is dropped, held content waits for a moderator, silenced senders are held."""
-    content_html = sanitize_remote_html(doc.content_html)
+    content is dropped (state None), held content waits for a moderator, silenced senders are
+    held. Returns the note's id and its state."""
+    content_html = sanitize_remote_html(_with_title(doc))
     board = await get_board(ctx.db, board_id)
+    stored_id = note_id or new_id()
+    links = external_links(content_html, author.ap_id, ctx.urls)
     decision = await ctx.moderator.screen(
-        Content(plain_text(content_html), doc.summary, "remote", note_id is not None),
+        Content(plain_text(content_html), doc.summary, "remote", note_id is not None, links),
         now,
         board=board,
         sender_silenced=await is_silenced(ctx.db, author),
+        subject_id=stored_id,
     )
-    stored_id = note_id or new_id()
     await record_moderation(ctx.db, stored_id, "remote_note", decision, now)
     if decision.outcome == REJECT:
-        return
+        return stored_id, None
+    state = HELD if decision.outcome == HOLD else LIVE
     summary = (doc.summary or None) and doc.summary[:500]
     labels = None
     if decision.outcome == PUBLISH_WITH_WARNING and not summary:
@@ -237,7 +284,7 @@ async def _insert_remote(
             content_format="html",
             summary=summary,
             url=doc.url or doc.id,
-            state="held" if decision.outcome == HOLD else "live",
+            state=state,
             deletion_token_hash=None,
             created_at=now,
             published_at=min(doc.published or now, now),
@@ -247,6 +294,26 @@ async def _insert_remote(
             deletion_reason=None,
             warning_labels=labels,
         ),
+    )
+    return stored_id, state
+
+
+def _with_title(doc: RemoteNoteDoc) -> str:
+    """A Lemmy or Mbin post's title (`name` of a Page or Article) leads its text."""
+    if doc.title is None or doc.type not in ("Page", "Article"):
+        return doc.content_html
+    return f"<p><strong>{html.escape(doc.title)}</strong></p>{doc.content_html}"
+
+
+def external_links(content_html: str, sender: str, urls: Urls) -> tuple[str, ...]:
+    """The hrefs of sanitised remote HTML that the link policy judges: every link but the
+    mentions and hashtags that point at the sender's own server or at us (Mastodon writes
+    each `@user` and `#tag` as a link to its own pages)."""
+    own = {host_of(sender), host_of(urls.base)} - {None}
+    return tuple(
+        link.href
+        for link in links_in(content_html)
+        if not (link.is_mention_or_hashtag and host_of(link.href) in own)
     )
 
 
@@ -262,9 +329,12 @@ async def on_update(
     stored = await note_store.get_note_by_ap_id(ctx.db, note.id)
     if stored is None or stored.remote_actor_id != sender.id:
         return "update of a note we do not hold from this sender: ignored"
-    await note_store.update_remote_content(
-        ctx.db, stored.id, sanitize_remote_html(note.content_html), note.summary
-    )
+    async with ctx.db.transaction():
+        await note_store.update_remote_content(
+            ctx.db, stored.id, sanitize_remote_html(_with_title(note)), note.summary
+        )
+        if stored.state == LIVE:
+            await groups.pass_on(ctx.db, ctx.urls, stored.board_id, activity.raw, stored.id, now)
     return "reply updated"
 
 
@@ -282,32 +352,41 @@ async def on_delete(
     if stored is None or stored.remote_actor_id != sender.id:
         return "delete of something we do not hold from this sender: ignored"
     await deletion.delete_note(ctx.db, ctx.urls, stored.id, deletion.BY_REMOTE, now)
+    async with ctx.db.transaction():
+        await groups.pass_on(ctx.db, ctx.urls, stored.board_id, activity.raw, None, now)
     return "reply removed"
 
 
 async def on_flag(
     ctx: Inbound, activity: IncomingActivity, sender: RemoteActor, now: datetime
 ) -> str:
+    """A report from another server: one per note of ours it names; when it names none, one
+    per board or throwaway actor of ours it names (Mastodon sends the account alone when no
+    status was picked, app/services/report_service.rb)."""
     if await refuses_reports(ctx.db, sender.domain):
         return "reports from this domain are refused: ignored"
     comment = str(activity.raw.get("content") or "")[:MAX_REPORT_COMMENT]
+    named = activity.object_ids or ((activity.object_id,) if activity.object_id else ())
+    notes = [note for url in named if (note := await ctx.local_note(url)) is not None]
+    for note in notes:
+        await reports.insert_report(
+            ctx.db, note_id=note.id, source="remote", category="remote", comment=comment,
+            now=now, remote_actor_id=sender.id, ap_id=f"{activity.id}#{note.id}",
+        )  # fmt: skip
+    if notes:
+        return f"{len(notes)} report(s) stored"
     stored = 0
-    for object_id in activity.object_ids or ((activity.object_id,) if activity.object_id else ()):
-        note = await ctx.local_note(object_id)
-        if note is None:
+    for url in named:
+        ref = parse_local_url(ctx.urls, url)
+        if ref is None or ref.kind not in ("board", "actor"):
             continue
         await reports.insert_report(
-            ctx.db,
-            note_id=note.id,
-            source="remote",
-            category="remote",
-            comment=comment,
-            now=now,
-            remote_actor_id=sender.id,
-            ap_id=f"{activity.id}#{note.id}",
-        )
+            ctx.db, note_id=None, source="remote", category="remote", comment=comment,
+            now=now, remote_actor_id=sender.id, ap_id=f"{activity.id}#{ref.kind}:{ref.key}",
+            target_url=url.split("#", 1)[0],
+        )  # fmt: skip
         stored += 1
-    return f"{stored} report(s) stored"
+    return f"{stored} report(s) of an account or board stored"
 
 
 async def on_block(
@@ -337,7 +416,7 @@ async def on_accept(
 
 Handler = Callable[[Inbound, IncomingActivity, RemoteActor, datetime], Awaitable[str]]
 HANDLERS: dict[str, Handler] = {
-    "Follow": on_follow,
+    "Follow": follows.on_follow,
     "Undo": on_undo,
     "Like": on_like_or_announce,
     "Announce": on_like_or_announce,

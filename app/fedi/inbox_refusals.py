@@ -1,6 +1,7 @@
 """Why the inbox refuses a request, as counted (per UTC day, in `counters`): per status, as
-`inbox_refused_<status>`, and per kind, as `inbox_refusal:<kind>`. The admin's federation page
-puts the kinds into words. Numbers only, never who sent what."""
+`inbox_refused_<status>`, and per kind, as `inbox_refusal:<kind>`; and what it accepts but drops
+unread, as `inbox_dropped_<kind>`. The admin's federation page puts the kinds into words. Numbers
+only, never who sent what."""
 
 from __future__ import annotations
 
@@ -10,11 +11,15 @@ MALFORMED = "malformed"
 SUSPENDED = "suspended"
 BAD_SIGNATURE = "bad_signature"
 KEY_UNUSABLE = "key_unusable"
-NOT_SIGNER = "not_signer"
 FOREIGN_ID = "foreign_id"
 FOREIGN_OBJECT = "foreign_object"
 TOO_MANY = "too_many"
 REFUSAL_KINDS = (
-    MALFORMED, SUSPENDED, BAD_SIGNATURE, KEY_UNUSABLE, NOT_SIGNER, FOREIGN_ID, FOREIGN_OBJECT,
-    TOO_MANY,
+    MALFORMED, SUSPENDED, BAD_SIGNATURE, KEY_UNUSABLE, FOREIGN_ID, FOREIGN_OBJECT, TOO_MANY,
 )  # fmt: skip
+
+# Answered 202 and dropped: a relayed activity, signed by someone other than its actor (Mastodon
+# does the same; a refusal would only be retried).
+DROPPED = "inbox_dropped_"
+RELAYED = "relayed"
+DROP_KINDS = (RELAYED,)

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from app.core.errors import DatabaseUnavailable
 from app.db.engine import Db
 from app.store import inbox_items
 from app.store.inbox_items import NewItem
@@ -58,9 +59,12 @@ class InboxWriter:
                     # PostgreSQL, no connection reset) per batch. A fresh one after a failure.
                     async with self.db.connection():
                         await self._commit_while_healthy()
-                except Exception:  # loop boundary: no connection; the waiting rows get 503
-                    log.exception("the inbox writer could not get a database connection")
+                except DatabaseUnavailable as error:  # the waiting rows get 503
+                    log.warning("the inbox writer has no database connection (%s)", error)
                     self._fail_waiting("no database connection")
+                except Exception:  # loop boundary: the waiting rows get 503
+                    log.exception("the inbox writer failed")
+                    self._fail_waiting("intake failed")
         finally:
             # Rows still waiting here were not stored (this task was cancelled).
             self._running = False
@@ -69,6 +73,11 @@ class InboxWriter:
     def stop(self) -> None:
         self._stopping = True
         self._wake.set()
+
+    @property
+    def accepting(self) -> bool:
+        """Running and not stopping: what `/readyz` reports."""
+        return self._running and not self._stopping
 
     async def _rows_waiting(self) -> bool:
         """Wait for rows; False once stopping with none left."""
@@ -90,7 +99,13 @@ class InboxWriter:
         """Store a batch and answer its requests; False if any row failed."""
         try:
             await inbox_items.insert_items(self.db, [item for item, _ in batch])
-        except Exception:  # loop boundary: the rows' requests get the answer instead
+        except Exception as error:  # loop boundary: the rows' requests get the answer instead
+            if isinstance(error, DatabaseUnavailable):
+                # Every row would fail the same way: answer them all, and let `run` take a
+                # fresh connection for the next batch.
+                log.warning("storing inbox items failed: database unavailable (%s)", error)
+                _settle(batch, InboxUnavailable("database unavailable"))
+                return False
             if len(batch) == 1:
                 log.exception("storing an inbox item failed")
                 _settle(batch, InboxUnavailable("storing failed"))
@@ -108,6 +123,9 @@ class InboxWriter:
     async def _commit_alone(self, item: NewItem) -> None:
         try:
             await inbox_items.insert_items(self.db, [item])
+        except DatabaseUnavailable as error:  # the request answers 503; the sender retries
+            log.warning("storing an inbox item failed: database unavailable (%s)", error)
+            raise InboxUnavailable("database unavailable") from error
         except Exception as error:  # the request answers 503; the sender retries
             log.exception("storing an inbox item failed")
             raise InboxUnavailable("storing failed") from error

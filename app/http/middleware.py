@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import AsyncExitStack
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.errors import PayloadTooLarge
+from app.core.errors import DatabaseUnavailable, PayloadTooLarge
 from app.db.engine import Db
 
 # No third-party origin anywhere; no inline script or style.
@@ -55,11 +56,15 @@ def with_security_headers(headers: Iterable[tuple[bytes, bytes]]) -> list[tuple[
     return raw
 
 
+# Health checks ask the database themselves, with a deadline, and must answer when it cannot.
+UNCONNECTED_PATHS = frozenset({"/healthz", "/readyz"})
+
+
 def _holds_no_connection(scope: Scope) -> bool:
     """Static files never touch the database. (Inbox POSTs never get here: app/api/inbox_route.py
     answers them ahead of this stack, holding no connection.)"""
     path: str = scope["path"]
-    return path.startswith("/static/")
+    return path.startswith("/static/") or path in UNCONNECTED_PATHS
 
 
 class ConnectionPerRequest:
@@ -72,7 +77,14 @@ class ConnectionPerRequest:
             await self.app(scope, receive, send)
             return
         db: Db = services.db
-        async with db.connection():
+        async with AsyncExitStack() as held:
+            try:
+                await held.enter_async_context(db.connection())
+            except DatabaseUnavailable:
+                # Served without one: a page that needs the database raises the same error
+                # inside the app, whose handler answers it with a 503 page in the reader's
+                # language (an error here would reach Starlette's plain-text 500).
+                pass
             await self.app(scope, receive, send)
 
 

@@ -1,5 +1,6 @@
 """What admins may enter on the admin pages: filter terms and patterns, classifier thresholds,
-link allowlist domains, breaker settings and board settings. Pure parsing: each function returns
+link allowlist domains, breaker settings, who sees the public domain-block list and board
+settings. Pure parsing: each function returns
 the clean value or raises `Invalid(field, reason)`; nothing here reads or writes the database."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import re
 
 from app.core.errors import Invalid
 from app.core.i18n import LANGUAGES
+from app.store.blocklist_settings import VISIBILITIES
 from app.store.boards import PREMODERATION_MODES, BoardModeration, BoardProfile
 from app.store.filters import ACTIONS, CATEGORY_DEFAULTS, KINDS, REGEX
 from app.store.instance_profile import InstanceProfile
@@ -21,7 +23,6 @@ TTLS_MAX = 12
 SELF_DESTRUCT_MAX_HOURS = 24 * 365
 BREAKER_MAX = 100_000
 HOSTNAME = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
-QUANTIFIER_START = "*+{"
 BOUNDED_REPEAT = re.compile(r"\{(\d*)(,?)(\d*)\}")
 
 
@@ -217,6 +218,13 @@ def format_duration(seconds: int) -> str:
         if seconds % size == 0:
             return f"{seconds // size}{unit}"
     return str(seconds)
+
+
+def parse_visibility(name: str, raw: str | None) -> str:
+    """Who may see the public domain-block list (or its reasons): disabled | users | all."""
+    if raw not in VISIBILITIES:
+        raise Invalid(name, "unknown")
+    return raw
 
 
 def parse_ttls(raw: str | None, max_ttl: int) -> tuple[int, ...]:

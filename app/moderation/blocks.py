@@ -8,12 +8,8 @@ from __future__ import annotations
 
 from app.db.engine import Db
 from app.store import domain_blocks
-from app.store.domain_blocks import SILENCE, SUSPEND, DomainBlock
+from app.store.domain_blocks import SILENCE, SUSPEND
 from app.store.remote_actors import RemoteActor
-
-
-async def governing_block(db: Db, host: str | None) -> DomainBlock | None:
-    return await domain_blocks.block_for_host(db, host)
 
 
 async def is_suspended_host(db: Db, host: str | None) -> bool:

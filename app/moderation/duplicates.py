@@ -26,7 +26,6 @@ CHECK = "duplicates"
 REASON = "duplicate"
 MIN_CHARS = 8
 SHINGLE = 2
-BITS = 64
 # Measured with this module (tests/unit/app/moderation/corpus.py): with digits folded and
 # punctuation ignored, one word swapped in a 100-180 character post moves the fingerprint 1-4
 # bits, while 1,225 pairs of distinct genuine posts (English and Chinese, 25-110 characters)
@@ -51,11 +50,6 @@ def fingerprint(normalized: Normalized) -> str:
     # is the SimHash vote, done in C rather than 64 Python additions per shingle.
     bits = "".join("1" if column.count("1") > half else "0" for column in zip(*rows, strict=True))
     return f"{int(bits, 2):016x}"
-
-
-def hamming(a: str, b: str) -> int:
-    """Bits that differ between two fingerprints."""
-    return (int(a, 16) ^ int(b, 16)).bit_count()
 
 
 def is_near_duplicate(

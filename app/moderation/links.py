@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
+from urllib.parse import urlsplit
 
 from app.moderation.decision import ALLOW, HOLD, Verdict
 from app.moderation.normalize import Normalized
@@ -102,12 +103,15 @@ _MESSENGERS = (
 )
 
 
-def check_links(text: Normalized | str, allowed_domains: Collection[str]) -> Verdict:
+def check_links(
+    text: Normalized | str, allowed_domains: Collection[str], linked: Iterable[str] = ()
+) -> Verdict:
     """HOLD for a shortener, a contact detail or a link outside `allowed_domains` (a domain
-    allows its subdomains); ALLOW otherwise."""
+    allows its subdomains); ALLOW otherwise. `linked`: URLs the text links to without
+    necessarily showing them (the hrefs of remote HTML), held to the same rules."""
     plain = text.plain if isinstance(text, Normalized) else _fold(text)
     allowed = {domain.casefold().strip(".") for domain in allowed_domains}
-    hosts = list(_hosts(plain))
+    hosts = [*_hosts(plain), *_linked_hosts(linked)]
     if any(host in SHORTENERS for host in hosts):
         return Verdict(HOLD, CHECK, REASON_SHORTENER)
     if has_contact(plain):
@@ -139,6 +143,16 @@ def _hosts(plain: str) -> Iterator[str]:
         label, tld = match.group(1), match.group(2)
         if tld in COMMON_TLDS and label not in _DOTTED_STOPWORDS:
             yield f"{label}.{tld}"
+
+
+def _linked_hosts(urls: Iterable[str]) -> Iterator[str]:
+    for url in urls:
+        try:
+            host = urlsplit(url).hostname
+        except ValueError:  # an unparseable URL links nowhere a reader can go
+            continue
+        if host:
+            yield _fold(host).strip(".")
 
 
 def _is_allowed(host: str, allowed: set[str]) -> bool:

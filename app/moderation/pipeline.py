@@ -38,6 +38,8 @@ class Content:
     summary: str | None
     origin: str
     is_thread_start: bool
+    # URLs the content links to that its text need not show (the hrefs of remote HTML).
+    links: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.origin not in ORIGINS:
@@ -82,7 +84,7 @@ def build_content_checks(
         return normalize(content_text(content), converter)
 
     def links(content: Content) -> Verdict:
-        return check_links(normalized(content), domains)
+        return check_links(normalized(content), domains, content.links)
 
     def words(content: Content) -> Verdict:
         return filters.check(normalized(content))

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import altcha
+from altcha import v1 as altcha_v1
 
 from app.core.errors import Invalid
 from app.db.engine import Db
@@ -33,12 +33,12 @@ class PowChallenge:
 
 
 def issue_challenge(secret_key: str, now: datetime) -> PowChallenge:
-    options = altcha.ChallengeOptionsV1(
+    options = altcha_v1.ChallengeOptions(
         hmac_key=_key(secret_key),
         max_number=MAX_NUMBER,
         expires=now + timedelta(seconds=CHALLENGE_SECONDS),
     )
-    made = altcha.create_challenge_v1(options)
+    made = altcha_v1.create_challenge(options)
     return PowChallenge(made.algorithm, made.challenge, made.salt, made.signature, MAX_NUMBER)
 
 
@@ -64,7 +64,7 @@ async def spend_solution(db: Db, secret_key: str, payload: str | None, now: date
         raise Invalid("pow", "missing")
     signature = _signature_of(payload)
     try:
-        valid, _ = altcha.verify_solution_v1(payload, _key(secret_key), True)
+        valid, _ = altcha_v1.verify_solution(payload, _key(secret_key), True)
     except (ValueError, KeyError, TypeError, binascii.Error):
         valid = False
     if not valid:

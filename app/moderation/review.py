@@ -11,6 +11,7 @@ from typing import Any
 
 from app.core.errors import Invalid, NotFound
 from app.core.ids import new_id
+from app.core.states import HELD, OPEN
 from app.core.urls import Urls
 from app.db.engine import Db
 from app.fedi import outbound
@@ -35,7 +36,7 @@ async def approve_notes(db: Db, note_ids: Sequence[str], now: datetime) -> int:
     approved = 0
     for note_id in dict.fromkeys(note_ids):
         note = await note_store.get_note(db, note_id)
-        if note is None or note.state != "held":
+        if note is None or note.state != HELD:
             continue
         async with db.transaction():
             federate_after = now if note.origin == LOCAL else None
@@ -59,7 +60,7 @@ async def remove_notes(
 
 async def open_report(db: Db, report_id: str) -> Mapping[str, Any]:
     report = await report_store.get_report(db, report_id)
-    if report is None or report["state"] != "open":
+    if report is None or report["state"] != OPEN:
         raise NotFound("report")
     return report
 

@@ -162,26 +162,33 @@ class Moderator:
         board: Board | None = None,
         sender_silenced: bool = False,
         settings: ModerationSettings | None = None,
+        subject_id: str | None = None,
     ) -> Decision:
-        """Decide about one piece of content; remembers its fingerprint unless rejected."""
+        """Decide about one piece of content (to be stored as `subject_id`); remembers its
+        fingerprint unless rejected."""
         assessment = await self.assess(
             content, now, board=board, sender_silenced=sender_silenced, settings=settings
         )
         if assessment.fingerprint is not None:
-            await fingerprints.insert_fingerprint(self.db, assessment.fingerprint, now)
+            await fingerprints.insert_fingerprint(self.db, assessment.fingerprint, now, subject_id)
         return assessment.decision
 
-    async def remember(self, assessment: Assessment, now: datetime) -> Decision:
-        """Store the assessed content's fingerprint and return its final decision: held as a
-        duplicate if a near-copy was stored since `assess` read the recent ones (concurrent
-        copies of one flood all read before any was stored). Call first inside the
-        transaction that stores the content, so the copy check and the content commit together."""
+    async def remember(
+        self, assessment: Assessment, now: datetime, subject_id: str | None = None
+    ) -> Decision:
+        """Store the assessed content's fingerprint (as `subject_id`'s, deleted with it) and
+        return its final decision: held as a duplicate if a near-copy was stored since `assess`
+        read the recent ones (concurrent copies of one flood all read before any was stored).
+        Call first inside the transaction that stores the content, so the copy check and the
+        content commit together."""
         if assessment.fingerprint is None:
             return assessment.decision
         await fingerprints.lock_duplicate_check(self.db)
         # Insert before reading: on SQLite the transaction then holds the write lock from its
         # first statement, and rows stored before ours have lower ids.
-        own = await fingerprints.insert_fingerprint(self.db, assessment.fingerprint, now)
+        own = await fingerprints.insert_fingerprint(
+            self.db, assessment.fingerprint, now, subject_id
+        )
         if assessment.decision.outcome == HOLD:
             return assessment.decision
         newer = await fingerprints.list_newer(self.db, assessment.seen_up_to, own)

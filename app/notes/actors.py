@@ -9,6 +9,7 @@ import anyio
 
 from app.core.clock import floor_to
 from app.core.ids import new_id
+from app.core.states import DELETED, LIVE, RETIRING
 from app.db.engine import Db
 from app.store import interactions, keypool, local_actors, notes
 from app.store.boards import Board, list_boards
@@ -56,7 +57,7 @@ async def ensure_instance_actor(db: Db, now: datetime) -> LocalActor:
         poster_tag=None,
         private_key_pem=private_pem,
         public_key_pem=public_pem,
-        state="live",
+        state=LIVE,
         published_at=floor_to(now, ACTOR_PUBLISHED_GRANULARITY_SECONDS),
         deleted_at=None,
     )
@@ -79,7 +80,7 @@ async def ensure_board_actor(db: Db, board: Board, now: datetime) -> LocalActor:
         poster_tag=None,
         private_key_pem=private_pem,
         public_key_pem=public_pem,
-        state="live",
+        state=LIVE,
         published_at=floor_to(board.created_at, ACTOR_PUBLISHED_GRANULARITY_SECONDS),
         deleted_at=None,
     )
@@ -101,9 +102,9 @@ async def assign_thread_actor(
     """The poster's actor in this thread, created with `key` if new. Call inside a transaction.
     Returns the actor and whether `key` was used (an unused key goes back to the pool)."""
     existing = await local_actors.get_thread_actor(db, thread_id, tag)
-    if existing is not None and existing.state != "deleted":
-        if existing.state == "retiring":
-            await local_actors.update_actor_state(db, existing.id, "live")
+    if existing is not None and existing.state != DELETED:
+        if existing.state == RETIRING:
+            await local_actors.update_actor_state(db, existing.id, LIVE)
         return existing, False
     if key is None:
         key = await _generate_pair()
@@ -118,7 +119,7 @@ async def assign_thread_actor(
         poster_tag=tag,
         private_key_pem=key[0],
         public_key_pem=key[1],
-        state="live",
+        state=LIVE,
         published_at=floor_to(now, ACTOR_PUBLISHED_GRANULARITY_SECONDS),
         deleted_at=None,
     )
@@ -133,11 +134,11 @@ async def return_key(db: Db, key: tuple[str, str], now: datetime) -> None:
 async def retire_if_unused(db: Db, actor_id: str) -> bool:
     """Mark a throwaway actor `retiring` once it has no notes left; True if it was."""
     actor = await local_actors.get_actor(db, actor_id)
-    if actor is None or actor.kind != THROWAWAY or actor.state != "live":
+    if actor is None or actor.kind != THROWAWAY or actor.state != LIVE:
         return False
     if await notes.count_live_notes_of_actor(db, actor_id) > 0:
         return False
     if await interactions.count_likes_by_local_actor(db, actor_id) > 0:
         return False
-    await local_actors.update_actor_state(db, actor_id, "retiring")
+    await local_actors.update_actor_state(db, actor_id, RETIRING)
     return True

@@ -10,6 +10,7 @@ import hmac
 from datetime import datetime
 
 from app.core.errors import Gone, NotFound
+from app.core.states import DELETED
 from app.core.urls import Urls
 from app.db.engine import Db
 from app.fedi import outbound
@@ -18,7 +19,7 @@ from app.notes.deps import NoteDeps
 from app.notes.posting import hash_token
 from app.notes.submission import Deleted, WrongToken
 from app.store import boards as board_store
-from app.store import interactions
+from app.store import fingerprints, interactions
 from app.store import notes as note_store
 from app.store.notes import Note
 
@@ -32,7 +33,7 @@ async def delete_note(db: Db, urls: Urls, note_id: str, reason: str, now: dateti
     """Purge a note (its whole thread, if it is a root) and queue the Deletes that tell every
     server that was meant to get it; returns the notes as they were before."""
     note = await note_store.get_note(db, note_id)
-    if note is None or note.state == "deleted":
+    if note is None or note.state == DELETED:
         return []
     ids = await note_store.list_thread_note_ids(db, note.id) if note.is_root else [note.id]
     purged: list[Note] = []
@@ -42,9 +43,11 @@ async def delete_note(db: Db, urls: Urls, note_id: str, reason: str, now: dateti
             before = await note_store.get_note(db, each_id)
             if before is None or not await note_store.purge_note(db, each_id, reason, now):
                 continue
-            await interactions.delete_for_note(db, each_id)
+            # Before its likes and boosts go: their servers get the Delete too.
             await outbound.enqueue_note_deletion(db, urls, before, now)
+            await interactions.delete_for_note(db, each_id)
             purged.append(before)
+        await fingerprints.delete_for_subjects(db, [note.id for note in purged])
         for author in {n.local_actor_id for n in purged if n.local_actor_id} | set(likers):
             await actors.retire_if_unused(db, author)
     return purged
@@ -58,7 +61,7 @@ async def delete_by_token(
     note = await note_store.get_note(deps.db, note_id)
     if note is None:
         raise NotFound("note")
-    if note.state == "deleted":
+    if note.state == DELETED:
         raise Gone("note")
     stored = note.deletion_token_hash
     if not token or stored is None or not hmac.compare_digest(stored, hash_token(token)):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.core.errors import Forbidden, NotFound
+from app.core.states import CANCELLED, DELIVERED, FAILED, GONE, PENDING
 from app.db.engine import Db
 from app.notes.posting import hash_token
 from app.store import deliveries
@@ -16,17 +17,18 @@ from app.store import notes as note_store
 
 NOTE_TYPES = ("Create", "Announce")
 DELETE_TYPES = ("Delete", "Undo")
+FETCHED = "fetched"
 
 
 @dataclass(frozen=True, slots=True)
 class LedgerLine:
     domain: str
-    received: str  # "yes", "pending", "failed", "cancelled"
+    received: str  # a delivery state, or "fetched" (it only fetched the note)
     deletion: str  # "", "acknowledged", "pending", "failed"
 
 
 def _summary(states: set[str]) -> str:
-    for state in ("delivered", "pending", "failed", "gone", "cancelled"):
+    for state in (DELIVERED, PENDING, FAILED, GONE, CANCELLED):
         if state in states:
             return state
     return ""
@@ -43,7 +45,9 @@ def build_ledger(rows: Sequence[Mapping[str, Any]]) -> list[LedgerLine]:
     return [
         LedgerLine(
             domain,
-            _summary(received.get(domain, set())),
+            # Never sent the note, but told of its deletion: a server that fetched it because
+            # one of its people liked, boosted or replied.
+            _summary(received[domain]) if domain in received else FETCHED,
             _summary(deleted.get(domain, set())),
         )
         for domain in domains

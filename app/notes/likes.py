@@ -9,6 +9,7 @@ from app.core.errors import RateLimited
 from app.core.ids import new_id
 from app.core.urls import Urls
 from app.db.engine import Db
+from app.fedi import groups
 from app.fedi.outbound import store_and_enqueue
 from app.notes import actors
 from app.notes.deps import NoteDeps
@@ -19,7 +20,7 @@ from app.security.ratelimit import enforce_limit
 from app.store import interactions, remote_actors
 from app.store import local_actors as local_store
 from app.store.boards import get_board
-from app.store.notes import Note
+from app.store.notes import REMOTE, Note
 from federation.builders import build_like
 
 
@@ -55,11 +56,15 @@ async def _like(db: Db, urls: Urls, note: Note, poster_secret: str, now: datetim
         author = None
         if note.remote_actor_id is not None:
             author = await remote_actors.get_remote_actor(db, note.remote_actor_id)
+        like = build_like(
+            activity_id=like_url,
+            actor=urls.actor(actor.id),
+            object_id=note.ap_id if note.origin == REMOTE and note.ap_id else urls.note(note.id),
+        )
         if author is not None and note.ap_id and not author.blocks_us:
-            like = build_like(
-                activity_id=like_url, actor=urls.actor(actor.id), object_id=note.ap_id
-            )
             await store_and_enqueue(
                 db, urls, activity_id, like, actor, note.id, [author.inbox], now
             )
+        # Votes in a group are passed on by the group (FEP-1b12), to the servers that read them.
+        await groups.pass_on(db, urls, note.board_id, like, None, now)
     return True

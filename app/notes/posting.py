@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from app.core.clock import floor_to
 from app.core.errors import Gone, Invalid, NotFound
 from app.core.ids import new_id, new_token
+from app.core.states import DELETED, HELD, LIVE
 from app.db.engine import Db
 from app.notes import actors
 from app.notes.pseudonyms import poster_tag, pseudonym_for
@@ -132,7 +133,7 @@ async def _insert(
     existing = None if is_op else await local_store.get_thread_actor(db, thread_id, tag)
     # A new thread (is_op) has no actors yet. With the pool empty, `assign_thread_actor`
     # generates a key (~50 ms) inside this transaction; the worker keeps the pool filled.
-    needs_key = existing is None or existing.state == "deleted"
+    needs_key = existing is None or existing.state == DELETED
     actor_key = await keypool.take_key(db) if needs_key else None
     actor, used_key = await actors.assign_thread_actor(
         db, thread_id, tag, pseudonym, actor_key, now
@@ -156,7 +157,7 @@ async def _insert(
             content_format="text",
             summary=submission.summary,
             url=None,
-            state="held" if submission.held else "live",
+            state=HELD if submission.held else LIVE,
             deletion_token_hash=hash_token(token),
             created_at=now,
             published_at=floor_to(now, NOTE_PUBLISHED_GRANULARITY_SECONDS),
@@ -179,9 +180,11 @@ async def insert_thread(
     policy: PostPolicy,
     now: datetime,
     rng: random.Random,
+    note_id: str | None = None,
 ) -> Posted:
-    """Start a new thread on `board`; call inside the caller's transaction."""
-    note_id = new_id()
+    """Start a new thread on `board` (as `note_id`, if the caller chose it); call inside the
+    caller's transaction."""
+    note_id = note_id or new_id()
     return await _insert(
         db,
         board=board,
@@ -202,9 +205,9 @@ async def live_note(db: Db, note_id: str) -> Note:
     """A note people may see; `NotFound` if there is none (or it waits for a moderator), `Gone`
     if it was deleted."""
     note = await note_store.get_note(db, note_id)
-    if note is None or note.state == "held":
+    if note is None or note.state == HELD:
         raise NotFound("note")
-    if note.state == "deleted":
+    if note.state == DELETED:
         raise Gone("gone")
     return note
 
@@ -214,16 +217,16 @@ async def live_parent(db: Db, thread_id: str, in_reply_to_id: str | None) -> tup
     root = await note_store.get_note(db, thread_id)
     if root is None or not root.is_root:
         raise NotFound("thread")
-    if root.state == "deleted":
+    if root.state == DELETED:
         raise Gone("thread")
-    if root.state != "live":
+    if root.state != LIVE:
         raise NotFound("thread")
     if not in_reply_to_id or in_reply_to_id == root.id:
         return root, root
     parent = await note_store.get_note(db, in_reply_to_id)
     if parent is None or parent.thread_id != root.id:
         raise Invalid("in_reply_to", "not_in_thread")
-    if parent.state != "live":
+    if parent.state != LIVE:
         raise Gone("note")
     return root, parent
 
@@ -238,15 +241,16 @@ async def insert_reply(
     policy: PostPolicy,
     now: datetime,
     rng: random.Random,
+    note_id: str | None = None,
 ) -> Posted:
-    """Reply in a live thread; call inside the caller's transaction. A reply never outlives
-    its thread."""
+    """Reply in a live thread (as `note_id`, if the caller chose it); call inside the caller's
+    transaction. A reply never outlives its thread."""
     tag = poster_tag(poster_secret, root.id)
     op_actor = root.local_actor_id
     posted = await _insert(
         db,
         board=board,
-        note_id=new_id(),
+        note_id=note_id or new_id(),
         thread_id=root.id,
         in_reply_to_id=parent.id,
         is_op=False,

@@ -88,9 +88,9 @@ async def submit(
     if not isinstance(screened, _Screened):
         return screened
 
-    async def insert(decided: Submission) -> Posted:
+    async def insert(decided: Submission, note_id: str) -> Posted:
         return await posting.insert_thread(
-            deps.db, board, decided, poster.secret, deps.policy, now, deps.rng
+            deps.db, board, decided, poster.secret, deps.policy, now, deps.rng, note_id
         )
 
     return await _store(deps, screened, now, insert)
@@ -112,10 +112,10 @@ async def reply(
     if not isinstance(screened, _Screened):
         return screened
 
-    async def insert(decided: Submission) -> Posted:
+    async def insert(decided: Submission, note_id: str) -> Posted:
         return await posting.insert_reply(
             deps.db, target.board, target.root, target.parent, decided, poster.secret,
-            deps.policy, now, deps.rng,
+            deps.policy, now, deps.rng, note_id,
         )  # fmt: skip
 
     return await _store(deps, screened, now, insert)
@@ -180,15 +180,17 @@ async def _store(
     deps: NoteDeps,
     screened: _Screened,
     now: datetime,
-    insert: Callable[[Submission], Awaitable[Posted]],
+    insert: Callable[[Submission, str], Awaitable[Posted]],
 ) -> Published | Held:
     """The note, its fingerprint, its moderation record and the breaker's count in one
-    transaction: one write turn on SQLite, and a failure anywhere stores none of them."""
+    transaction: one write turn on SQLite, and a failure anywhere stores none of them. The
+    note's id is chosen first: its fingerprint is stored as that note's, and goes with it."""
     db = deps.db
+    note_id = new_id()
     async with db.transaction():
-        decision = await deps.moderator.remember(screened.assessment, now)
+        decision = await deps.moderator.remember(screened.assessment, now, note_id)
         gettext = deps.translations.get(screened.language, NullTranslations()).gettext
-        posted = await insert(_as_decided(screened.submission, decision, gettext))
+        posted = await insert(_as_decided(screened.submission, decision, gettext), note_id)
         await record_moderation(db, posted.note_id, "note", decision, now)
         if decision.outcome != HOLD:
             await count_accepted_post(db, screened.settings, now)

@@ -58,31 +58,22 @@ async def forget_payloads_of_note(db: Db, note_id: str, types: Sequence[str]) ->
     )
 
 
+async def get_key_rotation(db: Db, local_actor_id: str) -> StoredActivity | None:
+    """The actor's latest Update announcing a new key while it is still being delivered (signed
+    with the old key, which it keeps until then), or None."""
+    row = await db.fetch_one(
+        sa.select(activities)
+        .where(
+            activities.c.local_actor_id == local_actor_id,
+            activities.c.signing_key_pem.is_not(None),
+        )
+        .order_by(activities.c.created_at.desc())
+        .limit(1)
+    )
+    return None if row is None else _activity(row)
+
+
 async def clear_signing_key(db: Db, activity_id: str) -> None:
     await db.execute(
         activities.update().where(activities.c.id == activity_id).values(signing_key_pem=None)
     )
-
-
-async def count_actor_activities(db: Db, local_actor_id: str, activity_type: str) -> int:
-    return int(
-        await db.fetch_val(
-            sa.select(sa.func.count())
-            .select_from(activities)
-            .where(
-                activities.c.local_actor_id == local_actor_id, activities.c.type == activity_type
-            )
-        )
-    )
-
-
-async def list_actor_activities(
-    db: Db, local_actor_id: str, activity_type: str, limit: int
-) -> Sequence[StoredActivity]:
-    rows = await db.fetch_all(
-        sa.select(activities)
-        .where(activities.c.local_actor_id == local_actor_id, activities.c.type == activity_type)
-        .order_by(activities.c.created_at.desc())
-        .limit(limit)
-    )
-    return [_activity(row) for row in rows]

@@ -26,6 +26,12 @@ async def insert_admin(db: Db, username: str, password_hash: str, role: str, now
     return admin_id
 
 
+async def update_password_hash(db: Db, admin_id: str, password_hash: str) -> None:
+    await db.execute(
+        admins.update().where(admins.c.id == admin_id).values(password_hash=password_hash)
+    )
+
+
 async def get_admin_by_username(db: Db, username: str) -> Mapping[str, Any] | None:
     return await db.fetch_one(sa.select(admins).where(admins.c.username == username))
 

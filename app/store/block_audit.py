@@ -58,14 +58,3 @@ async def list_audit_of_run(db: Db, run_id: str) -> Sequence[AuditEntry]:
     """Oldest first."""
     rows = await db.fetch_all(sa.select(table).where(table.c.run_id == run_id).order_by(table.c.id))
     return [_entry(row) for row in rows]
-
-
-async def list_audit_of_domain(db: Db, domain: str) -> Sequence[AuditEntry]:
-    rows = await db.fetch_all(
-        sa.select(table).where(table.c.domain == domain).order_by(table.c.id.desc())
-    )
-    return [_entry(row) for row in rows]
-
-
-async def count_audit(db: Db) -> int:
-    return int(await db.fetch_val(sa.select(sa.func.count()).select_from(table)) or 0)

@@ -1,7 +1,6 @@
 """Blocklist runs (imports and subscription syncs): the parsed proposal, the outcome, the state.
 
-States: previewed → applied | discarded; applied → reverted; held → applied | discarded;
-failed is final. `app.blocklists.imports` checks transitions through `RUN_TRANSITIONS`.
+Their states and moves are `BLOCKLIST_RUN_STATES` (app/core/states.py).
 """
 
 from __future__ import annotations
@@ -14,23 +13,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.core.ids import new_id
+from app.core.states import BLOCKLIST_RUN_STATES
 from app.db.engine import Db
 from app.db.tables import blocklist_runs as table
-
-PREVIEWED = "previewed"
-APPLIED = "applied"
-HELD = "held"
-REVERTED = "reverted"
-FAILED = "failed"
-DISCARDED = "discarded"
-RUN_TRANSITIONS = {
-    PREVIEWED: (APPLIED, DISCARDED),
-    HELD: (APPLIED, DISCARDED),
-    APPLIED: (REVERTED,),
-    REVERTED: (),
-    FAILED: (),
-    DISCARDED: (),
-}
+from app.store.transitions import may_become
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +36,6 @@ def _run(row: Mapping[str, Any]) -> Run:
     return Run(**{name: row[name] for name in Run.__slots__})
 
 
-def can_move(state: str, to: str) -> bool:
-    return to in RUN_TRANSITIONS.get(state, ())
-
-
 async def insert_run(
     db: Db,
     kind: str,
@@ -63,6 +45,8 @@ async def insert_run(
     source_id: str | None = None,
     proposal: Any = None,
     summary: Any = None,
+    error: str | None = None,
+    finished_at: datetime | None = None,
 ) -> str:
     run_id = new_id()
     await db.execute(
@@ -73,7 +57,9 @@ async def insert_run(
             state=state,
             proposal=proposal,
             summary=summary,
+            error=None if error is None else error[:500],
             created_at=now,
+            finished_at=finished_at,
         )
     )
     return run_id
@@ -99,7 +85,8 @@ async def update_run_state(
     finished_at: datetime | None = None,
     summary: Any = None,
     error: str | None = None,
-) -> None:
+) -> bool:
+    """Move a run to `state` if its graph allows it from the state it is in; True if moved."""
     values: dict[str, Any] = {"state": state}
     if finished_at is not None:
         values["finished_at"] = finished_at
@@ -107,4 +94,10 @@ async def update_run_state(
         values["summary"] = summary
     if error is not None:
         values["error"] = error[:500]
-    await db.execute(table.update().where(table.c.id == run_id).values(**values))
+    moved = await db.fetch_val(
+        table.update()
+        .where(table.c.id == run_id, may_become(table.c.state, BLOCKLIST_RUN_STATES, state))
+        .values(**values)
+        .returning(table.c.id)
+    )
+    return moved is not None

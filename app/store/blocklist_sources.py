@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.core.ids import new_id
+from app.core.states import FAILED
 from app.db.engine import Db
 from app.db.tables import blocklist_runs, blocklist_sources
 
@@ -146,7 +147,7 @@ async def get_latest_listing(db: Db, source_id: str) -> Any:
         .where(
             blocklist_runs.c.kind == SUBSCRIPTION_RUN,
             blocklist_runs.c.source_id == source_id,
-            blocklist_runs.c.state != "failed",
+            blocklist_runs.c.state != FAILED,
         )
         .order_by(blocklist_runs.c.created_at.desc())
         .limit(1)

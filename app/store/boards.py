@@ -31,6 +31,8 @@ class Board:
     self_destruct_hours: int | None = None
     language: str = "en"
     rules: str = ""
+    # `#tags` in notes become Hashtag tags and links when federated (off: plain text).
+    hashtags: bool = True
 
     @property
     def rule_list(self) -> tuple[str, ...]:
@@ -54,6 +56,7 @@ def _board(row: Mapping[str, Any]) -> Board:
         self_destruct_hours=row["self_destruct_hours"],
         language=row["language"],
         rules=row["rules"],
+        hashtags=bool(row["hashtags"]),
     )
 
 
@@ -92,6 +95,7 @@ async def insert_board(db: Db, board: Board) -> None:
             self_destruct_hours=board.self_destruct_hours,
             language=board.language,
             rules=board.rules,
+            hashtags=board.hashtags,
         )
     )
 
@@ -110,32 +114,6 @@ class BoardModeration:
     premoderation: str
     pow_required: bool
     self_destruct_hours: int | None
-
-
-def _board_moderation(row: Mapping[str, Any]) -> BoardModeration:
-    return BoardModeration(
-        premoderation=row["premoderation"],
-        pow_required=bool(row["pow_required"]),
-        self_destruct_hours=row["self_destruct_hours"],
-    )
-
-
-async def list_board_moderation(db: Db) -> dict[str, BoardModeration]:
-    """Moderation settings of every board, by board id."""
-    rows = await db.fetch_all(
-        sa.select(
-            boards.c.id,
-            boards.c.premoderation,
-            boards.c.pow_required,
-            boards.c.self_destruct_hours,
-        )
-    )
-    return {row["id"]: _board_moderation(row) for row in rows}
-
-
-async def get_board_moderation(db: Db, board_id: str) -> BoardModeration | None:
-    row = await db.fetch_one(sa.select(boards).where(boards.c.id == board_id))
-    return None if row is None else _board_moderation(row)
 
 
 async def update_board_settings(
@@ -179,6 +157,10 @@ async def update_board_profile(db: Db, board_id: str, profile: BoardProfile) -> 
             rules=profile.rules,
         )
     )
+
+
+async def update_board_hashtags(db: Db, board_id: str, hashtags: bool) -> None:
+    await db.execute(boards.update().where(boards.c.id == board_id).values(hashtags=hashtags))
 
 
 async def list_boards_due_to_self_destruct(db: Db, now: datetime) -> Sequence[Board]:

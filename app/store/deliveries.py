@@ -11,19 +11,23 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
+from app.core.states import CANCELLED, DELIVERED, DELIVERY_STATES, PENDING
 from app.db.engine import Db
 from app.db.tables import activities, deliveries, delivery_domains
 from app.store.leased_queue import claim_rows
+from app.store.transitions import may_become
 from app.store.upsert import insert_ignore
 from federation.origin import host_of
 
-LEASE_SECONDS = 300
+# A claim holds its rows this long; a worker extends the lease of the rows it still holds while
+# their batch is in flight (`extend_leases`), so a worker that dies frees them within seconds.
+LEASE_SECONDS = 15
 # What `Db.writes` counts writes to the domains table under (caches watch it).
 DOMAINS_TABLE_NAME = delivery_domains.name
 # A domain with something for `record_domain_alive` to clear.
@@ -54,7 +58,7 @@ async def enqueue(
             "note_id": note_id,
             "inbox_url": inbox,
             "domain": domain_of(inbox),
-            "state": "pending",
+            "state": PENDING,
             "attempts": 0,
             "run_after": now,
             "created_at": now,
@@ -109,11 +113,15 @@ async def settle(
     }
     if run_after is not None:
         values["run_after"] = run_after
-    if state != "pending":
+    if state != PENDING:
         values["settled_at"] = now
     done = await db.fetch_val(
         deliveries.update()
-        .where(deliveries.c.id == delivery_id, deliveries.c.locked_by == worker)
+        .where(
+            deliveries.c.id == delivery_id,
+            deliveries.c.locked_by == worker,
+            may_become(deliveries.c.state, DELIVERY_STATES, state),
+        )
         .values(values)
         .returning(deliveries.c.id)
     )
@@ -129,9 +137,13 @@ async def settle_delivered(
         return set()
     rows = await db.fetch_all(
         deliveries.update()
-        .where(delivery_ids_in(db, delivery_ids), deliveries.c.locked_by == worker)
+        .where(
+            delivery_ids_in(db, delivery_ids),
+            deliveries.c.locked_by == worker,
+            may_become(deliveries.c.state, DELIVERY_STATES, DELIVERED),
+        )
         .values(
-            state="delivered",
+            state=DELIVERED,
             attempts=deliveries.c.attempts + 1,
             last_status=status,
             last_error=None,
@@ -142,6 +154,16 @@ async def settle_delivered(
         .returning(deliveries.c.id)
     )
     return {row["id"] for row in rows}
+
+
+async def extend_leases(db: Db, delivery_ids: Sequence[int], worker: str, now: datetime) -> None:
+    """Renew the lease of rows this worker still holds (a heartbeat while they are in flight)."""
+    if delivery_ids:
+        await db.execute(
+            deliveries.update()
+            .where(delivery_ids_in(db, delivery_ids), deliveries.c.locked_by == worker)
+            .values(locked_until=now + timedelta(seconds=LEASE_SECONDS))
+        )
 
 
 def delivery_ids_in(db: Db, delivery_ids: Sequence[int]) -> sa.ColumnElement[bool]:
@@ -176,8 +198,11 @@ async def cancel_pending_for_note(db: Db, note_id: str, types: Sequence[str]) ->
     )
     await db.execute(
         deliveries.update()
-        .where(deliveries.c.activity_id.in_(activity_ids), deliveries.c.state == "pending")
-        .values(state="cancelled")
+        .where(
+            deliveries.c.activity_id.in_(activity_ids),
+            may_become(deliveries.c.state, DELIVERY_STATES, CANCELLED),
+        )
+        .values(state=CANCELLED)
     )
 
 
@@ -187,9 +212,9 @@ async def cancel_pending_to_domain(db: Db, domain: str) -> None:
         deliveries.update()
         .where(
             sa.or_(deliveries.c.domain == domain, deliveries.c.domain.like(f"%.{domain}")),
-            deliveries.c.state == "pending",
+            may_become(deliveries.c.state, DELIVERY_STATES, CANCELLED),
         )
-        .values(state="cancelled", last_error="domain suspended")
+        .values(state=CANCELLED, last_error="domain suspended")
     )
 
 
@@ -219,7 +244,7 @@ async def count_unsettled_for_actor(db: Db, local_actor_id: str) -> int:
         await db.fetch_val(
             sa.select(sa.func.count())
             .select_from(deliveries.join(activities, deliveries.c.activity_id == activities.c.id))
-            .where(activities.c.local_actor_id == local_actor_id, deliveries.c.state == "pending")
+            .where(activities.c.local_actor_id == local_actor_id, deliveries.c.state == PENDING)
         )
     )
 
@@ -230,9 +255,19 @@ async def count_pending_for_activity(db: Db, activity_id: str) -> int:
         await db.fetch_val(
             sa.select(sa.func.count())
             .select_from(deliveries)
-            .where(deliveries.c.activity_id == activity_id, deliveries.c.state == "pending")
+            .where(deliveries.c.activity_id == activity_id, deliveries.c.state == PENDING)
         )
     )
+
+
+async def count_pending_by_domain(db: Db, activity_id: str) -> dict[str, int]:
+    """Deliveries of one activity still to be made, per domain."""
+    rows = await db.fetch_all(
+        sa.select(deliveries.c.domain, sa.func.count().label("pending"))
+        .where(deliveries.c.activity_id == activity_id, deliveries.c.state == "pending")
+        .group_by(deliveries.c.domain)
+    )
+    return {row["domain"]: int(row["pending"]) for row in rows}
 
 
 async def ledger_for_note(db: Db, note_id: str) -> Sequence[Mapping[str, Any]]:
@@ -331,7 +366,7 @@ async def wake_domain(db: Db, domain: str, now: datetime) -> None:
     """Make a recovered domain's parked deliveries due now."""
     await db.execute(
         deliveries.update()
-        .where(deliveries.c.domain == domain, deliveries.c.state == "pending")
+        .where(deliveries.c.domain == domain, deliveries.c.state == PENDING)
         .values(run_after=now)
     )
 
@@ -341,7 +376,7 @@ async def pull_one_per_domain_forward(db: Db, now: datetime) -> int:
     stopped sending to us (Mastodon gives up on a domain after 7 failing days) hear from us."""
     rows = await db.fetch_all(
         sa.select(sa.func.min(deliveries.c.id).label("id"))
-        .where(deliveries.c.state == "pending", deliveries.c.run_after > now)
+        .where(deliveries.c.state == PENDING, deliveries.c.run_after > now)
         .group_by(deliveries.c.domain)
     )
     ids = [row["id"] for row in rows]

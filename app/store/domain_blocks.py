@@ -103,13 +103,6 @@ async def list_blocks(db: Db) -> Sequence[DomainBlock]:
     return [_block(row) for row in rows]
 
 
-async def list_suspended_domains(db: Db) -> Sequence[str]:
-    rows = await db.fetch_all(
-        sa.select(domain_blocks.c.domain).where(domain_blocks.c.severity == SUSPEND)
-    )
-    return [row["domain"] for row in rows]
-
-
 async def upsert_block(db: Db, values: Mapping[str, Any], now: datetime) -> DomainBlock:
     existing = await get_block(db, values["domain"])
     if existing is None:

@@ -9,6 +9,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from app.core.states import PENDING
 from app.db.engine import Db
 from app.db.tables import (
     boards,
@@ -18,8 +19,6 @@ from app.db.tables import (
     local_actors,
     remote_actors,
 )
-
-PENDING = "pending"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +32,6 @@ class QueueState:
 class DomainHealth:
     domain: str
     failing_since: datetime | None
-    last_failure_at: datetime | None
     dead: bool  # parked: nothing is tried until it writes to us again
     pending: int
     next_attempt: datetime | None
@@ -95,7 +93,6 @@ async def list_unhealthy_domains(db: Db, limit: int = 100) -> Sequence[DomainHea
             DomainHealth(
                 domain=domain,
                 failing_since=row["failing_since"],
-                last_failure_at=row["last_failure_at"],
                 dead=bool(row["dead"]),
                 pending=int(owed["pending"] or 0) if owed else 0,
                 next_attempt=next_attempt,

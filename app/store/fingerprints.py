@@ -38,12 +38,14 @@ async def list_newer(db: Db, after_id: int, before_id: int) -> Sequence[str]:
     return [row["fingerprint"] for row in rows]
 
 
-async def insert_fingerprint(db: Db, fingerprint: str, now: datetime) -> int:
-    """Store one fingerprint; returns its row id."""
+async def insert_fingerprint(
+    db: Db, fingerprint: str, now: datetime, subject_id: str | None = None
+) -> int:
+    """Store one fingerprint of the content `subject_id` names; returns its row id."""
     return int(
         await db.fetch_val(
             content_fingerprints.insert()
-            .values(fingerprint=fingerprint, created_at=now)
+            .values(fingerprint=fingerprint, created_at=now, subject_id=subject_id)
             .returning(content_fingerprints.c.id)
         )
     )
@@ -60,6 +62,17 @@ async def lock_duplicate_check(db: Db) -> None:
 
 
 async def delete_older_than(db: Db, before: datetime) -> None:
+    """Fingerprints past their window: no check reads them any more."""
     await db.execute(
         content_fingerprints.delete().where(content_fingerprints.c.created_at < before)
     )
+
+
+async def delete_for_subjects(db: Db, subject_ids: Sequence[str]) -> None:
+    """The fingerprints of deleted content: nothing of a note outlives it."""
+    if subject_ids:
+        await db.execute(
+            content_fingerprints.delete().where(
+                content_fingerprints.c.subject_id.in_(list(subject_ids))
+            )
+        )

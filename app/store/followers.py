@@ -8,13 +8,20 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app.core.ids import new_id
+from app.core.states import ACCEPTED, FOLLOW_STATES, PENDING
 from app.db.engine import Db
 from app.db.tables import followers, follows, remote_actors
+from app.store.transitions import may_become
 from app.store.upsert import insert_ignore
 
 
 async def insert_follower(
-    db: Db, local_actor_id: str, remote_actor_id: str, follow_ap_id: str, now: datetime
+    db: Db,
+    local_actor_id: str,
+    remote_actor_id: str,
+    follow_ap_id: str,
+    now: datetime,
+    group_aware: bool = False,
 ) -> None:
     await db.execute(
         insert_ignore(
@@ -26,9 +33,23 @@ async def insert_follower(
                 "remote_actor_id": remote_actor_id,
                 "follow_ap_id": follow_ap_id,
                 "created_at": now,
+                "group_aware": group_aware,
             },
         )
     )
+
+
+async def get_group_awareness_of_domain(db: Db, domain: str) -> bool | None:
+    """What we learnt of a domain's software from one of its followers, or None if none."""
+    value = await db.fetch_val(
+        sa.select(followers.c.group_aware)
+        .select_from(
+            followers.join(remote_actors, followers.c.remote_actor_id == remote_actors.c.id)
+        )
+        .where(remote_actors.c.domain == domain)
+        .limit(1)
+    )
+    return None if value is None else bool(value)
 
 
 async def delete_follower(db: Db, local_actor_id: str, remote_actor_id: str) -> None:
@@ -44,16 +65,14 @@ async def delete_followers_of_remote(db: Db, remote_actor_id: str) -> None:
     await db.execute(followers.delete().where(followers.c.remote_actor_id == remote_actor_id))
 
 
-async def delete_followers_at_inbox(db: Db, inbox_url: str) -> int:
-    """An inbox answered 404/410: drop every follower whose deliveries went there."""
+async def delete_followers_at_personal_inbox(db: Db, inbox_url: str) -> int:
+    """An inbox answered 404/410: drop the follower whose own inbox it is. A shared inbox's
+    404/410 removes nobody: it speaks for a whole server, whose users may well still be there
+    (a moved endpoint, a proxy's mistake), and Mastodon removes no one for it either."""
     ids = [
         row["id"]
         for row in await db.fetch_all(
-            sa.select(remote_actors.c.id).where(
-                sa.or_(
-                    remote_actors.c.inbox == inbox_url, remote_actors.c.shared_inbox == inbox_url
-                )
-            )
+            sa.select(remote_actors.c.id).where(remote_actors.c.inbox == inbox_url)
         )
     ]
     if ids:
@@ -71,10 +90,13 @@ async def count_followers(db: Db, local_actor_id: str) -> int:
     )
 
 
-async def list_follower_inboxes(db: Db, local_actor_id: str) -> Sequence[str]:
-    """One inbox per follower server (shared inbox when offered), never one per follower."""
+async def list_follower_inboxes(
+    db: Db, local_actor_id: str, *, group_aware_only: bool = False
+) -> Sequence[str]:
+    """One inbox per follower server (shared inbox when offered), never one per follower;
+    `group_aware_only`: only followers on servers that read FEP-1b12 group Announces."""
     inbox = sa.func.coalesce(remote_actors.c.shared_inbox, remote_actors.c.inbox)
-    rows = await db.fetch_all(
+    query = (
         sa.select(inbox.label("inbox"))
         .select_from(
             followers.join(remote_actors, followers.c.remote_actor_id == remote_actors.c.id)
@@ -82,6 +104,9 @@ async def list_follower_inboxes(db: Db, local_actor_id: str) -> Sequence[str]:
         .where(followers.c.local_actor_id == local_actor_id, remote_actors.c.blocks_us.is_(False))
         .distinct()
     )
+    if group_aware_only:
+        query = query.where(followers.c.group_aware.is_(True))
+    rows = await db.fetch_all(query)
     return sorted(row["inbox"] for row in rows)
 
 
@@ -107,7 +132,7 @@ async def insert_follow(
                 "local_actor_id": local_actor_id,
                 "remote_actor_id": remote_actor_id,
                 "follow_ap_id": follow_ap_id,
-                "state": "pending",
+                "state": PENDING,
                 "created_at": now,
             },
         )
@@ -115,26 +140,20 @@ async def insert_follow(
 
 
 async def accept_follow(db: Db, remote_actor_id: str, follow_ap_id: str | None) -> None:
-    query = follows.update().where(follows.c.remote_actor_id == remote_actor_id)
+    query = follows.update().where(
+        follows.c.remote_actor_id == remote_actor_id,
+        may_become(follows.c.state, FOLLOW_STATES, ACCEPTED),
+    )
     if follow_ap_id is not None:
         query = query.where(follows.c.follow_ap_id == follow_ap_id)
-    await db.execute(query.values(state="accepted"))
+    await db.execute(query.values(state=ACCEPTED))
 
 
 async def list_boards_following(db: Db, remote_actor_id: str) -> Sequence[str]:
     """Our board actors that follow `remote_actor_id` (accepted follows only)."""
     rows = await db.fetch_all(
         sa.select(follows.c.local_actor_id).where(
-            follows.c.remote_actor_id == remote_actor_id, follows.c.state == "accepted"
+            follows.c.remote_actor_id == remote_actor_id, follows.c.state == ACCEPTED
         )
     )
     return [row["local_actor_id"] for row in rows]
-
-
-async def get_follow_state(db: Db, local_actor_id: str, remote_actor_id: str) -> str | None:
-    return await db.fetch_val(
-        sa.select(follows.c.state).where(
-            follows.c.local_actor_id == local_actor_id,
-            follows.c.remote_actor_id == remote_actor_id,
-        )
-    )

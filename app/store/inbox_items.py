@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 
+from app.core.states import INBOX_ITEM_STATES, PENDING
 from app.db.engine import Db
+from app.db.statements import bind_processors
 from app.db.tables import inbox_items
 from app.store.leased_queue import claim_rows
-from app.store.upsert import insert_ignore
+from app.store.transitions import may_become
 
 LEASE_SECONDS = 300
 
@@ -26,29 +28,6 @@ class InboxItem:
     actor_uri: str
     payload: str
     attempts: int
-
-
-async def insert_item(
-    db: Db, ap_id: str, activity_type: str, actor_uri: str, payload: str, now: datetime
-) -> bool:
-    """Store a verified activity; False if that id was already received (idempotent)."""
-    inserted = await db.fetch_val(
-        insert_ignore(
-            db,
-            inbox_items,
-            {
-                "ap_id": ap_id,
-                "type": activity_type,
-                "actor_uri": actor_uri,
-                "payload": payload,
-                "state": "pending",
-                "attempts": 0,
-                "run_after": now,
-                "received_at": now,
-            },
-        ).returning(inbox_items.c.id)
-    )
-    return inserted is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +56,7 @@ class _PreparedInsert:
             "type": item.type,
             "actor_uri": item.actor_uri,
             "payload": item.payload,
-            "state": "pending",
+            "state": PENDING,
             "attempts": 0,
             "run_after": item.received_at,
             "received_at": item.received_at,
@@ -97,14 +76,14 @@ def _prepare(insert: Callable[[Any], Any], dialect: Dialect) -> _PreparedInsert:
         .compile(dialect=dialect, column_keys=columns, for_executemany=True)
     )
     assert compiled.positiontup is not None
-    return _PreparedInsert(
-        compiled.string, tuple(compiled.positiontup), dict(compiled._bind_processors)
-    )
+    return _PreparedInsert(compiled.string, tuple(compiled.positiontup), bind_processors(compiled))
 
 
 # The same dialects `databases` uses: qmark for sqlite3, numbered ($1) for asyncpg.
 _INSERT_SQLITE = _prepare(sqlite.insert, sqlite.pysqlite.dialect(paramstyle="qmark"))
-_INSERT_POSTGRES = _prepare(postgresql.insert, postgresql.asyncpg.dialect())
+# (asyncpg's dialect class has an untyped constructor.)
+_new_asyncpg_dialect = cast(Callable[[], Dialect], postgresql.asyncpg.dialect)
+_INSERT_POSTGRES = _prepare(postgresql.insert, _new_asyncpg_dialect())
 
 
 async def insert_items(db: Db, items: Sequence[NewItem]) -> None:
@@ -164,13 +143,17 @@ async def finish_item(
         "last_error": (error or "")[:500] or None,
         "attempts": attempts,
     }
-    if state != "pending":
+    if state != PENDING:
         values["finished_at"] = now
         values["payload"] = ""
     if run_after is not None:
         values["run_after"] = run_after
     await db.execute(
         inbox_items.update()
-        .where(inbox_items.c.id == item_id, inbox_items.c.locked_by == worker)
+        .where(
+            inbox_items.c.id == item_id,
+            inbox_items.c.locked_by == worker,
+            may_become(inbox_items.c.state, INBOX_ITEM_STATES, state),
+        )
         .values(values)
     )

@@ -106,3 +106,13 @@ async def count_likes_by_local_actor(db: Db, local_actor_id: str) -> int:
             .where(interactions.c.local_actor_id == local_actor_id)
         )
     )
+
+
+async def list_remote_actors_of_note(db: Db, note_id: str) -> Sequence[str]:
+    """Remote actors (row ids) that liked or boosted the note: their servers fetched it."""
+    rows = await db.fetch_all(
+        sa.select(interactions.c.remote_actor_id)
+        .where(interactions.c.note_id == note_id, interactions.c.remote_actor_id.is_not(None))
+        .distinct()
+    )
+    return [row["remote_actor_id"] for row in rows]

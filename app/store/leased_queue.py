@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.core.states import PENDING
 from app.db.engine import Db
 
 
@@ -31,7 +32,7 @@ async def claim_rows(
     due = (
         sa.select(table.c.id)
         .where(
-            table.c.state == "pending",
+            table.c.state == PENDING,
             table.c.run_after <= now,
             sa.or_(table.c.locked_until.is_(None), table.c.locked_until < now),
         )

@@ -9,8 +9,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.core.states import ACTOR_STATES, DELETED
 from app.db.engine import Db
 from app.db.tables import local_actors
+from app.store.transitions import may_become
 
 INSTANCE = "instance"
 BOARD = "board"
@@ -85,8 +87,15 @@ async def insert_actor(db: Db, actor: LocalActor) -> None:
     )
 
 
-async def update_actor_state(db: Db, actor_id: str, state: str) -> None:
-    await db.execute(local_actors.update().where(local_actors.c.id == actor_id).values(state=state))
+async def update_actor_state(db: Db, actor_id: str, state: str) -> bool:
+    """Move an actor to `state` if its graph allows it from the state it is in; True if moved."""
+    moved = await db.fetch_val(
+        local_actors.update()
+        .where(local_actors.c.id == actor_id, may_become(local_actors.c.state, ACTOR_STATES, state))
+        .values(state=state)
+        .returning(local_actors.c.id)
+    )
+    return moved is not None
 
 
 async def update_actor_keys(db: Db, actor_id: str, private_pem: str, public_pem: str) -> None:
@@ -98,9 +107,20 @@ async def update_actor_keys(db: Db, actor_id: str, private_pem: str, public_pem:
 
 
 async def mark_actor_deleted(db: Db, actor_id: str, now: datetime) -> None:
-    """The private key is destroyed with the actor: nothing can sign as it again."""
+    """The keys are destroyed with the actor: nothing can sign as it again, and nothing of it
+    (its pseudonym, its public key) is left to match against copies other servers keep. Only a
+    retiring (or deleting) actor is: one brought back to life by a new post meanwhile keeps them."""
     await db.execute(
         local_actors.update()
-        .where(local_actors.c.id == actor_id)
-        .values(state="deleted", deleted_at=now, private_key_pem=None, poster_tag=None)
+        .where(
+            local_actors.c.id == actor_id, may_become(local_actors.c.state, ACTOR_STATES, DELETED)
+        )
+        .values(
+            state=DELETED,
+            deleted_at=now,
+            private_key_pem=None,
+            public_key_pem="",
+            display_name="",
+            poster_tag=None,
+        )
     )

@@ -9,8 +9,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.core.states import DELETED, HELD, LIVE, NOTE_STATES
 from app.db.engine import Db
 from app.db.tables import notes
+from app.store.transitions import may_become
 
 LOCAL = "local"
 REMOTE = "remote"
@@ -79,7 +81,7 @@ async def list_thread(db: Db, thread_id: str) -> Sequence[Note]:
     """Live notes of a thread, oldest first (the root first)."""
     rows = await db.fetch_all(
         sa.select(notes)
-        .where(notes.c.thread_id == thread_id, notes.c.state == "live")
+        .where(notes.c.thread_id == thread_id, notes.c.state == LIVE)
         .order_by(notes.c.created_at, notes.c.id)
     )
     return [_note(row) for row in rows]
@@ -90,7 +92,7 @@ async def list_board_threads(
 ) -> Sequence[Note]:
     """Live thread roots of a board, newest first, after a keyset cursor (created_at, id)."""
     query = sa.select(notes).where(
-        notes.c.board_id == board_id, notes.c.state == "live", notes.c.in_reply_to_id.is_(None)
+        notes.c.board_id == board_id, notes.c.state == LIVE, notes.c.in_reply_to_id.is_(None)
     )
     if before is not None:
         moment, note_id = before
@@ -113,7 +115,7 @@ async def count_replies(db: Db, thread_ids: Sequence[str]) -> dict[str, int]:
         sa.select(notes.c.thread_id, sa.func.count().label("replies"))
         .where(
             notes.c.thread_id.in_(thread_ids),
-            notes.c.state == "live",
+            notes.c.state == LIVE,
             notes.c.in_reply_to_id.is_not(None),
         )
         .group_by(notes.c.thread_id)
@@ -124,7 +126,7 @@ async def count_replies(db: Db, thread_ids: Sequence[str]) -> dict[str, int]:
 async def get_random_live_root(db: Db, pivot: str) -> Note | None:
     """Ids are uniformly random, so the first live root at or after a random pivot is a fair
     pick that needs one index range scan, not a full-table ORDER BY random()."""
-    live_roots = sa.select(notes).where(notes.c.state == "live", notes.c.in_reply_to_id.is_(None))
+    live_roots = sa.select(notes).where(notes.c.state == LIVE, notes.c.in_reply_to_id.is_(None))
     row = await db.fetch_one(live_roots.where(notes.c.id >= pivot).order_by(notes.c.id).limit(1))
     if row is None:
         row = await db.fetch_one(live_roots.order_by(notes.c.id).limit(1))
@@ -134,7 +136,7 @@ async def get_random_live_root(db: Db, pivot: str) -> Note | None:
 async def list_expired_note_ids(db: Db, now: datetime, limit: int) -> Sequence[str]:
     rows = await db.fetch_all(
         sa.select(notes.c.id)
-        .where(notes.c.state.in_(("live", "held")), notes.c.expires_at <= now)
+        .where(notes.c.state.in_((LIVE, HELD)), notes.c.expires_at <= now)
         .order_by(notes.c.expires_at)
         .limit(limit)
     )
@@ -144,7 +146,7 @@ async def list_expired_note_ids(db: Db, now: datetime, limit: int) -> Sequence[s
 async def list_thread_note_ids(db: Db, thread_id: str) -> Sequence[str]:
     """Every note of a thread that still has content."""
     rows = await db.fetch_all(
-        sa.select(notes.c.id).where(notes.c.thread_id == thread_id, notes.c.state != "deleted")
+        sa.select(notes.c.id).where(notes.c.thread_id == thread_id, notes.c.state != DELETED)
     )
     return [row["id"] for row in rows]
 
@@ -153,9 +155,9 @@ async def purge_note(db: Db, note_id: str, reason: str, now: datetime) -> bool:
     """Delete the content, keeping only what a 410 answer needs. True if it had content."""
     purged = await db.fetch_val(
         notes.update()
-        .where(notes.c.id == note_id, notes.c.state != "deleted")
+        .where(notes.c.id == note_id, may_become(notes.c.state, NOTE_STATES, DELETED))
         .values(
-            state="deleted",
+            state=DELETED,
             content=None,
             summary=None,
             pseudonym="",
@@ -174,7 +176,7 @@ async def count_live_notes_of_actor(db: Db, local_actor_id: str) -> int:
         await db.fetch_val(
             sa.select(sa.func.count())
             .select_from(notes)
-            .where(notes.c.local_actor_id == local_actor_id, notes.c.state != "deleted")
+            .where(notes.c.local_actor_id == local_actor_id, notes.c.state != DELETED)
         )
     )
 
@@ -183,7 +185,7 @@ async def list_notes_due_for_federation(db: Db, now: datetime, limit: int) -> Se
     rows = await db.fetch_all(
         sa.select(notes)
         .where(
-            notes.c.state == "live",
+            notes.c.state == LIVE,
             notes.c.origin == LOCAL,
             notes.c.federate_after.is_not(None),
             notes.c.federate_after <= now,
@@ -198,7 +200,7 @@ async def mark_federated(db: Db, note_id: str) -> bool:
     """Clear the publication mark; True for the caller that won it (safe with many workers)."""
     won = await db.fetch_val(
         notes.update()
-        .where(notes.c.id == note_id, notes.c.state == "live", notes.c.federate_after.is_not(None))
+        .where(notes.c.id == note_id, notes.c.state == LIVE, notes.c.federate_after.is_not(None))
         .values(federate_after=None)
         .returning(notes.c.id)
     )
@@ -220,9 +222,20 @@ async def list_remote_participants(db: Db, thread_id: str) -> Sequence[str]:
         sa.select(notes.c.remote_actor_id)
         .where(
             notes.c.thread_id == thread_id,
-            notes.c.state == "live",
+            notes.c.state == LIVE,
             notes.c.remote_actor_id.is_not(None),
         )
+        .distinct()
+    )
+    return [row["remote_actor_id"] for row in rows]
+
+
+async def list_remote_authors_in_thread(db: Db, thread_id: str) -> Sequence[str]:
+    """Remote actors (row ids) that wrote in the thread, whether or not their note is still
+    there: their servers took part in it and hold copies."""
+    rows = await db.fetch_all(
+        sa.select(notes.c.remote_actor_id)
+        .where(notes.c.thread_id == thread_id, notes.c.remote_actor_id.is_not(None))
         .distinct()
     )
     return [row["remote_actor_id"] for row in rows]
@@ -231,7 +244,7 @@ async def list_remote_participants(db: Db, thread_id: str) -> Sequence[str]:
 async def list_note_ids_of_remote_actor(db: Db, remote_actor_id: str) -> Sequence[str]:
     rows = await db.fetch_all(
         sa.select(notes.c.id).where(
-            notes.c.remote_actor_id == remote_actor_id, notes.c.state != "deleted"
+            notes.c.remote_actor_id == remote_actor_id, notes.c.state != DELETED
         )
     )
     return [row["id"] for row in rows]
@@ -240,7 +253,7 @@ async def list_note_ids_of_remote_actor(db: Db, remote_actor_id: str) -> Sequenc
 async def update_remote_content(db: Db, note_id: str, content: str, summary: str | None) -> None:
     await db.execute(
         notes.update()
-        .where(notes.c.id == note_id, notes.c.state != "deleted")
+        .where(notes.c.id == note_id, notes.c.state != DELETED)
         .values(content=content, summary=summary)
     )
 
@@ -250,7 +263,7 @@ async def count_live_local_notes(db: Db) -> int:
         await db.fetch_val(
             sa.select(sa.func.count())
             .select_from(notes)
-            .where(notes.c.state == "live", notes.c.origin == LOCAL)
+            .where(notes.c.state == LIVE, notes.c.origin == LOCAL)
         )
     )
 
@@ -262,7 +275,7 @@ async def count_announced_notes(db: Db, board_id: str) -> int:
             .select_from(notes)
             .where(
                 notes.c.board_id == board_id,
-                notes.c.state == "live",
+                notes.c.state == LIVE,
                 notes.c.origin == LOCAL,
                 notes.c.federate_after.is_(None),
             )
@@ -274,7 +287,7 @@ async def list_held_notes(db: Db, limit: int) -> Sequence[Note]:
     """Notes waiting for a moderator, local and remote, newest first."""
     rows = await db.fetch_all(
         sa.select(notes)
-        .where(notes.c.state == "held")
+        .where(notes.c.state == HELD)
         .order_by(notes.c.created_at.desc(), notes.c.id.desc())
         .limit(limit)
     )
@@ -295,7 +308,7 @@ async def count_board_notes_since(db: Db, board_id: str, since: datetime) -> int
 async def count_held_notes(db: Db) -> int:
     return int(
         await db.fetch_val(
-            sa.select(sa.func.count()).select_from(notes).where(notes.c.state == "held")
+            sa.select(sa.func.count()).select_from(notes).where(notes.c.state == HELD)
         )
     )
 
@@ -306,8 +319,8 @@ async def approve_held_note(db: Db, note_id: str, federate_after: datetime | Non
         return False
     approved = await db.fetch_val(
         notes.update()
-        .where(notes.c.id == note_id, notes.c.state == "held")
-        .values(state="live", federate_after=federate_after)
+        .where(notes.c.id == note_id, may_become(notes.c.state, NOTE_STATES, LIVE))
+        .values(state=LIVE, federate_after=federate_after)
         .returning(notes.c.id)
     )
     return approved is not None
@@ -319,7 +332,22 @@ async def list_board_thread_ids(db: Db, board_id: str) -> Sequence[str]:
         sa.select(notes.c.id).where(
             notes.c.board_id == board_id,
             notes.c.in_reply_to_id.is_(None),
-            notes.c.state != "deleted",
+            notes.c.state != DELETED,
         )
     )
     return [row["id"] for row in rows]
+
+
+async def list_live_notes_containing(db: Db, needle: str, limit: int) -> Sequence[Note]:
+    """Live notes whose text contains `needle` (case folded), newest first: the candidates of a
+    tag page, which the caller narrows to notes that really carry the tag."""
+    rows = await db.fetch_all(
+        sa.select(notes)
+        .where(
+            notes.c.state == LIVE,
+            sa.func.lower(notes.c.content).contains(needle.lower(), autoescape=True),
+        )
+        .order_by(notes.c.created_at.desc(), notes.c.id.desc())
+        .limit(limit)
+    )
+    return [_note(row) for row in rows]

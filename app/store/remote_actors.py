@@ -115,7 +115,3 @@ async def list_ids_under_domain(db: Db, domain: str) -> list[str]:
         )
     )
     return [row["id"] for row in rows]
-
-
-async def delete_remote_actor(db: Db, actor_id: str) -> None:
-    await db.execute(remote_actors.delete().where(remote_actors.c.id == actor_id))

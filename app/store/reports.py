@@ -9,8 +9,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.core.ids import new_id
+from app.core.states import OPEN, REPORT_STATES, RESOLVED
 from app.db.engine import Db
 from app.db.tables import reports
+from app.store.transitions import may_become
 from app.store.upsert import insert_ignore
 
 
@@ -24,6 +26,7 @@ async def insert_report(
     now: datetime,
     remote_actor_id: str | None = None,
     ap_id: str | None = None,
+    target_url: str | None = None,
 ) -> None:
     await db.execute(
         insert_ignore(
@@ -37,8 +40,9 @@ async def insert_report(
                 "ap_id": ap_id,
                 "category": category,
                 "comment": comment,
-                "state": "open",
+                "state": OPEN,
                 "created_at": now,
+                "target_url": target_url,
             },
         )
     )
@@ -46,14 +50,14 @@ async def insert_report(
 
 async def list_open_reports(db: Db) -> Sequence[Mapping[str, Any]]:
     return await db.fetch_all(
-        sa.select(reports).where(reports.c.state == "open").order_by(reports.c.created_at)
+        sa.select(reports).where(reports.c.state == OPEN).order_by(reports.c.created_at)
     )
 
 
 async def count_open_reports(db: Db) -> int:
     return int(
         await db.fetch_val(
-            sa.select(sa.func.count()).select_from(reports).where(reports.c.state == "open")
+            sa.select(sa.func.count()).select_from(reports).where(reports.c.state == OPEN)
         )
     )
 
@@ -68,8 +72,8 @@ async def resolve_report(db: Db, report_id: str, resolution: str, now: datetime)
     """Close an open report with its resolution; True if it was open."""
     resolved = await db.fetch_val(
         reports.update()
-        .where(reports.c.id == report_id, reports.c.state == "open")
-        .values(state="resolved", resolution=resolution, resolved_at=now)
+        .where(reports.c.id == report_id, may_become(reports.c.state, REPORT_STATES, RESOLVED))
+        .values(state=RESOLVED, resolution=resolution, resolved_at=now)
         .returning(reports.c.id)
     )
     return resolved is not None

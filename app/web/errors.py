@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from app.core.errors import Invalid, NotAuthenticated, RateLimited, TreeholeError
+from app.core.errors import (
+    RETRY_AFTER_UNAVAILABLE_SECONDS,
+    DatabaseUnavailable,
+    Invalid,
+    NotAuthenticated,
+    RateLimited,
+    TreeholeError,
+)
 from app.security.cookies import POSTER_COOKIE, ForgedCookie
 from app.security.sessions import ADMIN_COOKIE, clear_cookie_options
 from app.web.context import render_page, services_of, translate
 from app.web.messages import REASONS, TITLES
+
+log = logging.getLogger("treehole.web")
 
 HTTP_REASONS = {404: "not_found", 405: "method", 413: "too_large", 410: "gone"}
 
@@ -74,4 +85,24 @@ async def http_error(request: Request, error: Exception) -> Response:
     return response
 
 
-EXCEPTION_HANDLERS = {TreeholeError: treehole_error, HTTPException: http_error}
+async def database_unavailable(request: Request, error: Exception) -> Response:
+    """The instance's own page (JSON for machines) in the reader's language, 503 with
+    `Retry-After`: the request was fine, the database did not answer."""
+    log.warning("%s %s: database unavailable (%s)", request.method, request.url.path, error)
+    response = _answer(request, 503, "unavailable")
+    response.headers["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE_SECONDS)
+    return response
+
+
+async def answer_known_error(request: Request, error: Exception) -> Response:
+    """The answer to one of the errors below, outside Starlette's handlers (the inbox route)."""
+    if isinstance(error, DatabaseUnavailable):
+        return await database_unavailable(request, error)
+    return await treehole_error(request, error)
+
+
+EXCEPTION_HANDLERS = {
+    TreeholeError: treehole_error,
+    HTTPException: http_error,
+    DatabaseUnavailable: database_unavailable,
+}

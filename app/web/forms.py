@@ -33,9 +33,9 @@ from app.notes.submission import (
 )
 from app.notes.submit import find_reply_target, reply, submit
 from app.security.cookies import FLASH_COOKIE, OWN_COOKIE, POSTER_COOKIE, YEAR_SECONDS
-from app.security.csrf import check_csrf_token
 from app.security.ratelimit import rate_key_for_address
 from app.web.context import (
+    check_form_token,
     own_tokens_of,
     render_page,
     services_of,
@@ -79,7 +79,7 @@ async def _checked_form(request: Request) -> tuple[FormData, str | None]:
     """The form, after CSRF; and the poster's secret (None if the browser has none yet)."""
     services = services_of(request)
     form = await read_form(request)
-    check_csrf_token(services.secret_key, field(form, "csrf_token"))
+    check_form_token(request, field(form, "csrf_token"))
     secret = services.cookies.read_poster_secret(request.cookies.get(POSTER_COOKIE))
     return form, secret
 
@@ -221,7 +221,7 @@ async def delete_note(request: Request) -> Response:
     services = services_of(request)
     note_id = request.path_params["note_id"]
     form = await read_form(request)
-    check_csrf_token(services.secret_key, field(form, "csrf_token"))
+    check_form_token(request, field(form, "csrf_token"))
     token = field(form, "token") or ""
     outcome = await delete_by_token(services.notes, note_id, token, utcnow())
     if isinstance(outcome, WrongToken):
@@ -265,7 +265,7 @@ async def show_ledger(request: Request) -> Response:
     services = services_of(request)
     note_id = request.path_params["note_id"]
     form = await read_form(request)
-    check_csrf_token(services.secret_key, field(form, "csrf_token"))
+    check_form_token(request, field(form, "csrf_token"))
     token = field(form, "token") or ""
     lines = await ledger.ledger_for_poster(services.db, note_id, token)
     context = {"note_id": note_id, "lines": lines, "token": token}
@@ -277,7 +277,7 @@ async def report_note(request: Request) -> Response:
     services = services_of(request)
     note_id = request.path_params["note_id"]
     form = await read_form(request)
-    check_csrf_token(services.secret_key, field(form, "csrf_token"))
+    check_form_token(request, field(form, "csrf_token"))
     category, comment = field(form, "category") or "", field(form, "comment") or ""
     outcome = await report(services.notes, note_id, category, comment, _rate_key(request), utcnow())
     if isinstance(outcome, OverLimit):

@@ -3,6 +3,8 @@ translated at render time."""
 
 from __future__ import annotations
 
+from app.core.states import CANCELLED, DELIVERED, FAILED, GONE, PENDING
+
 
 def N_(message: str) -> str:
     return message
@@ -17,6 +19,7 @@ TITLES = {
     410: N_("Gone"),
     413: N_("Too large"),
     429: N_("Slow down"),
+    503: N_("Back in a moment"),
 }
 
 REASONS = {
@@ -30,6 +33,9 @@ REASONS = {
         "reload the page and try again."
     ),
     "csrf_missing": N_("This form did not come from this site. Reload the page and try again."),
+    "cross_site": N_(
+        "This form was sent from another site. Open the page here and send it from there."
+    ),
     "csrf_invalid": N_(
         "This form has expired or did not come from this site. Reload the page and try again."
     ),
@@ -49,6 +55,10 @@ REASONS = {
         "You are posting faster than this board allows. Wait a little and try again."
     ),
     "too_large": N_("What you sent is larger than this server accepts."),
+    "unavailable": N_(
+        "This server cannot reach its database right now, so nothing you sent was stored. "
+        "Try again in a minute."
+    ),
     "not_found": N_("There is nothing at this address."),
     "method": N_("This address does not take that kind of request."),
     "before: bad_cursor": N_("That page link is broken. Go back to the board and try again."),
@@ -62,11 +72,12 @@ REASONS = {
 }
 
 LEDGER_STATES = {
-    "delivered": N_("Done"),
-    "pending": N_("In progress"),
-    "failed": N_("Failed"),
-    "gone": N_("Server gone"),
-    "cancelled": N_("Not sent"),
+    DELIVERED: N_("Done"),
+    PENDING: N_("In progress"),
+    FAILED: N_("Failed"),
+    GONE: N_("Server gone"),
+    CANCELLED: N_("Not sent"),
+    "fetched": N_("Fetched it (someone there liked, boosted or replied)"),
 }
 
 REJECTED = N_("This note was not posted: it breaks the rules of this place (%(reason)s).")

@@ -14,10 +14,12 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from app.core.clock import utcnow
 from app.core.errors import Gone, Invalid, NotFound
 from app.core.i18n import LANGUAGES
+from app.core.states import DELETED, HELD
 from app.fedi.board_profile import BUSY_DAYS
 from app.moderation import transparency
 from app.moderation.breaker import pow_required
 from app.moderation.pow import issue_challenge
+from app.notes.hashtags import MAX_TAG_CHARS, extract_hashtags, normalise_tag
 from app.notes.posting import allowed_ttls, live_note, live_parent
 from app.security.cookies import FLASH_COOKIE, LANG_COOKIE, YEAR_SECONDS
 from app.store import boards as board_store
@@ -161,6 +163,32 @@ async def thread_page(request: Request) -> Response:
     return render_page(request, "thread.html", await thread_context(request, root))
 
 
+TAG_PAGE_SIZE = 50
+TAG_CANDIDATES = 200
+
+
+async def tag_page(request: Request) -> Response:
+    """Live notes carrying a `#tag`: where the tag links of federated notes lead."""
+    services = services_of(request)
+    tag = normalise_tag(request.path_params["tag"])
+    if not tag or len(tag) > MAX_TAG_CHARS or "\x00" in tag:
+        raise NotFound("tag")
+    candidates = await note_store.list_live_notes_containing(services.db, "#" + tag, TAG_CANDIDATES)
+    shown = [
+        note
+        for note in candidates
+        if note.content_format == "text"
+        and tag in {normalise_tag(name) for name in extract_hashtags(note.content or "")}
+    ][:TAG_PAGE_SIZE]
+    context = {
+        "tag": tag,
+        "notes": shown,
+        "counts": await interactions.count_by_kind(services.db, [n.id for n in shown]),
+        "own_tokens": own_tokens_of(request),
+    }
+    return render_page(request, "tag.html", context)
+
+
 async def note_page(request: Request) -> Response:
     """A note's own URL, for people: it lives inside its thread."""
     note = await live_note(services_of(request).db, request.path_params["note_id"])
@@ -173,13 +201,13 @@ async def posted_page(request: Request) -> Response:
     note = await note_store.get_note(services.db, request.path_params["note_id"])
     if note is None:
         raise NotFound("note")
-    if note.state == "deleted":
+    if note.state == DELETED:
         raise Gone("gone")
     token = services.cookies.read_flash(request.cookies.get(FLASH_COOKIE), note.id)
     context = {
         "note": note,
         "token": token,
-        "held_because": await held_because(request, note) if note.state == "held" else None,
+        "held_because": await held_because(request, note) if note.state == HELD else None,
     }
     response = render_page(request, "posted.html", context)
     response.delete_cookie(FLASH_COOKIE, httponly=True, samesite="lax")
@@ -192,7 +220,7 @@ async def own_note(request: Request, note_id: str) -> Note:
     note = await note_store.get_note(services_of(request).db, note_id)
     if note is None or note.origin != "local":
         raise NotFound("note")
-    if note.state == "deleted":
+    if note.state == DELETED:
         raise Gone("gone")
     return note
 
@@ -252,10 +280,6 @@ async def switch_language(request: Request) -> Response:
 
 async def robots(request: Request) -> Response:
     return PlainTextResponse(ROBOTS)
-
-
-async def healthz(request: Request) -> Response:
-    return PlainTextResponse("ok")
 
 
 async def ledger_page(request: Request) -> Response:

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from app.core.clock import utcnow
 from app.core.i18n import HTML_LANG, LANGUAGES, Catalogues, duration_describer
-from app.notes.rendering import excerpt, render_text
+from app.notes.rendering import TagUrl, excerpt, render_text
 from app.notes.warnings import decode_labels, warning_text
 from app.store.notes import Note
 from app.web.messages import CATEGORY_LABELS, LEDGER_STATES, REPORT_CATEGORIES
@@ -23,13 +23,14 @@ from app.web.timefmt import absolute_time, time_tag
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 
-def render_note(note: Note) -> Markup:
+def render_note(note: Note, tag_url: TagUrl | None = None) -> Markup:
+    """A note's body; with `tag_url`, its `#tags` link to our tag pages."""
     if note.content is None:
         return Markup("")
     if note.content_format == "html":
         # Remote HTML was sanitised when it arrived (federation.sanitize); stored as safe.
         return Markup(note.content)
-    return render_text(note.content)
+    return render_text(note.content, tag_url)
 
 
 def labeller(translations: NullTranslations, texts: dict[str, str]) -> Callable[[str], str]:

@@ -1,7 +1,11 @@
-"""Delivery step: claim due rows, sign the stored bytes now, POST, settle by the retry rules.
+"""Delivery step: claim due rows, sign each one as it is sent, POST, settle by the retry rules.
 
 Parked domains (failing for 7 days) are not attempted; their rows wait until the domain is heard
-from again. Per-domain concurrency is capped so one slow server cannot take every slot.
+from again. Per-domain concurrency is capped so one slow server cannot take every slot, and a
+delivery is signed only once it holds its server's slot, with the time of sending. The lease of
+the claimed rows is renewed while they are in flight, so a worker that dies frees them within
+seconds (`deliveries.LEASE_SECONDS`). Private keys are loaded for one run and forgotten after it:
+no key outlives the batch that needed it, so none outlives its actor's retirement.
 
 The database work of a batch is done on two connections, not one per row: the activities, keys
 and parked domains are read once per claim, and one settling task writes the outcomes as they
@@ -15,12 +19,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import partial
 
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from app.core.clock import utcnow
+from app.core.states import CANCELLED, PENDING
 from app.core.urls import Urls
 from app.db.engine import Db
 from app.fedi.documents import key_id
@@ -28,46 +35,73 @@ from app.store import activities, deliveries, followers, local_actors
 from app.store.boards import get_board
 from app.store.deliveries import ClaimedDelivery
 from federation.client import SafeClient
-from federation.delivery import (
-    DeliveryOutcome,
-    Outgoing,
-    deliver_signed,
-    sign_cavage_batch,
-)
-from federation.offload import Offload, map_in_batches, run_inline
+from federation.delivery import DeliveryOutcome, Outgoing, RequestSigner, deliver
+from federation.keys import PrivateKeys
+from federation.offload import Offload, run_inline
 from federation.retry import NextStep, decide_next, is_domain_dead
 
 log = logging.getLogger("treehole.deliver")
 
-# Deliveries in flight at once. A claimed batch is signed whole on the signing threads before
-# its requests leave: measured faster than signing slices in between requests (the threads then
-# wait for the event loop's GIL), and 300 in flight keep that pause hidden behind the requests.
+# Deliveries in flight at once; each is signed when its server's slot is free, and the
+# signatures that come due together share one hand-over to the signing threads.
 BATCH = 300
 ROUNDS = 10  # claims per run
-PER_DOMAIN = 4
+# Requests in flight per server. Each one more means one more connection, and over TLS a new
+# connection's handshake costs the event loop more than a delivery's own request: fan-out to 100
+# hosts measured 0.8 ms of loop per delivery at 4, 0.6 at 2, 0.5 at 1 (bench/README.md). Two keep
+# a slow answer from stalling its server's queue; more buy little anyway where servers throttle
+# per address (GoToSocial: 300 requests / 5 min).
+PER_DOMAIN = 2
 PARKED_RECHECK = timedelta(hours=12)
 INTERNAL_RETRY = timedelta(minutes=5)
 SETTLE_GROUP = 100  # outcomes written per transaction; a failed group is retried after the lease
+HEARTBEAT_SECONDS = deliveries.LEASE_SECONDS / 3  # two missed beats still keep the lease
+
+
+@dataclass(slots=True)
+class _Rotation:
+    """An actor's key rotation still being announced: its Update, signed with the old key, has
+    not settled everywhere yet."""
+
+    update_id: str
+    old_key: rsa.RSAPrivateKey
+    pending: Counter[str]  # domain -> deliveries of the Update still to settle there
 
 
 @dataclass(frozen=True, slots=True)
 class _Payload:
-    """What every row of one activity sends: the stored bytes and the key to sign them with."""
+    """What every row of one activity sends: the stored bytes and the keys to sign them with."""
 
     activity_id: str
     body: bytes
     key_id: str
-    private_key_pem: str
-    old_key: bool  # signed with a rotated-out key, forgotten once delivered
+    key: rsa.RSAPrivateKey | None  # None: the stored key cannot be loaded
+    rotation: _Rotation | None = None  # the actor's key rotation in progress
+    announces_key: bool = False  # the rotation's Update itself: `key` is the old key
 
-    def to(self, inbox_url: str) -> Outgoing:
-        return Outgoing(inbox_url, self.body, self.key_id, self.private_key_pem)
+    def key_for(self, domain: str) -> rsa.RSAPrivateKey | None:
+        """The key for a delivery to `domain`. A server is sent signatures by a rotated-in key
+        only once it has the Update announcing that key; before, it knows only the old one, and
+        a Mastodon that failed to verify, refetched our actor and found every key changed
+        without a signed Update would make all its users who follow us refollow (mastodon-interop
+        §4.1, `process_account_service.rb`)."""
+        if self.rotation is not None and self.rotation.pending[domain] > 0:
+            return self.rotation.old_key
+        return self.key
+
+
+# What became of one claimed row in this batch: sent (the outcome decides its state), parked
+# (its domain is dead: released untried), nothing to send (cancelled), or an internal error.
+SENT = "sent"
+PARKED = "parked"
+NOTHING = "nothing"
+INTERNAL = "internal"
 
 
 @dataclass(frozen=True, slots=True)
 class _Result:
     row: ClaimedDelivery
-    kind: str  # "sent", "parked", "nothing" (cancelled), "internal"
+    kind: str  # SENT, PARKED, NOTHING or INTERNAL
     payload: _Payload | None = None
     outcome: DeliveryOutcome | None = None
     error: str | None = None
@@ -77,6 +111,8 @@ class _Result:
 class _BatchState:
     dead: set[str]
     alive: set[str] = field(default_factory=set)
+    held: set[int] = field(default_factory=set)  # claimed, not settled yet: leases to renew
+    rotations: dict[str, _Rotation | None] = field(default_factory=dict)  # by actor id
 
 
 @dataclass(slots=True)
@@ -111,6 +147,10 @@ class Deliverer:
     rng: random.Random = field(default_factory=random.SystemRandom)
     batch: int = BATCH
     sign_on: Offload = run_inline  # `treehole` passes a thread pool: signing on every core
+    clock: Callable[[], datetime] = utcnow  # dates every signature, read as it is made
+    per_domain: int = PER_DOMAIN
+    heartbeat_seconds: float = HEARTBEAT_SECONDS
+    keys: PrivateKeys = field(default_factory=PrivateKeys)  # loaded for one run, then cleared
 
     async def run(self, now: datetime) -> int:
         """Deliver due rows, up to `batch` at a time: when half of them have settled, claim more
@@ -119,6 +159,12 @@ class Deliverer:
         claimed = await deliveries.claim_due(self.db, self.worker, now, self.batch)
         if not claimed:
             return 0
+        try:
+            return await self._run(claimed, now)
+        finally:
+            self.keys.clear()  # no private key outlives the batch that needed it
+
+    async def _run(self, claimed: Sequence[ClaimedDelivery], now: datetime) -> int:
         # asyncio's task groups, queue and semaphores, not anyio's: anyio's look up the running
         # backend on every call, which cost a tenth of this loop's time (bench/README.md).
         loop = asyncio.get_running_loop()
@@ -126,17 +172,35 @@ class Deliverer:
         payloads: dict[str, _Payload | None] = {}
         state = _BatchState(set())
         window = _Window(self.batch)
-        slots: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(PER_DOMAIN))
+        per_domain = self.per_domain
+        slots: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(per_domain))
         results: asyncio.Queue[_Result | None] = asyncio.Queue()
+        signer = RequestSigner(self.sign_on, self.clock)
         async with asyncio.TaskGroup() as tasks:
-            tasks.create_task(self._settle_results(results, state, now))
+            settling = tasks.create_task(self._settle_results(results, state, now))
+            beating = tasks.create_task(self._heartbeat(state, now, started))
             try:
                 total = await self._attempt_rounds(
-                    claimed, payloads, state, window, slots, results, now, started
+                    claimed, payloads, state, window, slots, results, signer, now, started
                 )
             finally:
                 results.put_nowait(None)  # every attempt has reported: settling may end
+            await settling
+            beating.cancel()
         return total
+
+    async def _heartbeat(self, state: _BatchState, now: datetime, started: float) -> None:
+        """Renew the lease of the rows still held, every `heartbeat_seconds`, until cancelled."""
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(self.heartbeat_seconds)
+            if not state.held:
+                continue
+            moment = now + timedelta(seconds=loop.time() - started)
+            try:
+                await deliveries.extend_leases(self.db, sorted(state.held), self.worker, moment)
+            except Exception:  # a loop boundary: the next beat tries again
+                log.exception("renewing the lease of %d deliveries failed", len(state.held))
 
     async def _attempt_rounds(
         self,
@@ -146,22 +210,22 @@ class Deliverer:
         window: _Window,
         slots: dict[str, asyncio.Semaphore],
         results: asyncio.Queue[_Result | None],
+        signer: RequestSigner,
         now: datetime,
         started: float,
     ) -> int:
         """Claim rounds until `ROUNDS` or nothing is due; each attempt reports to `results`."""
         loop, total = asyncio.get_running_loop(), 0
         async with asyncio.TaskGroup() as attempts:
-            moment = now
             for round_number in range(1, ROUNDS + 1):
+                state.held.update(row.id for row in claimed)
                 await self._prepare(claimed, payloads, state)
-                signed = await self._sign(claimed, payloads, state, moment)
                 window.add(len(claimed))
                 total += len(claimed)
                 for row in claimed:
                     attempts.create_task(self._attempt(
-                        row, slots[row.domain], payloads[row.activity_id],
-                        signed.get(row.id), state, results, window, now,
+                        row, slots[row.domain], payloads[row.activity_id], signer, state,
+                        results, window,
                     ))  # fmt: skip
                 if round_number == ROUNDS:
                     break
@@ -180,63 +244,60 @@ class Deliverer:
         """Read what the new rows need: their activities' payloads and which domains are dead."""
         async with self.db.connection():
             for activity_id in {row.activity_id for row in rows} - payloads.keys():
-                payloads[activity_id] = await self._payload(activity_id)
+                payloads[activity_id] = await self._payload(activity_id, state)
             state.dead |= await deliveries.list_dead_domains(self.db, {r.domain for r in rows})
 
-    async def _sign(
-        self, rows: Sequence[ClaimedDelivery], payloads: dict[str, _Payload | None],
-        state: _BatchState, moment: datetime,
-    ) -> dict[int, dict[str, str]]:  # fmt: skip
-        """Draft-cavage headers for every row about to be attempted, signed in batches on
-        `sign_on` (its threads sign on every core). Empty if a batch fails: each attempt then
-        signs for itself, so one bad key fails only its own rows."""
-        due = [
-            (row.id, payload.to(row.inbox_url))
-            for row in rows
-            if row.domain not in state.dead and (payload := payloads[row.activity_id]) is not None
-        ]
-        if not due:
-            return {}
-        try:
-            headers = await map_in_batches(
-                self.sign_on, partial(sign_cavage_batch, now=moment), [item for _, item in due]
-            )
-        except Exception:  # a loop boundary: the attempts sign one by one instead
-            log.exception("signing a batch of deliveries failed")
-            return {}
-        return {row_id: signed for (row_id, _), signed in zip(due, headers, strict=True)}
-
-    async def _payload(self, activity_id: str) -> _Payload | None:
-        """The activity's bytes and signing key; None when there is nothing to send any more."""
+    async def _payload(self, activity_id: str, state: _BatchState) -> _Payload | None:
+        """The activity's bytes and signing keys; None when there is nothing to send any more."""
         activity = await activities.get_activity(self.db, activity_id)
         if activity is None or activity.payload == "{}":
             return None
         actor = await local_actors.get_actor(self.db, activity.local_actor_id)
-        key = None if actor is None else (activity.signing_key_pem or actor.private_key_pem)
-        if actor is None or key is None:
+        pem = None if actor is None else (activity.signing_key_pem or actor.private_key_pem)
+        if actor is None or pem is None:
             return None
         board = await get_board(self.db, actor.board_id) if actor.board_id else None
         return _Payload(
             activity.id,
             activity.payload.encode(),
             key_id(self.urls, actor, board),
-            key,
-            activity.signing_key_pem is not None,
+            self._load(pem),
+            rotation=await self._rotation(actor.id, state),
+            announces_key=activity.signing_key_pem is not None,
         )
+
+    async def _rotation(self, actor_id: str, state: _BatchState) -> _Rotation | None:
+        """The actor's key rotation in progress, read once per run."""
+        if actor_id in state.rotations:
+            return state.rotations[actor_id]
+        update = await activities.get_key_rotation(self.db, actor_id)
+        old_key = None if update is None else self._load(update.signing_key_pem or "")
+        rotation = None
+        if update is not None and old_key is not None:
+            pending = await deliveries.count_pending_by_domain(self.db, update.id)
+            rotation = _Rotation(update.id, old_key, Counter(pending))
+        state.rotations[actor_id] = rotation
+        return rotation
+
+    def _load(self, pem: str) -> rsa.RSAPrivateKey | None:
+        try:
+            return self.keys.load(pem)
+        except ValueError:  # its rows fail (and retry); every other key still signs
+            log.error("a stored private key cannot be loaded")
+            return None
 
     async def _attempt(
         self,
         row: ClaimedDelivery,
         slot: asyncio.Semaphore,
         payload: _Payload | None,
-        signed: dict[str, str] | None,
+        signer: RequestSigner,
         state: _BatchState,
         results: asyncio.Queue[_Result | None],
         window: _Window,
-        now: datetime,
     ) -> None:
         try:
-            await self._attempt_in_slot(row, slot, payload, signed, state, results, now)
+            await self._attempt_in_slot(row, slot, payload, signer, state, results)
         finally:
             window.done()
 
@@ -245,34 +306,34 @@ class Deliverer:
         row: ClaimedDelivery,
         slot: asyncio.Semaphore,
         payload: _Payload | None,
-        signed: dict[str, str] | None,
+        signer: RequestSigner,
         state: _BatchState,
         results: asyncio.Queue[_Result | None],
-        now: datetime,
     ) -> None:
         async with slot:
             if row.domain in state.dead:
-                result = _Result(row, "parked")
+                result = _Result(row, PARKED)
             elif payload is None:
-                result = _Result(row, "nothing")
+                result = _Result(row, NOTHING)
             else:
                 try:
-                    outcome = await self._deliver(row, payload, signed, now)
+                    outcome = await self._deliver(row, payload, signer)
                 except Exception as error:  # a loop boundary: settle the row, never lose it
                     log.exception("delivery %s failed unexpectedly", row.id)
-                    result = _Result(row, "internal", error=f"internal: {type(error).__name__}")
+                    result = _Result(row, INTERNAL, error=f"internal: {type(error).__name__}")
                 else:
-                    result = _Result(row, "sent", payload, outcome)
+                    result = _Result(row, SENT, payload, outcome)
             results.put_nowait(result)
 
     async def _deliver(
-        self, row: ClaimedDelivery, payload: _Payload, signed: dict[str, str] | None,
-        now: datetime,
-    ) -> DeliveryOutcome:  # fmt: skip
-        outgoing = payload.to(row.inbox_url)
-        if signed is None:
-            signed = (await self.sign_on(partial(sign_cavage_batch, [outgoing], now)))[0]
-        return await deliver_signed(self.client.post, outgoing, signed, now, offload=self.sign_on)
+        self, row: ClaimedDelivery, payload: _Payload, signer: RequestSigner
+    ) -> DeliveryOutcome:
+        """Sign now, inside the server's slot (never for a whole batch ahead of time), and post."""
+        key = payload.key_for(row.domain)
+        if key is None:
+            raise ValueError("the signing key cannot be loaded")
+        outgoing = Outgoing(row.inbox_url, payload.body, payload.key_id, key)
+        return await deliver(self.client.post, outgoing, signer)
 
     async def _settle_results(
         self, results: asyncio.Queue[_Result | None], state: _BatchState, now: datetime
@@ -297,6 +358,7 @@ class Deliverer:
                         await self._settle_group(group, state, now)
                 except Exception:  # a loop boundary: the rows keep their lease and come back
                     log.exception("settling deliveries %s failed", [r.row.id for r in group])
+                state.held.difference_update(result.row.id for result in group)
 
     async def _settle_group(self, group: list[_Result], state: _BatchState, now: datetime) -> None:
         """Plain successes (most of a fan-out) are written with one statement per status; every
@@ -304,11 +366,11 @@ class Deliverer:
         delivered: dict[int, list[ClaimedDelivery]] = defaultdict(list)
         for result in group:
             outcome = result.outcome
-            if result.kind != "sent" or outcome is None or result.payload is None:
+            if result.kind != SENT or outcome is None or result.payload is None:
                 await self._settle_result(result, state, now)
                 continue
             step = decide_next(outcome, result.row.attempts + 1, now, self.rng.random())
-            if step.kind == "delivered" and outcome.status and not result.payload.old_key:
+            if step.kind == "delivered" and outcome.status and not result.payload.announces_key:
                 delivered[outcome.status].append(result.row)
             else:
                 await self._settle_sent(result.row, result.payload, outcome, step, state, now)
@@ -334,13 +396,13 @@ class Deliverer:
 
     async def _settle_result(self, result: _Result, state: _BatchState, now: datetime) -> None:
         row = result.row
-        if result.kind == "parked":
+        if result.kind == PARKED:
             await deliveries.release(self.db, row.id, self.worker, now + PARKED_RECHECK)
-        elif result.kind == "nothing":
-            await self._settle(row, "cancelled", row.attempts, None, None, "nothing to send", now)
+        elif result.kind == NOTHING:
+            await self._settle(row, CANCELLED, row.attempts, None, None, "nothing to send", now)
         else:
             run_after = now + INTERNAL_RETRY
-            await self._settle(row, "pending", row.attempts + 1, run_after, None, result.error, now)
+            await self._settle(row, PENDING, row.attempts + 1, run_after, None, result.error, now)
 
     async def _settle_sent(
         self,
@@ -355,22 +417,28 @@ class Deliverer:
         if step.kind == "delivered":
             await self._record_alive({row.domain}, state, now)
         elif step.kind == "gone":
-            await followers.delete_followers_at_inbox(self.db, row.inbox_url)
+            await followers.delete_followers_at_personal_inbox(self.db, row.inbox_url)
         elif step.kind == "retry":
             state.alive.discard(row.domain)
             since = await deliveries.record_domain_failure(self.db, row.domain, now)
             if is_domain_dead(since, now):
                 await deliveries.mark_domain_dead(self.db, row.domain)
                 state.dead.add(row.domain)
-        state_name = "pending" if step.kind == "retry" else step.kind
+        state_name = PENDING if step.kind == "retry" else step.kind
         await self._settle(
             row, state_name, row.attempts + 1, step.run_after, outcome.status, outcome.error, now
         )
-        # An Update announcing a rotated key is signed with the old key at every inbox, retries
-        # included; the old key is forgotten once no delivery of it is left to make.
-        if payload.old_key and not await deliveries.count_pending_for_activity(
-            self.db, payload.activity_id
-        ):
+        if payload.announces_key and step.kind != "retry":
+            await self._announced_at(row.domain, payload)
+
+    async def _announced_at(self, domain: str, payload: _Payload) -> None:
+        """One delivery of a key rotation's Update has settled. The Update is signed with the old
+        key at every inbox, retries included, and so is everything else sent to a server until
+        its Update has settled (`_Payload.key_for`); the old key is forgotten once no delivery
+        of the Update is left to make."""
+        if payload.rotation is not None:
+            payload.rotation.pending[domain] -= 1
+        if not await deliveries.count_pending_for_activity(self.db, payload.activity_id):
             await activities.clear_signing_key(self.db, payload.activity_id)
 
     async def _settle(

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from app.core.errors import DatabaseUnavailable
 from app.db.engine import Db
 from app.store.leases import take_lease
 
@@ -32,6 +33,8 @@ async def run_due_jobs(
             continue
         try:
             done[job.name] = await job.run(now)
+        except DatabaseUnavailable:
+            raise  # the pass ends; the worker waits for the database
         except Exception:
             log.exception("periodic job %s failed", job.name)
             done[job.name] = -1

@@ -2,7 +2,8 @@
 Treehole server over plain HTTP on loopback (research/blocklists.md §2.6, §2.7, R1–R12): it
 reads our public and admin lists and a local Mastodon CSV, merges them and pushes the result
 into us with a token. The blocks arrive with values intact, a new suspension is enforced at
-once, and a second run writes nothing.
+once, and a second run writes nothing. And the public list, closed by default, opened by an
+admin in Chromium, is then read by FediBlockHole as a source.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from app.db.tables import domain_block_audit, moderation_settings
 from federation.httpsig import sign_request_cavage
 from federation.keys import generate_rsa_keypair, public_key_id
 from federation.vocab import AS_CONTEXT
+from tests.e2e.test_browser_admin import create_logins, new_page, sign_in, status_of
+from tests.support.browser import chromium_browser
 from tests.support.dbquery import execute, fetch_all
 from tests.support.instance import instance_env, run_treehole
 from tests.support.servers import ServerProcess
@@ -219,3 +222,46 @@ def test_fediblockhole_reads_merges_and_pushes_into_treehole(
 
     second = run_fbh(config, read, write)
     assert audit_count(database_url) == after_first, second.stderr[-4000:]
+
+
+def test_admin_opens_the_list_in_a_browser_and_fediblockhole_reads_it(
+    treehole: ServerProcess, database_url: str, tmp_path: Path
+) -> None:
+    """spec: blocklist-visibility-reachable. The public list is closed by default, as on
+    Mastodon; an admin opens it on the settings page in Chromium, and FediBlockHole then reads
+    it as a plain instance source (no token)."""
+    write = make_token(database_url, tmp_path, treehole, "admin:read,admin:write")
+    auth = {"Authorization": f"Bearer {write}"}
+    block = {"domain": "known.test", "severity": "suspend", "public_comment": "spam"}
+    assert httpx.post(f"{treehole.url}{BLOCKS}", json=block, headers=auth).status_code == 200
+    public = f"{treehole.url}/api/v1/instance/domain_blocks"
+    assert httpx.get(public).status_code == 404
+
+    create_logins(treehole, database_url, tmp_path / "data", {"warden": "admin"})
+    with chromium_browser() as browser:
+        page = new_page(browser)
+        assert status_of(sign_in(page, treehole.url, "warden")) == 200
+        assert status_of(page.goto(f"{treehole.url}/admin/settings")) == 200
+        page.get_by_label("Who may see the list").select_option(label="Everyone")
+        page.get_by_label("Who may see the reasons").select_option(label="Everyone")
+        with page.expect_navigation() as saved:
+            page.get_by_role("button", name="Save who sees the list").click()
+        assert status_of(saved.value) == 200 and page.url == f"{treehole.url}/admin/settings"
+        assert page.locator("#show_domain_blocks option:checked").inner_text() == "Everyone"
+
+    listed = httpx.get(public).json()
+    assert [(e["domain"], e["severity"], e["comment"]) for e in listed] == [
+        ("known.test", "suspend", "spam")
+    ]
+    host = f"127.0.0.1:{treehole.port}"
+    merged = tmp_path / "public-merged.csv"
+    config = tmp_path / "fbh-public.toml"
+    config.write_text(
+        f"""
+blocklist_instance_sources = [ {{ domain = '{host}', scheme = 'http' }} ]
+blocklist_instance_destinations = []
+blocklist_savefile = '{merged}'
+"""
+    )
+    run_fbh(config, "", "")
+    assert "known.test,suspend" in merged.read_text().splitlines()

@@ -265,3 +265,48 @@ def test_board_key_rotation_keeps_followers(
         announce = peer.wait_for_inbox("Announce", since=since, timeout=20)
         assert announce["signature"]["verified"] is True
     assert peer.follow_state("alice", board_url) == "accepted"
+
+
+def test_peer_that_only_replied_is_mentioned_and_gets_the_delete(
+    treehole: ServerProcess, peer: Fedipeer, database_url: str
+) -> None:
+    """spec: reply-mentions-remote-author, delivery-delete-to-every-copy (Fedify peer: bob
+    never follows the board; he replies, is mentioned in the answer, and hears of the
+    deletion)"""
+    bob = peer.actor("bob")
+    with httpx.Client(base_url=treehole.url) as client:
+        posted = post_note_sync(client, "A question for whoever passes by")
+        note_url = f"{treehole.url}/n/{posted.note_id}"
+        replied = peer.reply("bob", note_url, "I pass by, and answer")
+        assert replied["ok"], replied
+        wait_for_page(client, f"/t/{posted.note_id}", "I pass by, and answer", peer)
+        reply_id = replied["activity"]["object"]["id"]
+        stored = fetch_all(database_url, sa.select(notes.c.id).where(notes.c.ap_id == reply_id))
+        post_note_sync(
+            client, "Thank you, kind stranger", thread=posted.note_id, in_reply_to=stored[0]["id"]
+        )
+        create = peer.wait_for_inbox(
+            "Create", lambda item: "kind stranger" in str(item["activity"]), timeout=30
+        )
+        assert create["signature"]["verified"] is True and create["accepted"], create
+        note = create["activity"]["object"]
+        tags = note["tag"] if isinstance(note["tag"], list) else [note["tag"]]
+        assert {"type": "Mention", "href": bob.id} in [
+            {"type": tag["type"], "href": tag["href"]} for tag in tags
+        ]
+        cc = note["cc"] if isinstance(note["cc"], list) else [note["cc"]]
+        assert bob.id in cc
+        assert f'<a href="{bob.id}" class="u-url mention">' in note["content"]
+
+        assert delete_note_sync(client, posted.note_id, posted.token).status_code == 200
+        deleted = peer.wait_for_inbox(
+            "Delete",
+            lambda item: (
+                isinstance(item["activity"].get("object"), dict)
+                and item["activity"]["object"].get("id") == note_url
+            ),
+            timeout=30,
+        )
+        assert deleted["signature"]["verified"] is True and deleted["accepted"], deleted
+    # bob never followed the board: the note reached his server only through his reply.
+    assert peer.inbox(type="Announce")["count"] == 0

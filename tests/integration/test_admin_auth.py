@@ -16,12 +16,16 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from starlette.routing import Mount, Route
 
 from app.main import routes
+from app.security.passwords import check_password, needs_rehash, parse_hash
 from app.security.sessions import ADMIN_COOKIE, issue_session
+from app.store import admins
 from app.store.admins import get_admin_by_username
 from app.web.messages import REASONS
 from tests.conftest import make_settings
 from tests.support.admin import PASSWORD, form_token, make_admin, sign_in, signed_in
 from tests.support.app_client import RunningApp, running_app
+from tests.support.forms import csrf_from
+from tests.unit.app.security.test_passwords import old_style_hash
 
 pytestmark = pytest.mark.anyio
 
@@ -256,3 +260,104 @@ async def test_admin_session_role_comes_from_the_database(instance: RunningApp) 
     promoted = issue_session(instance.services.secret_key, row["id"], "admin")
     instance.client.cookies.set(ADMIN_COOKIE, promoted, domain="treehole.test", path="/admin")
     assert (await instance.client.get("/admin/settings")).status_code == 401
+
+
+async def test_admin_login_upgrades_an_old_password_hash(instance: RunningApp) -> None:
+    """A hash made at N = 2^15 still lets its admin in; that login stores a new hash at today's
+    parameters, which verifies the same password. A wrong password changes nothing."""
+    db = instance.services.db
+    old = old_style_hash(PASSWORD)
+    await admins.insert_admin(db, "root", old, "admin", datetime.now(UTC))
+    refused = await sign_in(instance.client, "root", "wrong password")
+    assert refused.status_code == 401
+    row = await get_admin_by_username(db, "root")
+    assert row is not None and row["password_hash"] == old
+    answer = await sign_in(instance.client, "root")
+    assert answer.status_code == 303
+    row = await get_admin_by_username(db, "root")
+    assert row is not None
+    upgraded = row["password_hash"]
+    parsed = parse_hash(upgraded)
+    assert parsed is not None and parsed.n >= 2**17
+    assert check_password(PASSWORD, upgraded) and not needs_rehash(upgraded)
+
+
+def another_browser(instance: RunningApp) -> httpx.AsyncClient:
+    """A second browser on the same app: its own cookies."""
+    return httpx.AsyncClient(transport=instance.client._transport, base_url="http://treehole.test")
+
+
+async def change_breaker(
+    client: httpx.AsyncClient, token: str, headers: dict[str, str] | None = None
+) -> httpx.Response:
+    """An admin action that changes something (the breaker's threshold), with `token`."""
+    form = {
+        "classifier_warn": "0.6", "classifier_hold": "0.8", "classifier_reject": "0.97",
+        "link_allowlist": "", "breaker_mode": "pow", "breaker_posts_per_minute": "31",
+    }  # fmt: skip
+    return await client.post(
+        "/admin/settings", data={**form, "csrf_token": token}, headers=headers or {}
+    )
+
+
+async def test_admin_form_refuses_a_token_from_a_public_page(instance: RunningApp) -> None:
+    """A token lifted from the anonymous board page opens no admin form."""
+    client = instance.client
+    await signed_in(client, instance.services.db, "root", "admin")
+    public = csrf_from((await client.get("/b/main")).text)
+    refused = await change_breaker(client, public)
+    assert refused.status_code == 403 and REASONS["csrf_invalid"] in html.unescape(refused.text)
+    own = await form_token(client, "/admin/settings")
+    assert (await change_breaker(client, own)).status_code == 303
+
+
+async def test_admin_form_token_is_bound_to_its_session(instance: RunningApp) -> None:
+    """A token from one admin's session does not work in another's, nor in the same admin's
+    next session."""
+    db = instance.services.db
+    await signed_in(instance.client, db, "root", "admin")
+    roots = await form_token(instance.client, "/admin/settings")
+    async with another_browser(instance) as other:
+        await signed_in(other, db, "kestrel", "admin")
+        assert (await change_breaker(other, roots)).status_code == 403
+        assert (
+            await change_breaker(other, await form_token(other, "/admin/settings"))
+        ).status_code == 303
+    # Signed in again: a new session, whose pages carry new tokens.
+    assert (await sign_in(instance.client, "root")).status_code == 303
+    assert (await change_breaker(instance.client, roots)).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({"Sec-Fetch-Site": "cross-site"}, 403),
+        ({"Sec-Fetch-Site": "same-site"}, 403),
+        ({"Sec-Fetch-Site": "same-origin"}, 303),
+        ({"Sec-Fetch-Site": "same-origin", "Origin": "https://evil.example"}, 303),
+        ({"Origin": "https://evil.example"}, 403),
+        ({"Origin": "null"}, 403),
+        ({"Origin": "http://treehole.test"}, 303),
+        ({}, 303),  # a client that is no browser: the session-bound token decides
+    ],
+)
+async def test_admin_post_from_another_site_is_refused(
+    instance: RunningApp, headers: dict[str, str], status: int
+) -> None:
+    client = instance.client
+    await signed_in(client, instance.services.db, "root", "admin")
+    token = await form_token(client, "/admin/settings")
+    answer = await change_breaker(client, token, headers)
+    assert answer.status_code == status, answer.text
+    if status == 403:
+        assert REASONS["cross_site"] in html.unescape(answer.text)
+
+
+async def test_admin_login_from_another_site_is_refused(instance: RunningApp) -> None:
+    await make_admin(instance.services.db, "root")
+    page = await instance.client.get("/admin/login")
+    form = {"csrf_token": csrf_from(page.text), "username": "root", "password": PASSWORD}
+    answer = await instance.client.post(
+        "/admin/login", data=form, headers={"Sec-Fetch-Site": "cross-site"}
+    )
+    assert answer.status_code == 403 and cookie_value(instance.client) is None

@@ -10,6 +10,7 @@ import re
 import httpx
 import pytest
 
+from app.db.tables import domain_block_audit
 from app.moderation.blocks import is_suspended_host
 from app.store import (
     api_tokens,
@@ -21,6 +22,7 @@ from app.store import (
 )
 from tests.support.admin import form_token, signed_in
 from tests.support.app_client import RunningApp
+from tests.support.snapshots import count_rows
 
 pytestmark = pytest.mark.anyio
 
@@ -185,7 +187,7 @@ async def test_admin_blocks_bad_input_answers_400_and_changes_nothing(
     assert answer.status_code == 400
     assert 'role="alert"' in answer.text
     assert await domain_blocks.list_blocks(db) == []
-    assert await block_audit.count_audit(db) == 0
+    assert await count_rows(db, domain_block_audit) == 0
     assert await domain_shields.list_allows(db) == [] == await domain_shields.list_excludes(db)
 
 

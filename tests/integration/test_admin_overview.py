@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from app.core.clock import utcnow
 from app.db.tables import boards, deliveries, delivery_domains, reports
+from app.store import counters
 from app.store import notes as note_store
 from app.store.boards import get_board_by_slug
 from app.store.domain_blocks import get_block
@@ -138,6 +139,8 @@ async def test_federation_health_shows_a_failing_server_followers_and_refusals(
         "/inbox", content=b"{not json", headers={"Content-Type": "application/activity+json"}
     )
     assert refused.status_code == 400
+    # A relayed activity is answered 202 and dropped (app/api/inbox.py), counted as such.
+    await counters.count_event(db, "inbox_dropped_relayed", now)
 
     page = html.unescape((await client.get("/admin/federation")).text)
     assert re.search(r'id="queue-depth">.*?<p class="big">2</p>', page, re.S)
@@ -150,6 +153,9 @@ async def test_federation_health_shows_a_failing_server_followers_and_refusals(
     assert re.search(r"<dt>@main</dt><dd>3</dd>", page)
     refusals = page[page.index('id="refusals"') :]
     assert re.search(r"Not a readable activity</th><td[^>]*>1</td>", refusals)
+    assert re.search(
+        r'id="dropped-relayed"><th scope="row">Relayed: .*?</th><td[^>]*>1</td>', refusals
+    )
 
 
 async def test_breaker_banner_on_every_admin_page_ends_now_and_goes(admin: RunningApp) -> None:

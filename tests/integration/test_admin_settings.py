@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from app.db.tables import filter_terms, moderation_decisions, remote_actors
 from app.store import filters as filter_store
+from app.store.blocklist_settings import get_visibility
 from app.store.boards import get_board_by_slug
 from app.store.domain_blocks import get_block
 from app.store.moderation import ModerationSettings, get_moderation_settings
@@ -169,6 +170,46 @@ async def test_admin_settings_refuse_bad_input(
     refused = await post(admin, "/admin/settings", "/admin/settings", GOOD_SETTINGS | change)
     assert INVALID[reason] in refused
     assert await get_moderation_settings(admin.services.db) == ModerationSettings()
+
+
+async def test_admin_settings_open_the_public_domain_block_list(admin: RunningApp) -> None:
+    """spec: blocklist-visibility-reachable (Mastodon's show_domain_blocks and
+    show_domain_blocks_rationale, closed by default, opened from the settings page)"""
+    client, db = admin.client, admin.services.db
+    page = await client.get("/admin/settings")
+    for name in ("show_domain_blocks", "show_domain_blocks_rationale"):
+        assert f'<select id="{name}" name="{name}"' in page.text
+        assert await get_visibility(db, name) == "disabled"
+    assert 'action="http://treehole.test/admin/settings/domain-blocks"' in page.text
+    assert (await client.get("/api/v1/instance/domain_blocks")).status_code == 404
+    form = {"show_domain_blocks": "all", "show_domain_blocks_rationale": "users"}
+    assert await post(admin, "/admin/settings", "/admin/settings/domain-blocks", form) == ""
+    assert (await client.get("/api/v1/instance/domain_blocks")).status_code == 200
+    assert (await client.get("/domain_blocks.csv")).status_code == 200
+    page = await client.get("/admin/settings")
+    assert '<option value="all" selected>' in page.text
+    # The moderation settings are untouched by this form, and the other way round.
+    assert await get_moderation_settings(db) == ModerationSettings()
+    assert await post(admin, "/admin/settings", "/admin/settings", GOOD_SETTINGS) == ""
+    assert await get_visibility(db, "show_domain_blocks") == "all"
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"show_domain_blocks": "everyone", "show_domain_blocks_rationale": "all"},
+        {"show_domain_blocks": "all", "show_domain_blocks_rationale": ""},
+        {"show_domain_blocks": "all"},
+    ],
+    ids=["unknown", "empty", "missing"],
+)
+async def test_admin_settings_refuse_a_bad_list_visibility(
+    admin: RunningApp, form: dict[str, str]
+) -> None:
+    refused = await post(admin, "/admin/settings", "/admin/settings/domain-blocks", form)
+    assert "holders of an API token or everyone" in refused
+    for name in ("show_domain_blocks", "show_domain_blocks_rationale"):
+        assert await get_visibility(admin.services.db, name) == "disabled"
 
 
 async def test_admin_boards_persist(admin: RunningApp) -> None:

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
-from app.security.csrf import CSRF_MAX_AGE_SECONDS
+from app.security.csrf import CSRF_MAX_AGE_SECONDS, binding_digest
 from app.store.notes import get_note
 from app.web.messages import REASONS
 from tests.conftest import make_settings
@@ -198,8 +198,9 @@ class _LongAgo(TimestampSigner):
 
 
 def _csrf(secret_key: str, signer: type[TimestampSigner] = TimestampSigner) -> str:
+    """A token as a page served to a browser without a poster cookie carries."""
     serializer = URLSafeTimedSerializer(secret_key, salt="treehole.csrf", signer=signer)
-    return str(serializer.dumps("0123456789abcdef"))
+    return str(serializer.dumps(["0123456789abcdef", binding_digest(secret_key, "")]))
 
 
 async def test_post_with_forged_or_expired_csrf_token_is_403(instance: RunningApp) -> None:
@@ -318,3 +319,32 @@ async def test_delete_of_unknown_note_is_404(instance: RunningApp) -> None:
     form = {**await form_for(instance.client), "token": "whatever"}
     answer = await instance.client.post(f"/n/{UNKNOWN_ID}/delete", data=form)
     assert_page(answer, 404, "note")
+
+
+async def test_public_form_token_is_bound_to_the_poster_cookie(instance: RunningApp) -> None:
+    """A token from one browser's page opens no form in another browser; a page served before
+    the browser had its poster cookie is accepted only when the browser says the form came
+    from our own pages."""
+    first = instance.client
+    await post_note(first, "the first browser has posted before")
+    firsts = csrf_from((await first.get("/b/main")).text)
+    transport = instance.client._transport
+    async with httpx.AsyncClient(transport=transport, base_url="http://treehole.test") as second:
+        await post_note(second, "so has the second one, from its own pages")
+        before = await count_posted(instance.services.db)
+        answer = await second.post("/b/main/post", data={"csrf_token": firsts, "text": "x"})
+        assert_page(answer, 403, "csrf_invalid")
+        assert await count_posted(instance.services.db) == before
+
+    async with httpx.AsyncClient(transport=transport, base_url="http://treehole.test") as fresh:
+        unbound = csrf_from((await fresh.get("/b/main")).text)  # no poster cookie yet
+        await post_note(fresh, "its first post, from another tab")
+        form = {"csrf_token": unbound, "text": "then the older tab sends"}
+        for headers, status in (
+            ({}, 403),
+            ({"Sec-Fetch-Site": "cross-site"}, 403),
+            ({"Origin": "https://evil.example"}, 403),
+            ({"Sec-Fetch-Site": "same-origin"}, 303),
+        ):
+            answer = await fresh.post("/b/main/post", data=form, headers=headers)
+            assert answer.status_code == status, (headers, answer.text)

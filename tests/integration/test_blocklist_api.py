@@ -10,9 +10,11 @@ import pytest
 
 from app.blocklists.formats import domain_digest
 from app.core.clock import utcnow
+from app.db.tables import domain_block_audit
 from app.security.api_tokens import issue_api_token
 from app.store import block_audit, blocklist_settings, domain_blocks
 from tests.support.app_client import RunningApp
+from tests.support.snapshots import count_rows
 
 pytestmark = pytest.mark.anyio
 
@@ -99,7 +101,7 @@ async def test_admin_api_refuses_bad_input_without_changes(instance: RunningApp)
     )
     assert broken.status_code == 422
     assert await domain_blocks.list_blocks(db) == []
-    assert await block_audit.count_audit(db) == 0
+    assert await count_rows(db, domain_block_audit) == 0
     assert (await create(instance, auth, domain="x.example", severity="suspend")).status_code == 200
     block_id = (await instance.client.get(BLOCKS, headers=auth)).json()[0]["id"]
     bad_put = await instance.client.put(
@@ -185,10 +187,10 @@ async def test_second_identical_write_adds_no_audit_row(instance: RunningApp) ->
     db = instance.services.db
     body = {"domain": "x.example", "severity": "suspend", "public_comment": "", "obfuscate": False}
     entity = (await create(instance, auth, **body)).json()
-    rows = await block_audit.count_audit(db)
+    rows = await count_rows(db, domain_block_audit)
     again = await instance.client.put(f"{BLOCKS}/{entity['id']}", json=body, headers=auth)
     assert again.json() == entity
-    assert await block_audit.count_audit(db) == rows == 1
+    assert await count_rows(db, domain_block_audit) == rows == 1
 
 
 async def test_measures_counts_follows(instance: RunningApp) -> None:

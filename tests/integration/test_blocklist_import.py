@@ -8,9 +8,11 @@ from app.blocklists import imports, service
 from app.blocklists.changes import ChangeActor
 from app.core.clock import utcnow
 from app.core.errors import Invalid
+from app.db.tables import domain_block_audit
 from app.store import block_audit, blocklist_runs, domain_blocks
 from app.store.domain_blocks import BlockValues
 from tests.support.app_client import RunningApp
+from tests.support.snapshots import count_rows
 
 pytestmark = pytest.mark.anyio
 
@@ -37,7 +39,7 @@ async def test_import_preview_apply_and_revert(instance: RunningApp) -> None:
     await service.set_manual(db, urls, "kept.example", BlockValues("silence"), admin, now)
     await service.set_manual(db, urls, "spam.example", noop, admin, now)
     before = {b.domain: b for b in await domain_blocks.list_blocks(db)}
-    audit_rows = await block_audit.count_audit(db)
+    audit_rows = await count_rows(db, domain_block_audit)
 
     run_id = await imports.preview_import(db, SAMPLE, "list.csv", now)
     run = await blocklist_runs.get_run(db, run_id)
@@ -67,7 +69,7 @@ async def test_import_preview_apply_and_revert(instance: RunningApp) -> None:
     assert sorted(outcome.reverted) == ["bad.example", "media.example"] and outcome.skipped == []
     assert {b.domain: b for b in await domain_blocks.list_blocks(db)}.keys() == before.keys()
     assert (await blocklist_runs.get_run(db, run_id)).state == "reverted"  # type: ignore[union-attr]
-    assert await block_audit.count_audit(db) == audit_rows + 4
+    assert await count_rows(db, domain_block_audit) == audit_rows + 4
 
 
 async def test_import_does_not_override_manual_and_yields_to_allowlist(

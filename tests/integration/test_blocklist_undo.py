@@ -13,6 +13,7 @@ import pytest
 from app.blocklists import service
 from app.blocklists.changes import ChangeActor, values_of
 from app.core.clock import utcnow
+from app.db.tables import domain_block_audit
 from app.moderation.blocks import is_suspended_host
 from app.store import block_assertions, block_audit, domain_blocks, domain_shields
 from app.store.block_assertions import IMPORT, SUBSCRIPTION
@@ -20,6 +21,7 @@ from app.store.block_audit import AuditEntry
 from app.store.domain_blocks import BlockValues
 from tests.support.admin import form_token, signed_in
 from tests.support.app_client import RunningApp
+from tests.support.snapshots import count_rows
 
 pytestmark = pytest.mark.anyio
 
@@ -117,10 +119,10 @@ async def test_shield_change_on_an_unblocked_domain_is_audited_and_undone(
     await shield(instance, "quiet.example", "allow", on=True)
     entry = await latest_entry(instance)
     assert entry.domain == "quiet.example" and entry.before is None and entry.after is None
-    rows = await block_audit.count_audit(db)
+    rows = await count_rows(db, domain_block_audit)
     # Adding what is already there changes nothing and is not audited.
     await shield(instance, "quiet.example", "allow", on=True)
-    assert await block_audit.count_audit(db) == rows
+    assert await count_rows(db, domain_block_audit) == rows
     assert await service.undo_change(db, instance.services.urls, entry.id, ADMIN, utcnow())
     assert await domain_shields.list_allows(db) == []
 
@@ -142,14 +144,14 @@ async def test_undo_lift_with_a_source_still_asserting_restores_the_block_exactl
     await listed(instance, "foe.example", kind)
     await token_then_manual(instance, "foe.example")
     before = await block_assertions.list_assertions(db, "foe.example")
-    rows = await block_audit.count_audit(db)
+    rows = await count_rows(db, domain_block_audit)
 
     await service.lift(db, "foe.example", ADMIN, utcnow(), reason="removed")
     assert await domain_blocks.get_block(db, "foe.example") is None
     assert await domain_shields.list_excludes(db) == ["foe.example"]
     assert not await is_suspended_host(db, "foe.example")
     # One audit row for the whole lift, which is what undo reverses.
-    assert await block_audit.count_audit(db) == rows + 1
+    assert await count_rows(db, domain_block_audit) == rows + 1
 
     assert await undo_latest(instance)
     assert await domain_shields.list_excludes(db) == []
@@ -214,9 +216,9 @@ async def test_undo_superseded_lift_is_skipped_and_changes_nothing(instance: Run
     lift_entry = await latest_entry(instance)
     # The exclude the lift added was removed since: the subscription's block is back.
     await shield(instance, "foe.example", "exclude", on=False)
-    rows = await block_audit.count_audit(db)
+    rows = await count_rows(db, domain_block_audit)
     assert not await service.undo_change(db, urls, lift_entry.id, ADMIN, utcnow())
-    assert await block_audit.count_audit(db) == rows
+    assert await count_rows(db, domain_block_audit) == rows
     assert [a.source_kind for a in await block_assertions.list_assertions(db, "foe.example")] == [
         SUBSCRIPTION
     ]

@@ -1,5 +1,5 @@
 """The `treehole` command run as a real process: one clear line for bad configuration, migrate,
-board add and admin create."""
+board add, board rotate-key, admin create, and the database settings (settings show|set)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,20 @@ import anyio
 import pytest
 import sqlalchemy as sa
 
+from app import cli
+from app.core.clock import utcnow
+from app.core.ids import new_id
 from app.db.engine import connect, disconnect
 from app.db.tables import admins, boards, local_actors
+from app.moderation.instance_settings import SETTINGS
 from app.security.passwords import check_password
+from app.store.blocklist_settings import get_visibility
+from app.store.boards import get_board_by_slug
+from app.store.followers import insert_follower
+from app.store.local_actors import get_board_actor
+from app.store.moderation import get_moderation_settings
+from app.store.remote_actors import RemoteActor, upsert_remote_actor
+from tests.conftest import make_settings
 from tests.support.snapshots import dump_database
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -159,6 +170,45 @@ def test_board_add_refuses_bad_arguments(
     assert select(database_url, sa.select(boards.c.slug)) == before
 
 
+def _add_follower(database_url: str, actor_id: str) -> None:
+    """A remote follower of the main board, as the inbox would store one."""
+
+    async def run() -> None:
+        db = await connect(database_url)
+        try:
+            board = await get_board_by_slug(db, "main")
+            board_actor = None if board is None else await get_board_actor(db, board.id)
+            assert board_actor is not None
+            remote = await upsert_remote_actor(db, RemoteActor(
+                id=new_id(), ap_id=actor_id, domain="remote.example", preferred_username="r",
+                name=None, url=None, inbox=f"{actor_id}/inbox",
+                shared_inbox="https://remote.example/inbox", key_id=f"{actor_id}#main-key",
+                public_key_pem=None, blocks_us=False, suspended=False, silenced=False,
+                fetched_at=utcnow(),
+            ))  # fmt: skip
+            await insert_follower(db, board_actor.id, remote.id, f"{actor_id}/follows/1", utcnow())
+        finally:
+            await disconnect(db)
+
+    anyio.run(run)
+
+
+def test_board_rotate_key_waits_for_the_last_rotation_to_be_delivered(
+    tmp_path: Path, database_url: str
+) -> None:
+    """spec: delivery-key-rotation-old-key-until-settled (one rotation at a time)"""
+    env = cli_env(tmp_path, database_url)
+    rotate = ["board", "rotate-key", "main"]
+    for _ in range(2):  # nobody to tell: each rotation is over at once
+        assert run_cli(rotate, env).returncode == 0
+    _add_follower(database_url, "https://remote.example/users/r")
+    first = run_cli(rotate, env)
+    assert first.returncode == 0, first.stderr
+    keys = select(database_url, sa.select(local_actors.c.public_key_pem))
+    assert_one_line_failure(run_cli(rotate, env), "still being delivered")
+    assert select(database_url, sa.select(local_actors.c.public_key_pem)) == keys
+
+
 def test_admin_create_stores_only_a_scrypt_hash(tmp_path: Path, database_url: str) -> None:
     env = cli_env(tmp_path, database_url)
     result = run_cli(["admin", "create", "alice", "--password-stdin"], env, PASSWORD + "\n")
@@ -187,3 +237,107 @@ def test_admin_create_refuses_bad_input(
     result = run_cli(["admin", "create", username, "--password-stdin"], env, password + "\n")
     assert_one_line_failure(result, naming)
     assert select(database_url, sa.select(admins)) == []
+
+
+def settings_shown(result: subprocess.CompletedProcess[str]) -> dict[str, str]:
+    assert result.returncode == 0, result.stderr
+    shown = {}
+    for line in result.stdout.splitlines():
+        name, _, rest = line.partition(" = ")
+        shown[name.strip()] = rest.split("  # ", 1)[0]
+    return shown
+
+
+def test_settings_show_lists_every_database_setting(tmp_path: Path, database_url: str) -> None:
+    shown = settings_shown(run_cli(["settings", "show"], cli_env(tmp_path, database_url)))
+    assert list(shown) == [setting.name for setting in SETTINGS]
+    assert shown["show_domain_blocks"] == "disabled"  # closed by default, as on Mastodon
+    assert shown["classifier_warn"] == "0.6" and shown["pow_enabled"] == "off"
+
+
+def test_settings_set_changes_what_the_instance_does(tmp_path: Path, database_url: str) -> None:
+    """spec: blocklist-visibility-reachable"""
+    env = cli_env(tmp_path, database_url)
+    for key, value, shown in (
+        ("show_domain_blocks", "all", "all"),
+        ("link_allowlist", "Example.org docs.example.com", "example.org,docs.example.com"),
+        ("pow_enabled", "on", "on"),
+    ):
+        result = run_cli(["settings", "set", key, value], env)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == f"{key} = {shown}\n"
+    assert anyio.run(stored_settings, database_url) == (
+        "all", "disabled", ("example.org", "docs.example.com"), True,
+    )  # fmt: skip
+
+
+async def stored_settings(database_url: str) -> tuple[str, str, tuple[str, ...], bool]:
+    db = await connect(database_url)
+    try:
+        settings = await get_moderation_settings(db)
+        return (
+            await get_visibility(db, "show_domain_blocks"),
+            await get_visibility(db, "show_domain_blocks_rationale"),
+            settings.link_allowlist,
+            settings.pow_enabled,
+        )
+    finally:
+        await disconnect(db)
+
+
+def settings_command_in_process(
+    args: list[str], tmp_path: Path, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str, str]:
+    """`treehole settings ...` through the CLI's own parser and handler, in this process (a
+    process per case would cost seconds of start-up each)."""
+    parsed = cli._parser().parse_args(["settings", *args])
+    code = cli.settings_command(make_settings(database_url, tmp_path / "data"), parsed)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_settings_set_in_process_keeps_every_value_the_pages_keep(
+    tmp_path: Path, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for key, value in (
+        ("show_domain_blocks_rationale", "users"),
+        ("classifier_reject", "0.99"),
+        ("breaker_posts_per_minute", "45"),
+        ("subscription_threshold_type", "pct"),
+        ("subscription_max_share_pct", "12.5"),
+    ):
+        code, out, err = settings_command_in_process(
+            ["set", key, value], tmp_path, database_url, capsys
+        )
+        assert (code, out, err) == (0, f"{key} = {value}\n", "")
+    code, out, _ = settings_command_in_process(["show"], tmp_path, database_url, capsys)
+    shown = {line.split(" = ")[0].strip(): line.split(" = ")[1].split("  #")[0] for line in
+             out.splitlines()}  # fmt: skip
+    assert shown["classifier_reject"] == "0.99" and shown["subscription_max_share_pct"] == "12.5"
+    assert shown["show_domain_blocks_rationale"] == "users"
+
+
+@pytest.mark.parametrize(
+    ("args", "naming"),
+    [
+        (["show_domain_blocks", "everyone"], "nobody, holders of an API token or everyone"),
+        (["classifier_warn", "0.9"], "warn ≤ hold ≤ reject"),
+        (["classifier_hold", "1.5"], "between 0 and 1"),
+        (["link_allowlist", "not a domain!"], "not a valid domain name"),
+        (["breaker_mode", "panic"], "proof of work or review"),
+        (["pow_enabled", "yes"], "on or off"),
+        (["subscription_mergeplan", "median"], "subscription_mergeplan"),
+        (["no_such_setting", "1"], "no setting 'no_such_setting'"),
+    ],
+)
+def test_settings_set_refuses_what_the_pages_refuse(
+    tmp_path: Path,
+    database_url: str,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    naming: str,
+) -> None:
+    before = settings_command_in_process(["show"], tmp_path, database_url, capsys)
+    code, out, err = settings_command_in_process(["set", *args], tmp_path, database_url, capsys)
+    assert (code, out) == (2, "") and naming in err and len(err.splitlines()) == 1
+    assert settings_command_in_process(["show"], tmp_path, database_url, capsys) == before

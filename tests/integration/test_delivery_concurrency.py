@@ -1,6 +1,7 @@
-"""Several delivery workers on one queue: each row delivered exactly once, and a worker that died
+"""Several delivery workers on one queue: each row delivered exactly once, a worker that died
 holding a lease neither blocks its rows for ever nor overwrites the result of the one that took
-them over. Each worker has its own database handle, as separate processes would."""
+them over, and a live worker renews the lease of a batch still in flight so nobody takes it over.
+Each worker has its own database handle, as separate processes would."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from app.workers.deliver import Deliverer
 from federation.client import SafeClient
 from tests.support.app_client import RunningApp
 from tests.support.delivery import deliverer, delivery_rows, trust_our_keys
-from tests.support.fake_inbox import FakeInbox, run_fake_inbox
+from tests.support.fake_inbox import HANG, FakeInbox, run_fake_inbox
 
 pytestmark = pytest.mark.anyio
 
@@ -34,7 +35,7 @@ INBOXES = 20  # 10 x 20 = 200 deliveries
 
 @pytest.fixture
 def fake() -> Iterator[FakeInbox]:
-    with run_fake_inbox() as (control, _server):
+    with run_fake_inbox(hang_seconds=1.5) as (control, _server):
         yield control
 
 
@@ -170,3 +171,28 @@ async def test_batched_success_settles_only_rows_this_worker_holds(
     assert {rows[row.id]["attempts"] for row in mine} == {1}
     assert {rows[row.id]["state"] for row in theirs} == {"pending"}
     assert {rows[row.id]["attempts"] for row in theirs} == {0}
+
+
+async def test_a_batch_in_flight_keeps_its_lease_past_the_first_one(
+    instance: RunningApp, fake: FakeInbox
+) -> None:
+    """spec: delivery-lease-heartbeat — a server that holds our requests longer than a lease does
+    not get them twice: the worker renews the lease while they are in flight."""
+    services = instance.services
+    t0 = utcnow()
+    await enqueue_fan_out(services, fake, 1, 3, t0)
+    fake.answer_all(HANG)  # each request held 1.5 s
+    slow: Deliverer = deliverer(services, "slow-worker", heartbeat_seconds=0.1)
+    lease = timedelta(seconds=deliveries.LEASE_SECONDS)
+    async with anyio.create_task_group() as tasks:
+        tasks.start_soon(slow.run, t0)
+        with anyio.fail_after(5):
+            while len(fake.arrivals()) < 3:
+                await anyio.sleep(0.05)
+        await anyio.sleep(0.6)  # several beats while the server holds the requests
+        # Past the lease the first claim took: a second worker still finds nothing due.
+        other: Deliverer = deliverer(services, "other-worker")
+        assert await other.run(t0 + lease + timedelta(seconds=0.2)) == 0
+    assert len(fake.arrivals()) == 3
+    rows = await delivery_rows(services.db)
+    assert {r["state"] for r in rows} == {"delivered"} and {r["attempts"] for r in rows} == {1}

@@ -135,30 +135,52 @@ async def test_delivery_429_honours_retry_after(instance: RunningApp, fake: Fake
 
 
 @pytest.mark.parametrize("status", [410, 404])
-async def test_delivery_gone_inbox_drops_its_followers(
+async def test_delivery_gone_shared_inbox_removes_nobody(
+    instance: RunningApp, fake: FakeInbox, status: int
+) -> None:
+    """spec: delivery-gone-shared-inbox-keeps-followers"""
+    await followed_by(instance, fake, "x", "y")
+    await followed_by(instance, fake, "z", shared=False)
+    assert await count_followers(instance) == 3
+    fake.answer(fake.shared_inbox_url, status)
+    await post_note(instance.client, "to a shared inbox that answers gone")
+    await run_worker(instance, fake)
+    db = instance.services.db
+    gone = await one_row(db, "Announce", fake.shared_inbox_url)
+    assert gone["state"] == "gone" and gone["last_status"] == status
+    assert (await one_row(db, "Announce", fake.inbox_url("z")))["state"] == "delivered"
+    assert await count_followers(instance) == 3  # x and y are still followers
+    fake.answer(fake.shared_inbox_url, 202)
+    fake.clear()
+    await post_note(instance.client, "the shared inbox is back")
+    await run_worker(instance, fake)
+    paths = sorted(a.path for a in fake.accepted(type="Announce"))
+    assert paths == ["/inbox", "/users/z/inbox"]
+
+
+@pytest.mark.parametrize("status", [410, 404])
+async def test_delivery_gone_personal_inbox_drops_that_follower(
     instance: RunningApp, fake: FakeInbox, status: int
 ) -> None:
     """spec: delivery-410-gone-drops-followers, delivery-404-gone-drops-followers"""
     await followed_by(instance, fake, "x", "y")
     await followed_by(instance, fake, "z", shared=False)
-    assert await count_followers(instance) == 3
-    fake.answer(fake.shared_inbox_url, status)
-    await post_note(instance.client, "to a server that moved away")
+    fake.answer(fake.inbox_url("z"), status)
+    await post_note(instance.client, "to a personal inbox that moved away")
     await run_worker(instance, fake)
     db = instance.services.db
-    gone = await one_row(db, "Announce", fake.shared_inbox_url)
+    gone = await one_row(db, "Announce", fake.inbox_url("z"))
     assert gone["state"] == "gone" and gone["last_status"] == status
-    kept = await one_row(db, "Announce", fake.inbox_url("z"))
-    assert kept["state"] == "delivered"
-    assert await count_followers(instance) == 1  # x and y were behind the shared inbox
+    assert (await one_row(db, "Announce", fake.shared_inbox_url))["state"] == "delivered"
+    assert await count_followers(instance) == 2  # z only
     fake.clear()
-    await post_note(instance.client, "nobody at the shared inbox any more")
+    await post_note(instance.client, "nobody at z's inbox any more")
     await run_worker(instance, fake)
     await run_worker(instance, fake, utcnow() + timedelta(days=1))
-    assert [a.path for a in fake.arrivals(type="Announce")] == ["/users/z/inbox"]
+    assert [a.path for a in fake.arrivals(type="Announce")] == ["/inbox"]
     inboxes = {r["inbox_url"] for r in await delivery_rows(db, "Announce")}
     assert inboxes == {fake.shared_inbox_url, fake.inbox_url("z")}
-    assert len([r for r in await delivery_rows(db, "Announce")]) == 3
+    assert len(await delivery_rows(db, "Announce")) == 3
 
 
 @pytest.mark.parametrize(("status", "knocks"), [(400, 2), (403, 1), (422, 1)])

@@ -60,6 +60,44 @@ async def test_webfinger_unknown_is_404_and_bad_request_is_400(instance: Running
     assert (await client.get("/.well-known/webfinger")).status_code == 400
 
 
+async def finger(instance: RunningApp, resource: str) -> tuple[int, str | None]:
+    answer = await instance.client.get("/.well-known/webfinger", params={"resource": resource})
+    if answer.status_code != 200:
+        return answer.status_code, None
+    return 200, next(link["href"] for link in answer.json()["links"] if link["rel"] == "self")
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "acct:main@treehole.test=",
+        "acct=main@treehole.test",
+        "main@treehole.test@x",
+        "acct:",
+        "https://[treehole.test/b/main",
+        "https://treehole.test:99999/b/main",
+        "nothing-at-all",
+    ],
+)
+async def test_webfinger_malformed_resource_is_400(instance: RunningApp, resource: str) -> None:
+    """spec: webfinger-malformed-400 (Mastodon's WebfingerResource::InvalidRequest)"""
+    assert await finger(instance, resource) == (400, None)
+
+
+async def test_webfinger_matches_case_insensitively_and_takes_urls(instance: RunningApp) -> None:
+    """spec: webfinger-case-insensitive, webfinger-url-resource, webfinger-bare-acct"""
+    board = f"{BASE}/b/main"
+    assert await finger(instance, "acct:MAIN@Treehole.Test") == (200, board)
+    assert await finger(instance, "main@treehole.test") == (200, board)
+    assert await finger(instance, f"{BASE}/b/main") == (200, board)
+    assert await finger(instance, f"{BASE}/actor") == (200, f"{BASE}/actor")
+    # Valid resources that name nothing of ours stay 404.
+    assert await finger(instance, f"{BASE}/b/nope") == (404, None)
+    assert await finger(instance, f"{BASE}/n/{'a' * 26}") == (404, None)
+    assert await finger(instance, "https://elsewhere.test/b/main") == (404, None)
+    assert await finger(instance, "acct:nobody@treehole.test") == (404, None)
+
+
 async def test_nodeinfo_host_meta_and_instance_api(instance: RunningApp) -> None:
     """spec: nodeinfo-index, nodeinfo-schema"""
     client = instance.client

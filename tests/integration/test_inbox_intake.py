@@ -220,3 +220,34 @@ async def test_inbox_answers_503_when_the_row_cannot_be_stored(
         await other_process.execute(sa.text("ALTER TABLE inbox_items_away RENAME TO inbox_items"))
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "30"
+
+
+async def test_worker_settles_an_activity_that_can_never_parse_at_once(
+    instance: RunningApp, fake: FakeActors
+) -> None:
+    """A verified Create whose object cannot be read (a Note naming no author) fails on its
+    first attempt, with the reason, instead of coming back for retries.
+    spec: inbox-unparseable-settled-at-once
+    """
+    actor = fake.add_actor("frank")
+    create = {
+        "@context": AS_CONTEXT,
+        "id": f"{actor}#creates/1",
+        "type": "Create",
+        "actor": actor,
+        "object": {
+            "id": f"{actor}/notes/1",
+            "type": "Note",
+            "content": "<p>hello</p>",
+        },
+    }
+    assert await post(instance, fake, "frank", create) == 202
+    await instance.work()
+    db = instance.services.db
+    query = sa.select(inbox_items).where(inbox_items.c.ap_id == create["id"])
+    row = await db.fetch_one(query)
+    assert row is not None
+    assert (row["state"], row["attempts"]) == ("failed", 1)
+    assert row["finished_at"] is not None
+    assert "unparseable" in row["last_error"] and "attributedTo" in row["last_error"]
+    assert await instance.work() == 0  # nothing comes back later

@@ -18,16 +18,17 @@ import sqlalchemy as sa
 
 from app.core.clock import utcnow
 from app.core.ids import new_id
-from app.db.tables import boards, moderation_decisions, notes
+from app.db.tables import boards, content_fingerprints, moderation_decisions, notes
 from app.db.tables import remote_actors as remote_actor_table
 from app.moderation.breaker import count_accepted_post, posts_in_last_minute
 from app.moderation.filters import FilterSet
 from app.moderation.pipeline import Content
-from app.moderation.service import Moderator
+from app.moderation.service import DUPLICATE_WINDOW, Moderator
 from app.store import filters as filter_store
 from app.store import remote_actors
 from app.store.moderation import get_moderation_settings, update_moderation_settings
 from app.store.remote_actors import RemoteActor
+from tests.support.admin import make_remote_actor
 from tests.support.app_client import RunningApp
 from tests.support.forms import csrf_from, post_note
 
@@ -201,10 +202,16 @@ async def test_proof_of_work_required_checked_and_single_use(instance: RunningAp
     solution = solve(page.text)
     form = {"csrf_token": csrf_from(page.text), "text": "solved it", "altcha": solution}
     assert (await instance.client.post("/b/main/post", data=form)).status_code == 303
-    again = await instance.client.post("/b/main/post", data={**form, "text": "reuse"})
+    # The same page sent again, as a browser does (its form token predates the poster cookie
+    # the first post set, which a same-origin send is allowed).
+    browser = {"Sec-Fetch-Site": "same-origin"}
+    again = await instance.client.post(
+        "/b/main/post", data={**form, "text": "reuse"}, headers=browser
+    )
     assert again.status_code == 400
     forged = {**form, "text": "forged", "altcha": base64.b64encode(b'{"x":1}').decode()}
-    assert (await instance.client.post("/b/main/post", data=forged)).status_code == 400
+    answer = await instance.client.post("/b/main/post", data=forged, headers=browser)
+    assert answer.status_code == 400
     assert [row["content"] for row in await note_rows(instance)] == ["solved it"]
 
 
@@ -344,3 +351,122 @@ async def test_concurrent_first_posts_build_the_filters_once(
     changed = await asyncio.gather(*(moderator.filter_set() for _ in range(5)))
     assert builds == 2 and all(built is changed[0] for built in changed)
     assert changed[0] is not first[0]
+
+
+async def fingerprint_subjects(instance: RunningApp) -> list[str | None]:
+    rows = await instance.services.db.fetch_all(
+        sa.select(content_fingerprints.c.subject_id).order_by(content_fingerprints.c.id)
+    )
+    return [row["subject_id"] for row in rows]
+
+
+async def test_fingerprints_age_out_after_their_window(instance: RunningApp) -> None:
+    """The worker forgets fingerprints once the near-duplicate window is over; younger ones
+    stay (they still stop a flood).
+    spec: fingerprints-short-lived
+    """
+    old = await post_note(instance.client, "Old words about mountain passes and snowy ridges")
+    db = instance.services.db
+    await db.execute(
+        content_fingerprints.update()
+        .where(content_fingerprints.c.subject_id == old.note_id)
+        .values(created_at=utcnow() - DUPLICATE_WINDOW - timedelta(seconds=1))
+    )
+    young = await post_note(instance.client, "Young words about river deltas and wide marshes")
+    assert await fingerprint_subjects(instance) == [old.note_id, young.note_id]
+    await instance.worker.run_once(force=True)
+    assert await fingerprint_subjects(instance) == [young.note_id]
+    # Thirty minutes on, the young one has aged out too.
+    await instance.worker.run_once(now=utcnow() + DUPLICATE_WINDOW, force=True)
+    assert await fingerprint_subjects(instance) == []
+
+
+async def test_fingerprints_go_with_their_note(instance: RunningApp) -> None:
+    """Deleting a note (a root takes its replies) deletes its fingerprints at once, and only
+    those: a near-copy of a deleted post is no longer held.
+    spec: fingerprints-short-lived
+    """
+    client = instance.client
+    root = await post_note(client, "A lighthouse keeper counts the gulls every single morning")
+    reply = await post_note(
+        client, "The gulls never sit still long enough to be counted", thread=root.note_id
+    )
+    other = await post_note(client, "Bakers wake at four to knead the sourdough loaves")
+    assert await fingerprint_subjects(instance) == [root.note_id, reply.note_id, other.note_id]
+    page = await client.get(f"/n/{root.note_id}/delete")
+    answer = await client.post(
+        f"/n/{root.note_id}/delete", data={"csrf_token": csrf_from(page.text), "token": root.token}
+    )
+    assert answer.status_code == 200
+    assert await fingerprint_subjects(instance) == [other.note_id]
+    again = await post_note(client, "A lighthouse keeper counts the gulls every single morning!")
+    note = await instance.services.db.fetch_one(
+        sa.select(notes.c.state).where(notes.c.id == again.note_id)
+    )
+    assert note is not None and note["state"] == "live"
+
+
+async def test_remote_reply_fingerprint_goes_with_it(instance: RunningApp) -> None:
+    """spec: fingerprints-short-lived"""
+    db = instance.services.db
+    root = await post_note(instance.client, "Tell me about the tides where you live, friends")
+    actor = await make_remote_actor(db)
+    inbound = instance.services.inbound
+    parent = instance.services.urls.note(root.note_id)
+    create = {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": f"{actor.ap_id}/statuses/1/activity", "type": "Create", "actor": actor.ap_id,
+        "object": {
+            "id": f"{actor.ap_id}/statuses/1", "type": "Note", "attributedTo": actor.ap_id,
+            "inReplyTo": parent, "content": "<p>Here the tide runs out two miles at dawn</p>",
+        },
+    }  # fmt: skip
+    assert await inbound.apply(create, utcnow()) == "reply stored"
+    stored = await db.fetch_one(sa.select(notes.c.id).where(notes.c.origin == "remote"))
+    assert stored is not None
+    assert await fingerprint_subjects(instance) == [root.note_id, stored["id"]]
+    delete = {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": f"{actor.ap_id}/statuses/1#delete", "type": "Delete", "actor": actor.ap_id,
+        "object": f"{actor.ap_id}/statuses/1",
+    }  # fmt: skip
+    assert await inbound.apply(delete, utcnow()) == "reply removed"
+    assert await fingerprint_subjects(instance) == [root.note_id]
+
+
+async def test_remote_links_go_through_the_link_policy(instance: RunningApp) -> None:
+    """A remote reply's `<a href>` is held like the same URL typed as text, whatever the
+    link's visible words; mentions and hashtags linking to the sender's own server or to us
+    are not external links, and an allowlisted domain passes."""
+    posted = await post_note(instance.client, "a thread for remote links")
+    note_url = f"http://treehole.test/n/{posted.note_id}"
+    ann = await remote_author(instance)
+    inbound, now = instance.services.inbound, utcnow()
+    mention = '<a href="https://remote.example/@bob" class="u-url mention">@<span>bob</span></a>'
+    hashtag = '<a href="https://remote.example/tags/tide" class="mention hashtag">#tide</a>'
+    ours = '<a href="http://treehole.test/b/main" class="u-url mention">@main</a>'
+    # Each reply names itself in its first word.
+    texts = {
+        "hidden": 'hidden: read <a href="https://buy-pills.example/now">this page</a> please',
+        "short": 'short: <a href="https://bit.ly/3xYz">my photos</a>',
+        "typed": "typed: read https://buy-pills.example/now please",
+        "elsewhere": 'elsewhere: <a href="https://third.example/@cat" class="mention">@cat</a>',
+        "allowed": 'allowed: <a href="https://docs.example.org/guide">the guide</a> helps',
+        "own": f"own: {mention} {hashtag} {ours} thanks for the tide tables",
+    }
+    settings = await get_moderation_settings(instance.services.db)
+    await update_moderation_settings(
+        instance.services.db, replace(settings, link_allowlist=("example.org",))
+    )
+    for text in texts.values():
+        assert await inbound.apply(reply_create(ann, note_url, text), now) == "reply stored"
+    rows = await instance.services.db.fetch_all(
+        sa.select(notes.c.content, notes.c.state).where(notes.c.origin == "remote")
+    )
+    states = {row["content"][3:].split(":", 1)[0]: row["state"] for row in rows}
+    assert states == {
+        "hidden": "held", "short": "held", "typed": "held", "elsewhere": "held",
+        "allowed": "live", "own": "live",
+    }  # fmt: skip
+    reasons = {row["reason"] for row in await decisions(instance) if row["check_name"] == "links"}
+    assert {"link_not_allowed", "link_shortener"} <= reasons

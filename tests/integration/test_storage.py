@@ -3,6 +3,7 @@ schema on an empty database of either engine."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta, timezone
@@ -13,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.db.engine import Db, connect, disconnect
-from app.db.migrate import upgrade_to_head_async
+from app.db.migrate import upgrade_to_head
 from app.db.tables import key_pool, metadata
 from tests.support.databases import postgres_url
 
@@ -106,12 +107,12 @@ async def test_migrations_build_the_schema_on_an_empty_database(
         url = f"{head.rpartition('/')[0]}/{name}" + (f"?{query}" if query else "")
         await _pg_admin(f'CREATE DATABASE "{name}"')
     try:
-        await upgrade_to_head_async(url)
+        await asyncio.to_thread(upgrade_to_head, url)
         names, version = await _tables_and_head(url)
         assert {table.name for table in metadata.sorted_tables} <= names
         assert version
         # Once more: already at head, nothing to do, nothing broken.
-        await upgrade_to_head_async(url)
+        await asyncio.to_thread(upgrade_to_head, url)
         assert (await _tables_and_head(url))[1] == version
     finally:
         if engine != "sqlite":

@@ -35,15 +35,16 @@ async def trust_our_keys(services: Services, fake: FakeInbox) -> None:
         fake.trust(key_id(services.urls, actor, board), actor.public_key_pem)
 
 
-async def rotate_board_key(services: Services, slug: str = "main") -> None:
-    """Give the board a new key: an Update carrying it, signed with the old one, is queued."""
+async def rotate_board_key(services: Services, slug: str = "main") -> bool:
+    """Give the board a new key: an Update carrying it, signed with the old one, is queued
+    (False, and nothing done, while a previous rotation is still being delivered)."""
     db = services.db
     board = await get_board_by_slug(db, slug)
     assert board is not None
     actor = await get_board_actor(db, board.id)
     assert actor is not None
     new_key = generate_rsa_keypair()
-    await enqueue_key_rotation(
+    return await enqueue_key_rotation(
         db, services.urls, services.settings.domain, board, actor,
         (new_key.private_pem, new_key.public_pem),
     )  # fmt: skip
@@ -80,8 +81,10 @@ def deliverer(
     db: Db | None = None,
     client: SafeClient | None = None,
     sign_on: Offload = run_inline,
+    **options: Any,
 ) -> Deliverer:
-    """A delivery step alone (no periodic jobs), with reproducible jitter."""
+    """A delivery step alone (no periodic jobs), with reproducible jitter; `options` are other
+    Deliverer fields (clock, per_domain, heartbeat_seconds)."""
     return Deliverer(
         db or services.db,
         client or services.fetcher.client,
@@ -89,6 +92,7 @@ def deliverer(
         name,
         rng=random.Random(7),
         sign_on=sign_on,
+        **options,
     )
 
 

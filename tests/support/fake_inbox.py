@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -77,6 +77,12 @@ class FakeInbox:
     keypair: KeyPair = field(default_factory=generate_rsa_keypair)
     keys: dict[str, str] = field(default_factory=dict)
     now: datetime | None = None
+    # Read once per POST when set (instead of `now` or the real time): a world whose time moves.
+    clock: Callable[[], datetime] | None = None
+    # Misskey's window (the http-signature parser's `clockSkew`, 300 s): a signature whose Date
+    # or created time is further than this from the fake's time is refused.
+    date_skew: timedelta | None = None
+    refuse_unverified: bool = False  # answer 401 to a signature that does not verify, as peers do
     _shared: dict[str, bool] = field(default_factory=dict)
     _answers: dict[str, Answer] = field(default_factory=dict)
     _default: Answer = field(default_factory=lambda: Answer(202))
@@ -232,6 +238,8 @@ class FakeInbox:
         with self._lock:
             answer = self._answers.get(path, self._default)
         verdict = await self._verify(request, body)
+        if self.refuse_unverified and not verdict[2]:
+            answer = Answer(401)
         self._record(path, body, verdict, answer.status)
         if answer.status == HANG:
             await asyncio.sleep(self.hang_seconds)
@@ -245,13 +253,15 @@ class FakeInbox:
         self, request: Request, body: bytes
     ) -> tuple[str | None, str | None, bool, str | None]:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        now = self.now or datetime.now(UTC)
+        now = self.clock() if self.clock is not None else (self.now or datetime.now(UTC))
         try:
             signed = parse_signed_request(
                 "POST", target, request.headers, body, now, url_scheme="http"
             )
         except SignatureError as error:
             return None, None, False, error.reason
+        if self.date_skew is not None and abs(signed.created - now) > self.date_skew:
+            return signed.scheme, signed.key_id, False, "date skew"
         pem = await self._key(signed.key_id)
         if pem is None:
             return signed.scheme, signed.key_id, False, "unknown key"

@@ -15,12 +15,15 @@ def post_note_sync(
     thread: str | None = None,
     ttl: str | None = None,
     summary: str = "",
+    in_reply_to: str | None = None,
 ) -> PostedNote:
     page = client.get(f"/t/{thread}" if thread else f"/b/{board}")
     assert page.status_code == 200, page.text
     form = {"csrf_token": csrf_from(page.text), "text": text, "summary": summary}
     if ttl is not None:
         form["ttl"] = ttl
+    if in_reply_to is not None:
+        form["in_reply_to"] = in_reply_to
     answer = client.post(f"/t/{thread}/reply" if thread else f"/b/{board}/post", data=form)
     assert answer.status_code == 303, answer.text
     location = answer.headers["location"]

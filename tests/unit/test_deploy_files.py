@@ -261,7 +261,7 @@ def test_dockerfile_runs_unprivileged_with_healthcheck_and_no_secrets():
     assert re.search(r"(?m)^EXPOSE 8000$", final_stage)
     assert "TREEHOLE_DATA_DIR=/data" in final_stage
     healthcheck = re.search(r"(?ms)^HEALTHCHECK.*?^\s*CMD (\[.*?\])$", final_stage)
-    assert healthcheck and "/healthz" in healthcheck.group(1) and "curl" not in healthcheck.group(1)
+    assert healthcheck and "/readyz" in healthcheck.group(1) and "curl" not in healthcheck.group(1)
     assert re.search(r'(?m)^CMD \["treehole", "serve", "--host", "0.0.0.0"\]$', final_stage)
     for line in re.findall(r"(?m)^(?:ENV|ARG)\b.*(?:\n\s+.*)*", text):
         assert not re.search(r"SECRET|PASSWORD|TOKEN", line), line

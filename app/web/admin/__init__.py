@@ -56,6 +56,7 @@ def admin_routes() -> list[Route]:
         _post("/admin/filters/allowlist/delete", filters.delete_allowlist_term),
         Route("/admin/settings", settings.settings_page),
         _post("/admin/settings", settings.update_settings),
+        _post("/admin/settings/domain-blocks", settings.update_domain_block_visibility),
         Route("/admin/boards", boards.boards_page),
         _post("/admin/boards/new", boards.create_board),
         _post("/admin/boards/{slug}", boards.update_board),

@@ -15,8 +15,7 @@ from starlette.responses import RedirectResponse, Response
 
 from app.core.clock import utcnow
 from app.core.errors import Forbidden, Invalid, NotAuthenticated, RateLimited, TreeholeError
-from app.security.csrf import check_csrf_token
-from app.security.passwords import check_password
+from app.security.passwords import check_password, hash_password, needs_rehash
 from app.security.sessions import (
     ADMIN_COOKIE,
     clear_cookie_options,
@@ -29,7 +28,7 @@ from app.security.sessions import (
 from app.store import admins as admin_store
 from app.store.admins import Admin
 from app.web.admin.nav import load_admin_nav
-from app.web.context import render_page, services_of
+from app.web.context import check_admin_origin, check_form_token, render_page, services_of
 
 MODERATOR = "moderator"
 ADMIN = "admin"
@@ -38,9 +37,10 @@ ADMIN_FORM_MAX_FIELDS = 400
 ADMIN_FORM_MAX_PART_BYTES = 64 * 1024
 USERNAME_MAX_CHARS = 64
 PASSWORD_MAX_CHARS = 1024
-# Checked against when the username is unknown, so both answers take as long.
+# Checked against when the username is unknown, so both answers take as long (today's
+# parameters, as every hash has after its owner's next login).
 DUMMY_HASH = (
-    "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+    "scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 )
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -105,8 +105,9 @@ async def checked_form(
         # PostgreSQL refuses NUL in text with an error; no admin field has a use for one.
         if any(isinstance(value, str) and "\x00" in value for _, value in form.multi_items()):
             raise Invalid("form", "malformed")
+        check_admin_origin(request)
         token = form.get("csrf_token")
-        check_csrf_token(services_of(request).secret_key, token if isinstance(token, str) else None)
+        check_form_token(request, token if isinstance(token, str) else None)
     except TreeholeError:
         await form.close()  # an uploaded file's temporary file goes with the refused form
         raise
@@ -142,10 +143,15 @@ async def login(request: Request) -> Response:
         return response
     row = await admin_store.get_admin_by_username(services.db, username) if username else None
     stored = row["password_hash"] if row is not None else DUMMY_HASH
-    matches = await anyio.to_thread.run_sync(check_password, password, stored)
+    slots = services.password_slots
+    matches = await anyio.to_thread.run_sync(check_password, password, stored, limiter=slots)
     if row is None or not matches:
         await count_failed_login(services.db, client_key, username, utcnow())
         return _login_again(request, username, "wrong", 401)
+    if needs_rehash(stored):
+        # The password is known to be right only now: store it at today's parameters.
+        upgraded = await anyio.to_thread.run_sync(hash_password, password, limiter=slots)
+        await admin_store.update_password_hash(services.db, row["id"], upgraded)
     response = RedirectResponse(services.urls.admin(), status_code=303)
     value = issue_session(services.secret_key, row["id"], row["role"])
     response.set_cookie(ADMIN_COOKIE, value, **session_cookie_options(services.cookies.secure))

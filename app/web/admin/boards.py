@@ -1,6 +1,6 @@
 """Boards (admins only): create one, and for each its title, description, language and rules,
-pre-moderation, proof of work, self-destruct and lifetimes (written as `1h, 1d, 7d`). A board's
-slug is its fediverse identity and never changes."""
+pre-moderation, proof of work, self-destruct, lifetimes (written as `1h, 1d, 7d`) and whether
+`#tags` federate as hashtags. A board's slug is its fediverse identity and never changes."""
 
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ def _shown(board: Board) -> dict[str, str]:
         "self_destruct_hours": str(board.self_destruct_hours or ""),
         "default_ttl": format_duration(board.default_ttl),
         "allowed_ttls": ", ".join(format_duration(ttl) for ttl in board.allowed_ttls),
+        "hashtags": "on" if board.hashtags else "",
     }
 
 
@@ -89,6 +90,7 @@ async def update_board(request: Request) -> Response:
         )
     except Invalid as error:
         shown = {board.slug: {name: value or "" for name, value in entered.items()}}
+        shown[board.slug]["hashtags"] = text_field(form, "hashtags") or ""
         context = {
             **await _context(request, shown),
             "error": invalid_message(request, error),
@@ -99,6 +101,9 @@ async def update_board(request: Request) -> Response:
         await board_store.update_board_profile(services.db, board.id, profile)
         await board_store.update_board_settings(
             services.db, board.id, moderation, default_ttl, allowed
+        )
+        await board_store.update_board_hashtags(
+            services.db, board.id, text_field(form, "hashtags") == "on"
         )
     return RedirectResponse(f"{services.urls.admin_boards()}#board-{board.slug}", status_code=303)
 

@@ -48,9 +48,7 @@ async def dashboard(request: Request) -> Response:
             ChartCard(
                 name=series.name,
                 title=title,
-                chart=bar_chart(
-                    points, title, "alt" if series.name in ("holds", "reports") else ""
-                ),
+                chart=bar_chart(points, title, "alt" if series.name in ALT_SERIES else ""),
                 total=series.total,
                 today=series.today,
                 first_day=day_label(series.days[0][0], language),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from app.core.states import DELETED
 from app.db.engine import Db
 from app.store import boards as board_store
 from app.store import notes as note_store
@@ -29,7 +30,7 @@ async def load_note_context(db: Db, notes: Iterable[Note]) -> NoteContext:
     for note in notes:
         if note.in_reply_to_id:
             parent = await note_store.get_note(db, note.in_reply_to_id)
-            if parent is not None and parent.state != "deleted":
+            if parent is not None and parent.state != DELETED:
                 context.parents[note.id] = parent
         if not note.is_root and note.thread_id not in context.roots:
             root = await note_store.get_note(db, note.thread_id)

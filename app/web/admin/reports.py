@@ -15,6 +15,7 @@ from starlette.responses import RedirectResponse, Response
 
 from app.core.clock import utcnow
 from app.core.errors import Invalid, NotFound
+from app.core.states import DELETED
 from app.moderation import review
 from app.store import notes as note_store
 from app.store import reports as report_store
@@ -69,7 +70,7 @@ async def _context(request: Request) -> dict[str, Any]:
         for report_id, found in decisions.items()
         if any(d.action == review.FORWARD for d in found)
     }
-    live = [note for note in notes.values() if note.state != "deleted"]
+    live = [note for note in notes.values() if note.state != DELETED]
     return {
         "groups": group_reports(open_reports, notes),
         "forwarded": forwarded,

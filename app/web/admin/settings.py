@@ -1,5 +1,5 @@
 """Instance moderation settings (admins only): classifier thresholds, link allowlist, proof of
-work, and the "under attack" circuit breaker."""
+work, the "under attack" circuit breaker, and who may read the public domain-block list."""
 
 from __future__ import annotations
 
@@ -9,9 +9,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from app.core.errors import Invalid
-from app.moderation import admin_input
+from app.moderation import admin_input, instance_settings
 from app.store import moderation
-from app.store.moderation import BREAKER_MODES, ModerationSettings
+from app.store.blocklist_settings import (
+    SHOW_DOMAIN_BLOCKS,
+    SHOW_DOMAIN_BLOCKS_RATIONALE,
+    VISIBILITIES,
+)
+from app.store.moderation import BREAKER_MODES
 from app.web.admin.auth import ADMIN, checked_form, requires, text_field
 from app.web.admin.render import invalid_message, render_admin
 from app.web.context import services_of
@@ -25,29 +30,41 @@ FIELDS = (
     "breaker_posts_per_minute",
     "breaker_mode",
 )
+VISIBILITY_FIELDS = (SHOW_DOMAIN_BLOCKS, SHOW_DOMAIN_BLOCKS_RATIONALE)
 
 
-def _shown(settings: ModerationSettings) -> dict[str, str]:
+def _context(values: dict[str, str], visibility: dict[str, str]) -> dict[str, Any]:
+    # The breaker's state is the banner every admin page shows while it is on (admin/nav.py).
     return {
-        "classifier_warn": str(settings.classifier_warn),
-        "classifier_hold": str(settings.classifier_hold),
-        "classifier_reject": str(settings.classifier_reject),
-        "link_allowlist": "\n".join(settings.link_allowlist),
-        "pow_enabled": "on" if settings.pow_enabled else "",
-        "breaker_posts_per_minute": str(settings.breaker_posts_per_minute),
-        "breaker_mode": settings.breaker_mode,
+        "values": values,
+        "modes": BREAKER_MODES,
+        "visibility": visibility,
+        "visibilities": VISIBILITIES,
     }
 
 
-def _context(settings: ModerationSettings, values: dict[str, str]) -> dict[str, Any]:
-    # The breaker's state is the banner every admin page shows while it is on (admin/nav.py).
-    return {"values": values, "modes": BREAKER_MODES}
+async def _page(
+    request: Request,
+    values: dict[str, str] | None = None,
+    visibility: dict[str, str] | None = None,
+    error: Invalid | None = None,
+) -> Response:
+    """The page with the stored values, or with what was entered in a refused form."""
+    db = services_of(request).db
+    settings = await moderation.get_moderation_settings(db)
+    context = _context(
+        values or instance_settings.shown_moderation_settings(settings),
+        visibility or await instance_settings.VISIBILITY.read(db),
+    )
+    if error is None:
+        return render_admin(request, "admin/settings.html", context)
+    context["error"] = invalid_message(request, error)
+    return render_admin(request, "admin/settings.html", context, status_code=400)
 
 
 @requires(ADMIN)
 async def settings_page(request: Request) -> Response:
-    settings = await moderation.get_moderation_settings(services_of(request).db)
-    return render_admin(request, "admin/settings.html", _context(settings, _shown(settings)))
+    return await _page(request)
 
 
 @requires(ADMIN)
@@ -60,7 +77,20 @@ async def update_settings(request: Request) -> Response:
         chosen = admin_input.parse_moderation_settings(entered, current)
     except Invalid as error:
         values = {name: value or "" for name, value in entered.items()}
-        context = {**_context(current, values), "error": invalid_message(request, error)}
-        return render_admin(request, "admin/settings.html", context, status_code=400)
+        return await _page(request, values=values, error=error)
     await moderation.update_moderation_settings(services.db, chosen)
+    return RedirectResponse(services.urls.admin_settings(), status_code=303)
+
+
+@requires(ADMIN)
+async def update_domain_block_visibility(request: Request) -> Response:
+    """Who may read the public domain-block list and its reasons (Mastodon's
+    `show_domain_blocks` and `show_domain_blocks_rationale`)."""
+    services = services_of(request)
+    form = await checked_form(request)
+    entered = {name: text_field(form, name) for name in VISIBILITY_FIELDS}
+    try:
+        await instance_settings.VISIBILITY.write(services.db, entered)
+    except Invalid as error:
+        return await _page(request, visibility=entered, error=error)
     return RedirectResponse(services.urls.admin_settings(), status_code=303)

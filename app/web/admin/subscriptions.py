@@ -18,6 +18,7 @@ from app.blocklists.source_input import parse_settings_form, parse_source_form
 from app.blocklists.sources import AUTH_KINDS, KINDS
 from app.core.clock import utcnow
 from app.core.errors import Invalid, NotFound
+from app.core.states import APPLIED
 from app.http.middleware import BodyLimit
 from app.store import blocklist_runs, blocklist_sources
 from app.store.block_assertions import SUBSCRIPTION
@@ -190,7 +191,7 @@ async def run_action(request: Request) -> Response:
             )
         elif action == "discard":
             await subscriptions.discard_run(services.db, run_id, now)
-        elif action == "revert" and run.state == blocklist_runs.APPLIED:
+        elif action == "revert" and run.state == APPLIED:
             await service.revert_run(services.db, services.urls, run_id, _actor(request), now)
         elif action != "revert":
             raise NotFound("action")

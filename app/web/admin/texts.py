@@ -34,6 +34,11 @@ INVALID = {
         "The circuit breaker threshold is a whole number of posts per minute."
     ),
     "breaker_mode: unknown": N_("Choose proof of work or review for the circuit breaker."),
+    "pow_enabled: not_on_or_off": N_("Proof of work is on or off."),
+    "show_domain_blocks: unknown": N_("Choose nobody, holders of an API token or everyone."),
+    "show_domain_blocks_rationale: unknown": N_(
+        "Choose nobody, holders of an API token or everyone."
+    ),
     "premoderation: unknown": N_("Choose off, new threads or every post."),
     "self_destruct_hours: not_a_number": N_(
         "Self-destruct is a whole number of hours (at most a year), or empty for never."
@@ -125,16 +130,28 @@ SERIES_TITLES = {
     "removals": N_("Removed"),
 }
 
-# Why the inbox refused requests (app/api/inbox.py REFUSAL_KINDS).
+# Why the inbox refused requests (app/fedi/inbox_refusals.py REFUSAL_KINDS).
 REFUSALS = {
     "malformed": N_("Not a readable activity"),
     "suspended": N_("From a suspended server or account"),
     "bad_signature": N_("Signature missing, expired or wrong"),
     "key_unusable": N_("The sender's key could not be fetched or read"),
-    "not_signer": N_("Signed by someone other than its actor"),
     "foreign_id": N_("Its id is on another server than the signer's"),
     "foreign_object": N_("About an object that is not the sender's"),
     "too_many": N_("Too many activities from one account or server"),
+}
+
+# What the inbox accepted but dropped unread (app/fedi/inbox_refusals.py DROP_KINDS).
+DROPS = {
+    "relayed": N_("Relayed: signed by someone other than its actor (accepted, dropped unread)"),
+}
+
+# Who may read the public domain-block list (Mastodon's values; "users" are holders of an API
+# token here: Treehole has no user accounts).
+VISIBILITIES = {
+    "disabled": N_("Nobody"),
+    "users": N_("Holders of an API token"),
+    "all": N_("Everyone"),
 }
 
 # What the admin templates see as `texts`.
@@ -146,4 +163,6 @@ LABELS = {
     "SEVERITIES": SEVERITIES,
     "BREAKER_MODES": BREAKER_MODES,
     "REFUSALS": REFUSALS,
+    "DROPS": DROPS,
+    "VISIBILITIES": VISIBILITIES,
 }

@@ -23,6 +23,7 @@ from app.store.api_tokens import ApiToken
 from app.store.block_assertions import Assertion
 from app.store.block_audit import AuditEntry
 from app.store.blocklist_runs import Run
+from app.store.blocklist_settings import VISIBILITIES
 from app.store.boards import Board
 from app.store.domain_blocks import BlockValues, DomainBlock
 from app.store.federation_health import DomainHealth, QueueState
@@ -108,9 +109,11 @@ def admin_contexts() -> dict[str, tuple[str, dict[str, Any]]]:
         "category": "色情",
         "comment": "广告",
         "created_at": NOW,
+        "target_url": None,
     }
     other_report = {**report, "id": "r2", "source": "local", "category": "spam", "comment": ""}
     gone_report = {**report, "id": "r3", "note_id": None}
+    account_report = {**gone_report, "id": "r4", "target_url": "https://bad.example/users/troll"}
     author = RemoteActor(
         "x1", "https://bad.example/users/troll", "bad.example", "troll", None, None,
         "https://bad.example/inbox", None, None, None, False, False, False, NOW,
@@ -145,6 +148,7 @@ def admin_contexts() -> dict[str, tuple[str, dict[str, Any]]]:
         "self_destruct_hours": "",
         "default_ttl": "1d",
         "allowed_ttls": "1h, 1d",
+        "hashtags": "on",
     }
     filters = {
         "categories": [
@@ -172,7 +176,9 @@ def admin_contexts() -> dict[str, tuple[str, dict[str, Any]]]:
             "admin/reports.html",
             {
                 **admin,
-                "groups": group_reports([report, other_report, gone_report], {"h2": remote}),
+                "groups": group_reports(
+                    [report, other_report, gone_report, account_report], {"h2": remote}
+                ),
                 "forwarded": set(),
                 "remote": "remote",
                 "ctx": ctx,
@@ -200,12 +206,13 @@ def admin_contexts() -> dict[str, tuple[str, dict[str, Any]]]:
                 **admin,
                 "queue": QueueState(12, 3, NOW),
                 "domains": [
-                    DomainHealth("down.example", NOW, NOW, False, 3, NOW, "connect failed", None),
-                    DomainHealth("gone.example", NOW, NOW, True, 1, None, None, 503),
+                    DomainHealth("down.example", NOW, False, 3, NOW, "connect failed", None),
+                    DomainHealth("gone.example", NOW, True, 1, None, None, 503),
                 ],
                 "by_board": {"main": 4},
                 "by_domain": [("bad.example", 4)],
                 "refusals": [("malformed", 2), ("bad_signature", 0)],
+                "drops": [("relayed", 1)],
                 "refusal_days": 7,
             },
         ),
@@ -218,6 +225,7 @@ def admin_contexts() -> dict[str, tuple[str, dict[str, Any]]]:
                 "by_board": {},
                 "by_domain": [],
                 "refusals": [],
+                "drops": [],
                 "refusal_days": 7,
             },
         ),
@@ -233,7 +241,12 @@ def admin_contexts() -> dict[str, tuple[str, dict[str, Any]]]:
                 "values": settings_values,
                 "modes": BREAKER_MODES,
                 "nav": AdminNav(3, 2, NOW + timedelta(minutes=5), "pow"),
-            },
+                "visibilities": VISIBILITIES,
+                "visibility": {
+                    "show_domain_blocks": "all",
+                    "show_domain_blocks_rationale": "users",
+                },
+            },  # fmt: skip
         ),
         "admin-boards": (
             "admin/boards.html",
@@ -361,6 +374,7 @@ def page_contexts(language: str = "en") -> dict[str, tuple[str, dict[str, Any]]]
     translations = load_translations(language)  # error pages get their text translated
     return {
         "home": ("home.html", {"boards": [board]}),
+        "tag": ("tag.html", {"tag": "树洞", "notes": [], "counts": {}, "own_tokens": {}}),
         "board": (
             "board.html",
             {

@@ -92,6 +92,25 @@ def _fake_remote(state: _Fake) -> Starlette:
             media_type=AS2,
         )
 
+    async def big_answer(request: Request) -> Response:
+        return Response(b"z" * 2_000_000, status_code=202)
+
+    async def big_chunked_answer(request: Request) -> Response:
+        async def chunks() -> AsyncIterator[bytes]:
+            for _ in range(40):
+                yield b"z" * 65_536
+
+        return StreamingResponse(chunks(), status_code=202)
+
+    async def slow_answer(request: Request) -> Response:
+        await anyio.sleep(1.5)
+        return Response(b"", status_code=202)
+
+    async def vary(request: Request) -> Response:
+        answer = Response(b"{}", media_type=AS2)
+        answer.raw_headers += [(b"vary", b"Accept"), (b"vary", b"Signature")]
+        return answer
+
     async def concurrent(request: Request) -> Response:
         state.in_flight += 1
         state.max_in_flight = max(state.max_in_flight, state.in_flight)
@@ -113,6 +132,10 @@ def _fake_remote(state: _Fake) -> Starlette:
             Route("/loop", loop),
             Route("/echo", echo, methods=["GET", "POST"]),
             Route("/concurrent", concurrent),
+            Route("/big-answer", big_answer, methods=["POST"]),
+            Route("/big-chunked-answer", big_chunked_answer, methods=["POST"]),
+            Route("/slow-answer", slow_answer, methods=["POST"]),
+            Route("/vary", vary),
         ]
     )
 
@@ -542,6 +565,60 @@ async def test_post_refuses_internal_target() -> None:
     async with SafeClient(allow_loopback=False, user_agent=UA) as safe:
         with pytest.raises(FetchBlocked):
             await safe.post("http://169.254.169.254/inbox", b"{}", {})
+
+
+@pytest.mark.anyio
+async def test_post_sends_default_headers_unless_given(
+    remote: ThreadServer, client: SafeClient
+) -> None:
+    seen = json.loads((await client.post(f"{remote.url}/echo", b"{}", {})).body)["headers"]
+    assert seen["user-agent"] == UA and seen["accept-encoding"] == "identity"
+    assert "content-type" not in seen  # none given, none invented
+    given = {"User-Agent": "Other/1", "Content-Type": AS2}
+    seen = json.loads((await client.post(f"{remote.url}/echo", b"{}", given)).body)["headers"]
+    assert seen["user-agent"] == "Other/1" and seen["content-type"] == AS2
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("path", ["/big-answer", "/big-chunked-answer"])
+async def test_post_answer_over_the_cap_raises_too_large(remote: ThreadServer, path: str) -> None:
+    """spec: fetch-size-cap (deliveries' answers too)"""
+    async with SafeClient(allow_loopback=True, user_agent=UA, max_bytes=1_000_000) as safe:
+        with pytest.raises(FetchTooLarge):
+            await safe.post(f"{remote.url}{path}", b"{}", {})
+
+
+@pytest.mark.anyio
+async def test_post_times_out_as_a_fetch_error(remote: ThreadServer) -> None:
+    """spec: fetch-timeouts (deliveries too)"""
+    async with SafeClient(allow_loopback=True, user_agent=UA, timeout=0.3) as safe:
+        with pytest.raises(FetchTimeout):
+            await safe.post(f"{remote.url}/slow-answer", b"{}", {})
+
+
+@pytest.mark.anyio
+async def test_post_refuses_names_resolving_to_private(remote: ThreadServer) -> None:
+    """spec: ssrf-after-dns (deliveries resolve through the same guard)"""
+    resolver = _static_resolver(
+        {"inbox.test": ["127.0.0.1"], "mixed.test": ["127.0.0.1", "10.0.0.7"]}
+    )
+    async with SafeClient(allow_loopback=True, user_agent=UA, resolver=resolver) as safe:
+        ok = await safe.post(f"http://inbox.test:{remote.port}/echo", b"{}", {})
+        assert ok.status_code == 202
+        assert json.loads(ok.body)["headers"]["host"] == f"inbox.test:{remote.port}"
+        with pytest.raises(FetchBlocked):
+            await safe.post(f"http://mixed.test:{remote.port}/echo", b"{}", {})
+    async with SafeClient(allow_loopback=False, user_agent=UA, resolver=resolver) as strict:
+        with pytest.raises(FetchBlocked):
+            await strict.post(f"http://inbox.test:{remote.port}/echo", b"{}", {})
+        with pytest.raises(FetchBlocked):
+            await strict.post(f"{remote.url}/echo", b"{}", {})
+
+
+@pytest.mark.anyio
+async def test_repeated_headers_are_joined(remote: ThreadServer, client: SafeClient) -> None:
+    fetched = await client.get(f"{remote.url}/vary")
+    assert fetched.headers["vary"] == "Accept, Signature"
 
 
 @pytest.mark.anyio

@@ -12,7 +12,14 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from federation.delivery import PostFn, deliver_once, parse_retry_after
+from federation.delivery import (
+    Outgoing,
+    PostFn,
+    RequestSigner,
+    deliver,
+    deliver_once,
+    parse_retry_after,
+)
 from federation.errors import (
     FetchBlocked,
     FetchGone,
@@ -99,6 +106,27 @@ async def test_deliver_once_double_knocks_with_rfc9421_after_401(keypair: KeyPai
         ("draft-cavage", "verified", BODY),
         ("rfc9421", "verified", BODY),
     ]
+
+
+@pytest.mark.anyio
+async def test_each_knock_is_signed_with_the_time_it_is_sent(keypair: KeyPair) -> None:
+    """spec: delivery-signed-at-send-time — the RFC 9421 retry carries the time of the retry, not
+    of the first knock: Misskey refuses a Date more than 5 minutes off."""
+    clock = [NOW]
+    sent: list[dict[str, str]] = []
+
+    async def slow_to_refuse(url: str, body: bytes, headers: dict[str, str]) -> httpx.Response:
+        sent.append(headers)
+        clock[0] += timedelta(minutes=6)  # the server takes its time to answer
+        return httpx.Response(202 if "Signature-Input" in headers else 401)
+
+    outgoing = Outgoing(INBOX, BODY, KEY_ID, keypair.private_pem)
+    outcome = await deliver(slow_to_refuse, outgoing, RequestSigner(clock=lambda: clock[0]))
+    assert (outcome.status, outcome.scheme) == (202, "rfc9421")
+    later = NOW + timedelta(minutes=6)
+    assert sent[0]["Date"] == format_http_date(NOW)
+    assert sent[1]["Date"] == format_http_date(later)
+    assert f"created={int(later.timestamp())}" in sent[1]["Signature-Input"]
 
 
 @pytest.mark.anyio

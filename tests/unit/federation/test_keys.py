@@ -9,6 +9,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 from federation.errors import SignatureError
 from federation.keys import (
     KeyPair,
+    PrivateKeys,
     generate_rsa_keypair,
     load_private_key,
     load_public_key,
@@ -36,8 +37,25 @@ def test_keypair_repr_hides_private_key(keypair: KeyPair) -> None:
     assert "PRIVATE" not in repr(keypair)
 
 
-def test_load_private_key_returns_cached_object(keypair: KeyPair) -> None:
-    assert load_private_key(keypair.private_pem) is load_private_key(keypair.private_pem)
+def test_load_private_key_keeps_nothing(keypair: KeyPair) -> None:
+    """spec: keys-private-not-kept-by-process — no module-level cache: a loaded private key lives
+    only as long as whoever loaded it keeps it."""
+    assert load_private_key(keypair.private_pem) is not load_private_key(keypair.private_pem)
+    assert not hasattr(load_private_key, "cache_info")
+
+
+def test_private_keys_cache_until_forgotten(keypair: KeyPair, other_keypair: KeyPair) -> None:
+    """spec: keys-private-not-kept-by-process"""
+    keys = PrivateKeys(limit=1)
+    first = keys.load(keypair.private_pem)
+    assert keys.load(keypair.private_pem) is first and keypair.private_pem in keys
+    keys.load(other_keypair.private_pem)  # over the limit: the least recently used goes
+    assert keypair.private_pem not in keys and len(keys) == 1
+    keys.forget(other_keypair.private_pem)
+    assert len(keys) == 0
+    keys.load(keypair.private_pem)
+    keys.clear()
+    assert len(keys) == 0
 
 
 def test_load_public_key_returns_cached_object(keypair: KeyPair) -> None:

@@ -1,27 +1,39 @@
-"""Where signing runs: inline on the loop, or on a pool of threads, in order-keeping batches."""
+"""Where signing runs: inline on the loop, or on a pool of threads; jobs that come due together
+share a hand-over."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import pytest
 
 from federation.offload import (
     MAX_THREADS,
+    CoalescingOffload,
     ThreadOffload,
-    map_in_batches,
     run_inline,
     signing_offload,
     signing_threads,
 )
 
 pytestmark = pytest.mark.anyio
+T = TypeVar("T")
 
 
-def _tagged(items: Sequence[int]) -> list[tuple[int, int, int]]:
-    """Each item with the thread it ran on and the size of the slice it came in."""
-    return [(item, threading.get_ident(), len(items)) for item in items]
+class Counting:
+    """A ThreadOffload that counts its hand-overs."""
+
+    def __init__(self, pool: ThreadOffload) -> None:
+        self.pool = pool
+        self.threads = pool.threads
+        self.hand_overs = 0
+
+    def __call__(self, fn: Callable[[], T]) -> Awaitable[T]:
+        self.hand_overs += 1
+        return self.pool(fn)
 
 
 async def test_thread_offload_runs_work_off_the_event_loop() -> None:
@@ -35,29 +47,38 @@ async def test_inline_offload_runs_work_on_the_event_loop() -> None:
     assert run_inline.threads == 1
 
 
-async def test_map_in_batches_keeps_order_with_one_slice_per_thread() -> None:
-    with ThreadOffload(3) as pool:
-        done = await map_in_batches(pool, _tagged, list(range(10)))
-    assert [item for item, _, _ in done] == list(range(10))
-    assert sorted({size for _, _, size in done}) == [2, 4]  # 4 + 4 + 2
-    assert threading.get_ident() not in {thread for _, thread, _ in done}
+async def test_jobs_due_together_share_hand_overs_and_keep_their_own_results() -> None:
+    """spec: delivery-signed-on-threads"""
+    with ThreadOffload(2) as pool:
+        counting = Counting(pool)
+        coalescing = CoalescingOffload(counting, max_batch=8)
+
+        def job(n: int) -> tuple[int, int]:
+            return n * n, threading.get_ident()
+
+        done = await asyncio.gather(*(coalescing(lambda n=n: job(n)) for n in range(20)))
+    assert [square for square, _ in done] == [n * n for n in range(20)]
+    assert threading.get_ident() not in {thread for _, thread in done}
+    assert 3 <= counting.hand_overs < 20  # 20 jobs, at most 8 per hand-over: not one each
 
 
-async def test_map_in_batches_handles_fewer_items_than_threads_and_none() -> None:
-    with ThreadOffload(4) as pool:
-        assert [item for item, _, _ in await map_in_batches(pool, _tagged, [7])] == [7]
-        assert await map_in_batches(pool, _tagged, []) == []
-    assert [size for _, _, size in await map_in_batches(run_inline, _tagged, [1, 2, 3])] == [3] * 3
+async def test_a_failing_job_fails_only_its_caller() -> None:
+    def broken() -> int:
+        raise ValueError("bad key")
+
+    with ThreadOffload(2) as pool:
+        coalescing = CoalescingOffload(pool)
+        outcomes = await asyncio.gather(
+            coalescing(lambda: 1), coalescing(broken), coalescing(lambda: 3),
+            return_exceptions=True,
+        )  # fmt: skip
+    assert outcomes[0] == 1 and outcomes[2] == 3
+    assert isinstance(outcomes[1], ValueError)
 
 
-async def test_map_in_batches_raises_what_a_slice_raises() -> None:
-    def broken(items: Sequence[int]) -> list[int]:
-        if 3 in items:
-            raise ValueError("bad key")
-        return list(items)
-
-    with ThreadOffload(2) as pool, pytest.raises(ValueError, match="bad key"):
-        await map_in_batches(pool, broken, [1, 2, 3, 4])
+async def test_coalescing_an_inline_offload_runs_each_job_on_the_loop() -> None:
+    coalescing = CoalescingOffload(run_inline)
+    assert await coalescing(threading.get_ident) == threading.get_ident()
 
 
 def test_signing_threads_follow_the_cpus_this_process_may_use() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from federation.sanitize import plain_text, sanitize_remote_html
+from federation.sanitize import links_in, plain_text, sanitize_remote_html
 
 REL = 'rel="nofollow noopener noreferrer ugc"'
 
@@ -70,3 +70,15 @@ def test_plain_text_for_previews() -> None:
 def test_plain_text_unescapes_but_is_not_html() -> None:
     assert plain_text("<p>&lt;script&gt;</p>") == "<script>"
     assert plain_text("") == ""
+
+
+def test_links_in_reads_the_hrefs_a_reader_can_click() -> None:
+    cleaned = sanitize_remote_html(
+        '<p><a href="https://a.example/x" class="u-url mention evil">@<span>x</span></a> '
+        '<a href="javascript:alert(1)">no</a> <a href="https://b.example/p?q=1&amp;r=2">'
+        "words that hide the address</a> <a>no href</a></p>"
+    )
+    links = links_in(cleaned)
+    assert [link.href for link in links] == ["https://a.example/x", "https://b.example/p?q=1&r=2"]
+    assert links[0].classes == {"u-url", "mention"} and links[0].is_mention_or_hashtag
+    assert not links[1].is_mention_or_hashtag

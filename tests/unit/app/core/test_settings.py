@@ -34,7 +34,6 @@ def test_load_settings_defaults(tmp_path: Path) -> None:
     assert settings.forwarded_allow_ips == "127.0.0.1"
     assert settings.log_level == "info"
     assert settings.keypool_size == 20
-    assert settings.http_transport == "http1"
     assert len(settings.secret_key.value) >= 32
 
 
@@ -86,7 +85,6 @@ def test_load_settings_reads_good_values(tmp_path: Path) -> None:
         ("TREEHOLE_MAX_TTL", "10"),
         ("TREEHOLE_KEYPOOL_SIZE", "-1"),
         ("TREEHOLE_PUBLISH_DELAY_MAX", "soon"),
-        ("TREEHOLE_HTTP_TRANSPORT", "curl"),
     ],
 )
 def test_load_settings_rejects_bad_value(tmp_path: Path, variable: str, value: str) -> None:
@@ -133,9 +131,3 @@ def test_secret_never_shows_in_reprs(tmp_path: Path) -> None:
     assert KEY not in repr(settings.secret_key) and KEY not in str(settings.secret_key)
     assert KEY not in f"{settings.secret_key}"
     assert Secret(KEY).value == KEY
-
-
-@pytest.mark.parametrize("name", ["http1", "aiohttp", "HTTPX"])
-def test_load_settings_takes_each_http_transport(tmp_path: Path, name: str) -> None:
-    settings = load_settings(env_for(tmp_path, TREEHOLE_HTTP_TRANSPORT=name))
-    assert settings.http_transport == name.lower()

@@ -1,5 +1,6 @@
 """The compiled-statement cache gives the driver exactly what a fresh compile would, for every
-execution of a shape, and leaves value-dependent SQL (IN lists) to a fresh compile."""
+execution of a shape, and leaves value-dependent SQL (IN lists) to a fresh compile. (What it takes
+of `databases`' internals is pinned in test_internals.py.)"""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from databases.backends.sqlite import SQLiteBackend
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.db.engine import Db
-from app.db.statements import CachingPostgresBackend, CachingSQLiteBackend
+from app.db.internals import CachingPostgresBackend, CachingSQLiteBackend, cache_key
+from app.db.statements import StatementCache
 from app.db.tables import content_fingerprints, counters, deliveries, notes, rate_counts
 from app.store.deliveries import delivery_ids_in
 
@@ -65,15 +67,18 @@ def test_cached_compile_matches_fresh_compile(is_postgres: bool) -> None:
 
 
 def test_value_dependent_sql_is_compiled_each_time() -> None:
-    backend = CachingSQLiteBackend("sqlite:///unused.db")
-    connection = backend.connection()
+    cache = StatementCache()
+    dialect = sqlite.pysqlite.dialect(paramstyle="qmark")
+
+    def lookup(query: sa.ClauseElement) -> object:
+        return cache.lookup(query, cache_key(query), dialect, positional=True)
+
     for size in (1, 3):
-        connection._compile(sa.select(notes.c.id).where(notes.c.id.in_(["x"] * size)))
-    for name in ("a", "b"):
-        connection._compile(sqlite.insert(counters).values(name=name, day="d", count=0))
-    # One shape remembered as "compile each time" (the IN lists), one compiled and reused.
-    assert len(backend.statements) == 2
-    assert [entry is None for entry in backend.statements._entries.values()] == [True, False]
+        assert lookup(sa.select(notes.c.id).where(notes.c.id.in_(["x"] * size))) is None
+    found = [lookup(sqlite.insert(counters).values(name=n, day="d", count=0)) for n in "ab"]
+    assert all(entry is not None for entry in found)
+    # Two shapes remembered: the IN lists' as "compile each time", the insert compiled once.
+    assert len(cache) == 2
 
 
 @pytest.mark.parametrize("is_postgres", [False, True], ids=["sqlite", "postgresql"])
@@ -82,10 +87,11 @@ def test_settling_many_deliveries_is_one_cached_shape_whatever_the_count(is_post
     compiled statement (an expanding IN list would compile anew per group)."""
     plain, cached = _backends(is_postgres)
     backend_cache = cached._statements
+    dialect = cached._dialect
     db = cast(Db, SimpleNamespace(is_postgres=is_postgres))
     for ids in ([7], [1, 2, 3], list(range(100))):
         statement = deliveries.update().where(delivery_ids_in(db, ids)).values(locked_by=None)
         ours, fresh = cached._compile(statement), plain._compile(statement)
         assert ours[0] == fresh[0] and list(ours[1]) == list(fresh[1])
+        assert backend_cache.lookup(statement, cache_key(statement), dialect, not is_postgres)
     assert len(backend_cache) == 1
-    assert [entry is not None for entry in backend_cache._entries.values()] == [True]

@@ -10,7 +10,6 @@ from app.moderation.duplicates import (
     DEFAULT_MAX_DISTANCE,
     check_duplicate,
     fingerprint,
-    hamming,
     has_enough_text,
     is_near_duplicate,
 )
@@ -33,11 +32,6 @@ def test_fingerprint_ignores_case_punctuation_width_and_digits() -> None:
     base = fp("Call now, only 300 yuan per day, limited places!")
     assert fp("CALL NOW!!! only 999 yuan per day... limited places") == base
     assert fp("Ｃａｌｌ ｎｏｗ, only 12 yuan per day, limited places!") == base
-
-
-def test_hamming_counts_differing_bits() -> None:
-    assert hamming("0000000000000000", "000000000000000f") == 4
-    assert hamming("ffffffffffffffff", "0000000000000000") == 64
 
 
 @pytest.mark.parametrize("base", [FLOOD_EN, FLOOD_ZH])
@@ -68,7 +62,7 @@ def test_is_near_duplicate_keeps_distinct_posts_apart() -> None:
     assert len(set(GENUINE_POSTS)) == 50
     fingerprints = [fp(text) for text in GENUINE_POSTS]
     for a, b in itertools.combinations(fingerprints, 2):
-        assert hamming(a, b) > DEFAULT_MAX_DISTANCE
+        assert not is_near_duplicate(a, [b], DEFAULT_MAX_DISTANCE)
     recent: list[str] = []
     for value in fingerprints:
         assert not is_near_duplicate(value, recent)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from app.moderation.decision import ALLOW, HOLD, Verdict
-from app.moderation.links import check_links
+from app.moderation.links import REASON_LINK, REASON_SHORTENER, check_links
 from app.moderation.normalize import normalize
 
 ALLOWED = ["treehole.example", "wikipedia.org"]
@@ -75,3 +75,14 @@ def test_check_links_allows_near_misses(text: str) -> None:
 def test_check_links_accepts_a_plain_string() -> None:
     assert check_links("ｂｉｔ．ｌｙ/x", []) == Verdict(HOLD, "links", "link_shortener")
     assert check_links("hello", []) == Verdict(ALLOW, "links")
+
+
+def test_check_links_judges_linked_urls_the_text_does_not_show() -> None:
+    """The hrefs of remote HTML, held like URLs typed in the text."""
+    assert check_links("see this page", ()).action == ALLOW
+    hidden = check_links("see this page", (), ["https://buy-pills.example/now"])
+    assert (hidden.action, hidden.reason) == (HOLD, REASON_LINK)
+    short = check_links("my photos", (), ["https://bit.ly/3xYz"])
+    assert (short.action, short.reason) == (HOLD, REASON_SHORTENER)
+    assert check_links("the guide", ["example.org"], ["https://docs.Example.org/g"]).action == ALLOW
+    assert check_links("odd", (), ["https://[::1"]).action == ALLOW  # unparseable: nowhere to go

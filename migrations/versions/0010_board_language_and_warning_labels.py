@@ -1,7 +1,7 @@
 """board language and rules, warning labels on notes
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-11-28 09:00:00
 
 A board says which language it is written in (pseudonyms and automatic content warnings follow
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

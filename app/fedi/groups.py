@@ -1,0 +1,100 @@
+"""Boards as FEP-1b12 groups, for Lemmy, Mbin and PieFed: which board an incoming post is made
+in, whether it is public, and the board passing its members' activities on to its followers.
+
+A post is made in a board when it names the board in `audience` (Lemmy, Mbin, PieFed) or
+addresses it in `to`/`cc` (Mastodon addresses a Group it mentions, with its followers). Public
+posts from the board's followers become threads, through moderation like every post (the inbound
+service stores them); the board then Announces the member's Create embedded, and the post itself
+too, as Lemmy does for Mastodon's sake (LemmyNet/lemmy crates/apub/src/activities/community/
+announce.rs). Replies, edits, deletions and likes inside the board are passed on the same way.
+A message addressed to the board alone (no public, no followers collection) is a direct message,
+which is not a post (issue #13 decides what to do with those).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, Literal
+
+from app.core.ids import new_id
+from app.core.local_refs import parse_local_url
+from app.core.urls import Urls
+from app.db.engine import Db
+from app.fedi.outbound import enqueue_group_announce, store_and_enqueue
+from app.store import followers, local_actors
+from app.store.boards import get_board
+from federation.builders import build_announce
+from federation.parse import IncomingActivity, RemoteNoteDoc
+from federation.vocab import PUBLIC
+
+Reach = Literal["public", "direct", "limited"]
+
+
+def addressed_board(urls: Urls, activity: IncomingActivity, note: RemoteNoteDoc) -> str | None:
+    """The slug of the board of ours the post is made in (its `audience`, else the first board
+    it is addressed to), or None."""
+    audience = [note.audience, _audience_of(activity.raw)]
+    for url in (*audience, *note.to, *note.cc, *activity.to, *activity.cc):
+        ref = parse_local_url(urls, url)
+        if ref is not None and ref.kind == "board":
+            return ref.key
+    return None
+
+
+def reach_of(activity: IncomingActivity, note: RemoteNoteDoc) -> Reach:
+    """Public (as:Public anywhere in the addressing), limited (a followers collection, which
+    every server we know names `.../followers`) or direct (only named actors)."""
+    addresses = {*note.to, *note.cc, *activity.to, *activity.cc}
+    if PUBLIC in addresses:
+        return "public"
+    if any(address.rstrip("/").endswith("/followers") for address in addresses):
+        return "limited"
+    return "direct"
+
+
+def _audience_of(raw: dict[str, Any]) -> str | None:
+    audience = raw.get("audience")
+    return audience if isinstance(audience, str) else None
+
+
+async def is_member(db: Db, board_id: str, remote_actor_id: str) -> bool:
+    """Whether the remote actor follows the board (who may start threads in it)."""
+    board_actor = await local_actors.get_board_actor(db, board_id)
+    if board_actor is None:
+        return False
+    return await followers.is_following_us(db, board_actor.id, remote_actor_id)
+
+
+async def pass_on(
+    db: Db,
+    urls: Urls,
+    board_id: str,
+    activity: dict[str, Any],
+    note_id: str | None,
+    now: datetime,
+    *,
+    post_ids: Iterable[str] = (),
+) -> bool:
+    """The board Announces a member's activity to its followers (FEP-1b12); for a new post,
+    also the post itself by id (`post_ids`), which microblogs show as a boost. Call inside a
+    transaction."""
+    board = await get_board(db, board_id)
+    board_actor = await local_actors.get_board_actor(db, board_id)
+    if board is None or board_actor is None:
+        return False
+    passed = await enqueue_group_announce(db, urls, board, board_actor, activity, note_id, now)
+    inboxes = await followers.list_follower_inboxes(db, board_actor.id)
+    for post_id in post_ids:
+        if not inboxes:
+            break
+        announce_id = new_id()
+        announce = build_announce(
+            activity_id=urls.activity(announce_id),
+            actor=urls.board(board.slug),
+            note_id=post_id,
+            followers=urls.board_followers(board.slug),
+            published=now,
+        )
+        await store_and_enqueue(db, urls, announce_id, announce, board_actor, note_id, inboxes, now)
+    return passed
