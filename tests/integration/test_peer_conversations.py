@@ -248,11 +248,16 @@ async def test_note_carries_language_tags_and_its_own_url(instance: RunningApp) 
 async def test_board_setting_turns_hashtags_off(instance: RunningApp) -> None:
     """spec: note-hashtags (a board setting on the admin boards page turns them off)"""
     await signed_in(instance.client, instance.services.db, "root", "admin")
+    main = await get_board_by_slug(instance.services.db, "main")
+    assert main is not None
     form = {
+        # The page's whole form: the board's profile (#15) beside its settings, hashtags unticked.
+        "title": main.title,
+        "language": main.language,
         "premoderation": "off",
         "self_destruct_hours": "",
-        "allowed_ttls": "3600, 86400, 604800",
-        "default_ttl": "86400",
+        "allowed_ttls": "1h, 1d, 7d",
+        "default_ttl": "1d",
     }
     token = await form_token(instance.client, "/admin/boards")
     answer = await instance.client.post("/admin/boards/main", data={"csrf_token": token, **form})

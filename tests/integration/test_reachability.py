@@ -19,6 +19,7 @@ import argparse
 import re
 from collections.abc import Iterable
 from dataclasses import fields
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -38,6 +39,7 @@ from app.main import routes
 from app.moderation.instance_settings import SETTINGS
 from app.security.api_tokens import issue_api_token
 from app.store import blocklist_runs, blocklist_sources, filters
+from app.store.moderation import set_under_attack_until
 from app.store.reports import insert_report
 from tests.support.admin import held_local_note, make_remote_actor, remote_reply, signed_in
 from tests.support.app_client import RunningApp
@@ -52,7 +54,8 @@ PAGE_LIMIT = 300
 
 
 class _Page(HTMLParser):
-    """The links and the POST forms' actions of one page."""
+    """The links and the POST forms' actions of one page. A GET form (the remote-follow form) is
+    a link a person completes: its action counts as a link."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -65,6 +68,8 @@ class _Page(HTMLParser):
             self.links.append(values["href"] or "")
         if tag == "form" and (values.get("method") or "get").lower() == "post":
             self.actions.append(values.get("action") or "")
+        elif tag == "form" and values.get("action"):
+            self.links.append(values["action"] or "")
 
 
 def _local_path(url: str, page_url: str) -> str | None:
@@ -124,9 +129,10 @@ def unreached(wanted: Iterable[str], reached: set[str]) -> list[str]:
 
 
 async def one_of_everything(instance: RunningApp) -> None:
-    """One of each thing an admin action applies to: a held note, an open report, a filter
-    term and an allowlist word, a domain block (with its audit entry) and a remote actor, an
-    API token, an import waiting for review, a subscription with a run held for review."""
+    """One of each thing an admin action applies to: a held note, an open report (and one that
+    names a board rather than a note), a filter term and an allowlist word, a domain block (with
+    its audit entry) and a remote actor, an API token, an import waiting for review, a
+    subscription with a run held for review, and the circuit breaker on."""
     services = instance.services
     db, now = services.db, utcnow()
     await held_local_note(instance.client, db, "a note that waits for a moderator")
@@ -135,6 +141,11 @@ async def one_of_everything(instance: RunningApp) -> None:
         db, note_id=reported.note_id, source="local", category="spam", comment="", now=now
     )
     actor = await make_remote_actor(db)
+    await insert_report(
+        db, note_id=None, source="remote", category="spam", comment="", now=now,
+        remote_actor_id=actor.id, target_url=services.urls.board("main"),
+    )  # fmt: skip
+    await set_under_attack_until(db, now + timedelta(hours=1))
     await remote_reply(db, reported.note_id, actor, "a remote reply")
     await filters.insert_term(db, "spam", "cheap pills", "word", now)
     await filters.insert_allowlist_term(db, "scunthorpe", now)
