@@ -10,6 +10,7 @@ fields (warn ≤ hold ≤ reject) hold whichever way a value is set.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict, dataclass
 
@@ -17,7 +18,7 @@ from app.blocklists.source_input import parse_settings_form
 from app.core.errors import Invalid
 from app.db.engine import Db
 from app.moderation import admin_input
-from app.store import blocklist_settings, moderation, subscription_settings
+from app.store import blocklist_settings, instance_profile, moderation, subscription_settings
 from app.store.moderation import ModerationSettings
 
 ON, OFF = "on", "off"
@@ -40,6 +41,9 @@ class InstanceSetting:
     field: str  # the form field on its page
     group: SettingGroup
     meaning: str
+    # Its value may hold line breaks, which `treehole settings` writes as `\n` (and a
+    # backslash as `\\`) so that each setting stays on one line.
+    multiline: bool = False
 
 
 # --- the moderation settings (/admin/settings) --------------------------------------------
@@ -106,6 +110,21 @@ async def _write_subscriptions(db: Db, values: Values) -> None:
 
 SUBSCRIPTIONS = SettingGroup("/admin/subscriptions", _read_subscriptions, _write_subscriptions)
 
+# --- what the instance says about itself (/admin/instance) --------------------------------
+
+
+async def _read_instance_profile(db: Db) -> Values:
+    profile = await instance_profile.get_instance_profile(db)
+    return {"about": profile.about, "rules": "\n".join(profile.rules), "contact": profile.contact}
+
+
+async def _write_instance_profile(db: Db, values: Values) -> None:
+    profile = admin_input.parse_instance_profile(values)
+    await instance_profile.update_instance_profile(db, profile)
+
+
+INSTANCE_PROFILE = SettingGroup("/admin/instance", _read_instance_profile, _write_instance_profile)
+
 SETTINGS: tuple[InstanceSetting, ...] = (
     InstanceSetting(
         "classifier_warn", "classifier_warn", MODERATION,
@@ -167,12 +186,30 @@ SETTINGS: tuple[InstanceSetting, ...] = (
         "subscription_share_floor", "share_floor", SUBSCRIPTIONS,
         "the percentage applies from this many blocks on",
     ),
+    InstanceSetting(
+        "instance_about", "about", INSTANCE_PROFILE,
+        "what this server is, on /about and in the instance API (paragraphs split by \\n\\n)",
+        multiline=True,
+    ),
+    InstanceSetting(
+        "instance_rules", "rules", INSTANCE_PROFILE,
+        "the server's rules, one per line (lines split by \\n)", multiline=True,
+    ),
+    InstanceSetting(
+        "instance_contact", "contact", INSTANCE_PROFILE,
+        "how to reach the admins: an e-mail address, a fediverse handle or a URL",
+    ),
 )  # fmt: skip
 BY_NAME: Mapping[str, InstanceSetting] = {setting.name: setting for setting in SETTINGS}
 
 
+LINE_ESCAPE = re.compile(r"\\(\\|n)")
+
+
 def _from_field(setting: InstanceSetting, value: str) -> str:
     """A value as its command line gives it, into what the page's form would send."""
+    if setting.multiline:
+        return LINE_ESCAPE.sub(lambda m: "\n" if m.group(1) == "n" else "\\", value)
     if setting.name == "pow_enabled":
         if value not in (ON, OFF):
             raise Invalid(setting.field, "not_on_or_off")
@@ -181,6 +218,8 @@ def _from_field(setting: InstanceSetting, value: str) -> str:
 
 
 def _to_shown(setting: InstanceSetting, value: str) -> str:
+    if setting.multiline:
+        return value.replace("\\", "\\\\").replace("\n", "\\n")
     if setting.name == "pow_enabled":
         return ON if value == ON else OFF
     if setting.name == "link_allowlist":

@@ -22,6 +22,7 @@ from app.security.passwords import check_password
 from app.store.blocklist_settings import get_visibility
 from app.store.boards import get_board_by_slug
 from app.store.followers import insert_follower
+from app.store.instance_profile import InstanceProfile, get_instance_profile
 from app.store.local_actors import get_board_actor
 from app.store.moderation import get_moderation_settings
 from app.store.remote_actors import RemoteActor, upsert_remote_actor
@@ -327,6 +328,8 @@ def test_settings_set_in_process_keeps_every_value_the_pages_keep(
         (["breaker_mode", "panic"], "proof of work or review"),
         (["pow_enabled", "yes"], "on or off"),
         (["subscription_mergeplan", "median"], "subscription_mergeplan"),
+        (["instance_contact", "x" * 201], "at most 200 characters"),
+        (["instance_rules", "\\n".join(["a rule"] * 21)], "at most 20 rules"),
         (["no_such_setting", "1"], "no setting 'no_such_setting'"),
     ],
 )
@@ -341,3 +344,31 @@ def test_settings_set_refuses_what_the_pages_refuse(
     code, out, err = settings_command_in_process(["set", *args], tmp_path, database_url, capsys)
     assert (code, out) == (2, "") and naming in err and len(err.splitlines()) == 1
     assert settings_command_in_process(["show"], tmp_path, database_url, capsys) == before
+
+
+async def stored_instance_profile(database_url: str) -> InstanceProfile:
+    db = await connect(database_url)
+    try:
+        return await get_instance_profile(db)
+    finally:
+        await disconnect(db)
+
+
+def test_settings_set_writes_the_instance_profile_with_line_breaks(
+    tmp_path: Path, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The about text and rules keep their line breaks, written `\\n` on one line."""
+    for key, value in (
+        ("instance_about", "A quiet place.\\n\\nRun by volunteers \\\\ friends."),
+        ("instance_rules", "Be kind\\nNo spam"),
+        ("instance_contact", "admins@treehole.example"),
+    ):
+        code, out, err = settings_command_in_process(
+            ["set", key, value], tmp_path, database_url, capsys
+        )
+        assert (code, out, err) == (0, f"{key} = {value}\n", "")
+    assert anyio.run(stored_instance_profile, database_url) == InstanceProfile(
+        about="A quiet place.\n\nRun by volunteers \\ friends.",
+        rules=("Be kind", "No spam"),
+        contact="admins@treehole.example",
+    )
