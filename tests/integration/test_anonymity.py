@@ -90,6 +90,10 @@ async def test_served_instance_keeps_no_forwarded_address_or_user_agent(
             assert first.status_code == 303, first.text
             assert client.get(first.headers["location"]).status_code == 200
             again = _post_through_proxy(client, FORWARDED_ADDRESS, "proxied thread two")
+            if again.status_code == 303:
+                # The limit's window is a fixed hour: the two posts fell on either side of its
+                # edge (it happened once in CI). A third post lands in the same window.
+                again = _post_through_proxy(client, FORWARDED_ADDRESS, "proxied thread two b")
             # Not vacuous: the limit counts per forwarded address, so the server did see it…
             assert again.status_code == 429, again.text
             other = _post_through_proxy(client, OTHER_FORWARDED_ADDRESS, "proxied thread three")
