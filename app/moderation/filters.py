@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from app.moderation.decision import ALLOW, HOLD, REJECT, SEVERITY, WARN, Verdict
 from app.moderation.matching import TermMatcher
 from app.moderation.normalize import Converter, Normalized
+from app.moderation.targets import target_labels
 from app.moderation.wordlists import (
     CATEGORIES,
     FRAUD,
@@ -93,7 +94,7 @@ class FilterSet:
 
     def check(self, normalized: Normalized) -> Verdict:
         """The most severe enabled category with a hit; ALLOW when there is none."""
-        hits = self.matcher.labels_in(normalized)
+        hits = self.matcher.labels_in(normalized) | target_labels(self.matcher.masked(normalized))
         for name, rule in self.rules:
             if name in hits or self._pattern_hits(name, normalized):
                 warning = (

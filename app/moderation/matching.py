@@ -10,11 +10,18 @@ the `joined` forms, since Chinese has no spaces. An allowlisted word or phrase (
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ahocorasick_rs import AhoCorasick
 
-from app.moderation.normalize import Converter, Normalized, fold_term, has_cjk
+from app.moderation.normalize import (
+    Converter,
+    Normalized,
+    canon_forms,
+    fold_plain,
+    fold_term,
+    has_cjk,
+)
 
 Span = tuple[int, int]
 
@@ -46,6 +53,8 @@ class TermMatcher:
     joined: _Automaton | None
     allow_words: _Automaton | None
     allow_joined: _Automaton | None
+    # The allowlist as folded plain text, masked out of the forms the rule detectors read.
+    allow_plain: _Automaton | None = None
 
     @classmethod
     def build(
@@ -61,16 +70,36 @@ class TermMatcher:
                 _add_term(fold_term(term, converter), label, words, joined)
         allow_words: dict[str, set[str]] = {}
         allow_joined: dict[str, set[str]] = {}
+        allow_plain: dict[str, set[str]] = {}
         for phrase in allowlist:
             key = fold_term(phrase, converter)
             if key:
                 (allow_joined if has_cjk(key) else allow_words).setdefault(key, set()).add("")
+            plain = fold_plain(phrase, converter).strip()
+            if plain:
+                allow_plain.setdefault(plain, set()).add("")
         return cls(
             words=_Automaton.build(words),
             joined=_Automaton.build(joined),
             allow_words=_Automaton.build(allow_words),
             allow_joined=_Automaton.build(allow_joined),
+            allow_plain=_Automaton.build(allow_plain),
         )
+
+    def masked(self, normalized: Normalized) -> Normalized:
+        """`normalized` with allowlisted phrases blanked out of the rule detectors' forms
+        (`en`, `zh`), so "Dick Van Dyke" or "杀鸡儆猴" reaches no detector; itself when none
+        occurs."""
+        if self.allow_plain is None:
+            return normalized
+        spans = [(start, end) for _, start, end in self.allow_plain.hits(normalized.plain)]
+        if not spans:
+            return normalized
+        chars = list(normalized.plain)
+        for start, end in spans:
+            chars[start:end] = " " * (end - start)
+        en, zh = canon_forms("".join(chars))
+        return replace(normalized, en=en, zh=zh)
 
     def labels_in(self, normalized: Normalized) -> set[str]:
         """Every label with at least one hit not covered by an allowlisted phrase."""
@@ -108,6 +137,7 @@ def _labels(
     found: set[str] = set()
     for labels, start, end in hits:
         core = (start + 1, end - 1) if padded else (start, end)
-        if not any(a <= core[0] and core[1] <= b for a, b in allowed):
+        # An allowlisted word that overlaps a hit excuses it: "体操比赛" holds 操比.
+        if not any(a < core[1] and core[0] < b for a, b in allowed):
             found.update(labels)
     return found

@@ -33,6 +33,8 @@ from functools import cache
 import opencc
 from glin_profanity.utils.unicode import convert_homoglyphs, remove_zero_width_characters
 
+from app.moderation import canon
+
 # A converter maps traditional Chinese text to simplified (opencc's `OpenCC("t2s").convert`).
 Converter = Callable[[str], str]
 
@@ -72,6 +74,10 @@ class Normalized:
     folded: str
     words: tuple[str, ...]
     joined: tuple[str, ...]
+    # The rule detectors' forms (see `canon`): Latin words with slang, pinyin and emoji read as
+    # words, and the text without spaces with pinyin, homophones and emoji read as Chinese.
+    en: tuple[str, ...] = ()
+    zh: tuple[str, ...] = ()
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -111,13 +117,40 @@ def normalize(text: str, converter: Converter | None = None) -> Normalized:
             words += [squeeze(split, keep), squeeze(glued, keep)]
             joined.append(squeeze(bare, keep))
     unique_words = tuple(dict.fromkeys(words))
+    en, zh = canon_forms(plain)
     return Normalized(
         original=text,
         plain=plain,
         folded=unique_words[0],
         words=unique_words,
         joined=tuple(dict.fromkeys(joined)),
+        en=en,
+        zh=zh,
     )
+
+
+def canon_forms(plain: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The rule detectors' forms of folded text: (`en`, `zh`).
+
+    `en`: words (leet read, punctuation splitting words, single letters joined, emoji and slang
+    read as English words), squeezed to two and to one, each padded with a space either side so
+    patterns can anchor on " word ". `zh`: letters, digits and CJK only (emoji, pinyin and
+    homophones read as Chinese), squeezed to one, so "傻 逼", "傻*逼" and "滚滚滚" read plainly.
+    """
+    leet = _read_leet(plain, ambiguous_as_l=False)
+    english = canon.read_words(_words(canon.read_emoji(leet, canon.EN), glue=True))
+    spaced = canon.read_words(_words(canon.read_emoji(leet, canon.EN), glue=False))
+    en = tuple(
+        dict.fromkeys(f" {squeeze(form, keep)} " for form in (english, spaced) for keep in (2, 1))
+    )
+    emoji_zh = canon.read_emoji(leet, canon.ZH)
+    zh = tuple(
+        dict.fromkeys(
+            canon.read_homophones(squeeze(_bare(canon.read_pinyin(_words(emoji_zh, glue=glue))), 1))
+            for glue in (False, True)
+        )
+    )
+    return en, zh
 
 
 def fold_plain(text: str, converter: Converter | None = None) -> str:

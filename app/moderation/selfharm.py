@@ -1,12 +1,17 @@
-"""Whether a text mentions self-harm, so the poster can be shown crisis resources first.
+"""Whether a text says the poster means to harm themselves, so they see crisis resources first.
 
-Owns only the yes/no question, answered from the self_harm term list (English and Chinese)
-with its own allowlist ("想死你了" is "I miss you terribly", "跳楼价" a clearance price). It
-blocks nothing: the post still goes through moderation.
+Owns only the yes/no question. Answered from the self_harm term list and from first-person
+rules over the `en`/`zh` forms (intent, ideation, preparation, self-injury, farewells, the code
+words kms/ctb/sewerslide, 紫砂/自鲨/zisha), with the allowlist masked first ("想死你了" is "I
+miss you terribly", "跳楼价" a clearance price, 笑死 a laugh). Talking about suicide — a film
+title, supporting a friend, a recovery milestone, a hotline — is not a mention: the help page
+is for the poster, and showing it to a volunteer would only hold their post. It blocks
+nothing: the post still goes through moderation.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import cache
 
@@ -26,4 +31,99 @@ def default_self_harm_matcher() -> TermMatcher:
 
 
 def mentions_self_harm(normalized: Normalized, matcher: TermMatcher | None = None) -> bool:
-    return SELF_HARM in (matcher or default_self_harm_matcher()).labels_in(normalized)
+    matcher = matcher or default_self_harm_matcher()
+    masked = matcher.masked(normalized)
+    if any(_EN_RELAPSE.search(form) for form in masked.en):
+        return True
+    if any(_EN_SUPPORT.search(form) for form in masked.en) or any(
+        _ZH_SUPPORT.search(form) for form in masked.zh
+    ):
+        return False
+    if SELF_HARM in matcher.labels_in(normalized):
+        return True
+    return any(_EN.search(form) for form in masked.en) or any(
+        _ZH.search(form) for form in masked.zh
+    )
+
+
+# A relapse reported beside a milestone ("three months clean and I ruined it tonight").
+_EN_RELAPSE = re.compile(r" (?:cutting again|relapsed|ruined it tonight|cut again) ")
+
+# First person about oneself: intent, ideation, plans, means, self-injury, goodbyes.
+_EN = re.compile(
+    r" (?:i|i am|i m|me|myself|my|i ve|i will|i ll|gonna|going to|want to|wanna|ready to|"
+    r"plan to|about to|thinking of|think about|thinking about|decided to|tonight i)"
+    r"(?: \w+){0,3} (?:kill|killing|end|ending|dead|die|dying) (?:myself|my life|it all|"
+    r"everything|it tonight|it for good|things)"
+    r"| kill myself | killing myself | end my life | ending my life | take my own life "
+    r"| (?:want|wanna|going|ready|plan|planning|deserve|like) to die | wish i (?:was|were) dead "
+    r"| wish i (?:could )?(?:never wake|disappear|wasn t born|was never born) "
+    r"| want (?:it|this|everything) (?:all )?to stop "
+    r"| (?:i|just) (?:want|wanna) to (?:disappear forever|stop existing|not exist|be gone) "
+    r"| (?:suicide|suicidal|catch the bus|sewer slide) (?:is|feels|looks|seems|sounds|thoughts|"
+    r"again|tonight|soon|plan|note|letter|the only|i|my|real|for me)"
+    r"| (?:thinking|think|thought|thoughts) (?:about|of) (?:suicide|killing myself|ending it|"
+    r"dying|death|how i d do it|doing it) "
+    r"| (?:catch the bus|ctb) (?:soon|tonight|tomorrow|date|day|i ) | catch the bus "
+    r"| (?:go to sleep|sleep) and (?:never|not) wake up | (?:don t|not) wake up tomorrow "
+    r"| (?:don t|do not|dont) want to (?:be here|live|exist|wake up|be alive|go on) "
+    r"| (?:can t|cannot|cant) (?:do this|go on|keep going|take it|live like this) anymore "
+    r"| no (?:reason|point) (?:to|in) (?:live|living|go on|going on) "
+    r"| (?:what s|whats) the point of (?:living|life|going on) "
+    r"| better off (?:dead|without me) | (?:i m|i am|just) a burden "
+    r"| (?:tired|sick) of (?:existing|living|being alive|life) "
+    r"| (?:cut|cutting|burn|burned|burnt|burning|hurt|hurting|hit|hitting|harm|harming|"
+    r"starve|starving|punish|punishing) (?:myself|my (?:arm|arms|wrist|wrists|thigh|thighs|legs|"
+    r"head|skin)) "
+    r"| (?:been|started|start|keep) (?:cutting|self harming|hurting myself) "
+    r"| cutting again | my wrists | knife wrist | wrist again | relapsed "
+    r"| (?:rope|noose|pills|tylenol|sleeping pills|bridge|roof|ledge|overdose|od)\b.*"
+    r"(?:tonight|ready|my closet|saving|saved|stockpil|enough|it takes|how many|plan|standing|"
+    r"goodbye|jump|40|50|100)"
+    r"| (?:saving|saved|stockpiling|collecting|hoarding) (?:up )?(?:my |all my )?(?:pills|"
+    r"sleeping pills|meds|medication|tablets) "
+    r"| how many (?:pills|tylenol|sleeping pills|tablets) (?:it takes|does it take|to die) "
+    r"| (?:this is my|my final|my last) (?:goodbye|post|message|note|words) "
+    r"| (?:suicide|goodbye) (?:note|letter) | won t need (?:them|it|these) (?:where|anymore) "
+    r"| gave away my | giving away my | (?:wrote|writing|written) letters to "
+    r"| (?:if|when) i m gone | (?:i m|im) gone | tonight s the night | i took all of them "
+    r"| (?:i have|i ve got|got) a (?:plan|date) | (?:make|making) it to my birthday "
+    r"| the only way out | (?:planning|plan) it | how i d do it | jump (?:off|from) "
+    r"| kill (?:myself|me) (?:tonight|tomorrow|this weekend|soon|for real) "
+    r"| dead myself | kill myself "
+)
+_ZH = re.compile(
+    r"(?:想|要|准备|打算|决定|计划|干脆|还是|不如|好想|真想|只想)(?:去)?(?:死|自杀|轻生|结束自己|"
+    r"结束生命|了结|跳楼|跳河|跳桥|跳下去|割腕|上吊|烧炭|吃药|走了算了|消失|解脱|离开这个世界)"
+    r"|不想活|活不下去|活着(?:好累|没意思|太累|真累|就是浪费|没有意义|有什么意思|干嘛)|"
+    r"不想(?:继续|再活|醒来|存在)|(?:死了|走了|消失了)(?:算了|就好了|一了百了|大家|他们|就轻松|"
+    r"也好|会更)|不如死了|寻死|割腕|自残|划了几道|又划|划手|割手|刀(?:划|割)?手腕|手腕又|"
+    r"烫自己|打自己|伤害自己|掐自己|撞墙|(?:遗书|遗言)|安眠药(?:攒|存|囤)|(?:攒|存|囤)(?:了)?\w{0,6}"
+    r"(?:药|安眠药|片)|(?:吃|吞)(?:了)?(?:一整瓶|一瓶|所有的|全部的)?(?:药|安眠药)|"
+    r"哪座桥最高|那座桥|(?:天台|楼顶|顶楼)\w{0,12}(?:吹风|跳|下来|一秒|风很大|风好大)|"
+    r"跳下去|不下来了|睡了不再醒|不再醒来|再也不醒|不要醒来|一睡不醒|下辈子(?:再|见|做)|"
+    r"告个别|告别了|跟这个世界告别|永别|再见了(?:大家|树洞|世界)|最后一次发帖|"
+    r"(?:我|我要|我就)走了|(?:我|如果我)(?:消失|不在|没有发帖|没发帖)|是我走了|安安静静地走|"
+    r"累赘|(?:自杀|死)(?:是|才是)?(?:唯一|最好)|怎么死|死(?:得|的)?(?:不痛|不疼|不麻烦|比较)|"
+    r"(?:自杀|轻生|死)的念头|想自杀|要自杀|(?:我|想|要|去)自杀|自杀\w{0,4}(?:方法|怎么|不会疼|"
+    r"计划|这次|认真)|撑不下去|不想撑|结束(?:这一切|一切|自己)|用不(?:到|上)了|送人了|"
+    r"wanttodie|wannadie|killmyself|endmylife|(?:goodbye|再见了?|永别了?)(?:树洞|世界|大家|everyone)|"
+    r"又cut|cut了|cut自己|"
+    r"早点结束|对不起\w{0,8}(?:太累|下辈子)|就差一个决心|自杀(?:is|feels|the|only)"
+)
+# Talk about self-harm that is not the poster's own: supporting someone, a recovery
+# milestone, a hotline, a film or song, a question about prescribed medicine.
+_EN_SUPPORT = re.compile(
+    r" (?:if (?:your|a) (?:friend|someone|loved one|partner|kid|child)|how (?:do|can) i help|"
+    r"help (?:my|a) friend|my (?:friend|roommate|sister|brother|partner|mom|dad|son|daughter) "
+    r"(?:says|said|told|is|has been|keeps)|crisis (?:line|hotline|text)|hotline|"
+    r"prevention|awareness|volunteer|(?:years?|months?|days?) (?:self harm |cutting |clean|"
+    r"free|sober)|self harm free|clean for|(?:it|things) (?:does |do |will )?get better|"
+    r"recovery|documentary|the (?:film|movie|song|book|album|show|band)|prescribed|"
+    r"side effects|my doctor) "
+)
+_ZH_SUPPORT = re.compile(
+    r"(?:如果你身边|身边(?:的)?人|(?:室友|朋友|同学)\w{0,4}(?:总|一直|老是)?说|担心(?:他|她)|劝(?:他|她)|(?:朋友|室友|同学|roommate|friend)\w{0,4}说|help(?:他|她)|怎么(?:帮|安慰|陪)|帮(?:助)?(?:他|她|朋友)|"
+    r"热线|干预|志愿者|心理课|科普|预防|停止自伤的|(?:天|个月|年)没有?(?:自伤|自残|划)|"
+    r"会变好|电影|小说|歌|剧|医生(?:给我)?开|副作用|新闻|报道)"
+)

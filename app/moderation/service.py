@@ -33,7 +33,7 @@ from app.moderation.pipeline import (
     run_checks,
 )
 from app.moderation.selfharm import default_self_harm_matcher, mentions_self_harm
-from app.moderation.wordlists import default_terms
+from app.moderation.wordlists import default_allowlist, default_terms
 from app.store import filters as filter_store
 from app.store import fingerprints
 from app.store.boards import Board
@@ -97,7 +97,11 @@ class Moderator:
         for term in await filter_store.list_terms(self.db):
             target = patterns if term.kind == filter_store.REGEX else terms
             target.setdefault(term.category, []).append(term.term)
-        allowlist = tuple(await filter_store.list_allowlist(self.db))
+        # The shipped allowlist (乳腺, Scunthorpe, 操场…) applies to every category, with the
+        # admin's own phrases added to it.
+        allowlist = tuple(
+            dict.fromkeys([*default_allowlist(), *await filter_store.list_allowlist(self.db)])
+        )
         config = (
             tuple(sorted(rules.items())),
             tuple((k, tuple(v)) for k, v in sorted(terms.items())),

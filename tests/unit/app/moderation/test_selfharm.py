@@ -26,6 +26,7 @@ def test_mentions_self_harm_ignores_figures_of_speech(text: str) -> None:
 
 
 def test_mentions_self_harm_uses_a_given_matcher() -> None:
-    matcher = build_self_harm_matcher(["end it all"], ["end it all now sale"])
-    assert mentions_self_harm(normalize("I just want to end it all"), matcher)
-    assert not mentions_self_harm(normalize("I want to kill myself"), matcher)
+    matcher = build_self_harm_matcher(["walk into the sea"], ["walk into the sea view"])
+    assert mentions_self_harm(normalize("tonight I will walk into the sea"), matcher)
+    assert not mentions_self_harm(normalize("tonight I will walk into the sea"))
+    assert not mentions_self_harm(normalize("we walk into the sea view hotel"), matcher)

@@ -1,0 +1,218 @@
+"""Abuse aimed at someone: insults and "go die" at a person, threats, and hate against a group.
+
+Owns the target-aware rules: the same vocabulary is abuse when it is aimed at a person (second
+person 你/you, an @-handle, "the girl in class 3") and venting when it is aimed at oneself, at
+a situation or quoted in order to condemn it ("he called me a loser"). Hate is a dehumanising
+generalisation about a group, with or without a slur. Reads the `en`/`zh` forms of
+`Normalized` (slang, pinyin, homophones and emoji already read as words) and decides nothing
+about actions: it returns the filter categories it found (harassment, violence, hate), which
+the admin's filter rules turn into a verdict.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from app.moderation.normalize import Normalized, canon_forms
+from app.moderation.wordlists import HARASSMENT, HATE, VIOLENCE
+
+# --- English -------------------------------------------------------------------------------
+
+_EN_INSULT = (
+    r"idiot|moron|loser|bitch|slut|whore|cunt|dumbass|dumb ass|retard|retarded|freak|creep|"
+    r"pig|cow|clown|trash|garbage|scum|scumbag|failure|nobody|nothing|pathetic|worthless|ugly|"
+    r"stupid|dumb|disgusting|braindead|brain dead|simp|skank|twat|asshole|prick|bastard|jerk|"
+    r"fatass|hoe|thot|psycho|rat|snake|parasite|embarrassment|disgrace|joke|waste of (?:space|"
+    r"oxygen|air|skin|life)|piece of (?:shit|trash|garbage)|sad little \w+|coward|liar|fake|"
+    r"annoying|worst|dumbest|ugliest|fattest|stupidest|lowlife|degenerate|donkey|ape"
+)
+_EN_DIRECT = re.compile(
+    # "you are a worthless idiot", "you absolute clown", "ur so stupid"
+    rf" you(?: are| were| is)?(?: (?:such|so|a|an|the|absolute|fucking|complete|total|little|"
+    rf"literally|genuinely|just|really|most|truly|utterly|honestly|actually|still|big|fat|"
+    rf"sad|ugly|stupid|dumb|pathetic|worthless|disgusting|lazy|piece|of|human|being|person|"
+    rf"useless|\w+est))* (?:{_EN_INSULT})s? "
+    r"| (?:go|pls|please|you should|should just) (?:\w+ )?(?:die|kill yourself|drop dead|"
+    r"disappear|jump off|off yourself|rot) "
+    r"| kill yourself | kill your self | neck yourself | drink bleach "
+    r"| (?:nobody|no one|noone|everyone|everybody) (?:\w+ ){0,3}(?:likes|loves|wants|asked|"
+    r"cares about|hates|laughs at|would miss|will miss|is ever going to love|wants to hear"
+    r"|would be happier|will ever love|can stand)(?: \w+){0,3} you"
+    r"| (?:shut up|stfu|get a life|get a job|drop out already|delete your account|crawl back|"
+    r"do (?:us|everyone|the world) a favou?r|go back to your country)"
+    r"| your (?:existence|face|voice|personality|mother|mom|mum|parents) (?:\w+ ){0,3}"
+    r"(?:embarrassing|disgusting|ugly|worse|cries|regret|hate|like nails|makes me)"
+    r"| you (?:look|sound|smell) like | how do you even | should have been aborted "
+    r"| you are the reason | no wonder (?:your|you|he|she) | imagine being "
+    r"| you make me (?:sick|want to puke|throw up) | you don t deserve "
+    r"| (?:she|he) s (?:a|an|such a) (?:\w+ )?(?:slut|whore|cunt|bitch|cow|pig|skank|loser|"
+    r"braindead|idiot|moron|clown|snake)"
+    r"| (?!(?:it|this|that|life|there|which|what|who|everything|work|today|it all)\b)[a-z]{3,}"
+    r"(?: [a-z]+)? is (?:such |a |an |the |so |literally |just |basically |honestly |a total )*"
+    r"(?:slut|whore|cunt|bitch|skank|waste of (?:space|oxygen|air)|worthless|retard|simp|"
+    r"braindead|brain dead|pathetic loser|clown|fat pig|ugly cow) "
+)
+# Threats of violence or exposure.
+_EN_THREAT = re.compile(
+    r" (?:i|we|i will|we will|i am going to|we are going to|i swear i will|i ll|gonna|going to|"
+    r"i am|i m)(?: \w+){0,3} (?:kill|murder|hurt|stab|shoot|beat|find|end|destroy|ruin|break|"
+    r"bash|punch|slap|smash|strangle|choke|burn|wreck|get|jump|hunt|make you pay|make sure|"
+    r"bury|cut|expose|leak|post|send|share|forward|show|tell)(?: \w+){0,4} (?:you|your|u|ur|"
+    r"him|her|them|his|their|neither|everyone|everybody)\b"
+    r"| (?:kill|murder|hurt|stab|shoot|beat|end|bash|punch|knife|gun|bomb)(?: \w+){0,3}"
+    r" (?:you|your|u|ur) (?:\w+ )?(?:if|when|after|tonight|tomorrow|next|again)"
+    r"| (?:knife|gun|bomb|punch|dead) (?:\w+ ){0,4}(?:you|your|u|ur|for you) "
+    r"| (?:you|your|u|ur) (?:\w+ ){0,4}(?:knife|gun|bomb|punch) "
+    r"| watch your back | sleep tight | you re dead | you are dead | dead meat | your last "
+    r"(?:week|day|days|chance|warning) | you ll regret | you will regret | regret it "
+    r"| see what happens | you ll be seeing me | i know where you | we know where you "
+    r"| i have your (?:schedule|address|plate|number|location|photos|pics|nudes) "
+    r"| (?:i|we) (?:got|have|know) your (?:plate|address|schedule|car|house|door) "
+    r"| would be a shame if | teach (?:\w+ ){1,3}a lesson | i ll be waiting | walk home alone "
+    r"| makes it home | make it home | bringing something to school | shoot up | shooting up "
+    r"| come alone | i know which (?:car|house|room|door) | you won t recognize "
+    r"| (?:your|ur) (?:nudes|photos|pics|pictures|dms|messages|video|videos|chat history|"
+    r"screenshots|secrets) (?:\w+ ){0,4}(?:go|goes|going|will|out|up|everywhere|to) "
+    r"| (?:post|send|leak|share|spread|upload|show|forward)(?:ing)? (?:\w+ ){0,2}(?:your|ur) "
+    r"(?:nudes|photos|pics|pictures|dms|messages|video|screenshots|chat) "
+    r"| (?:pay up|pay me|send me|unless you send|or your (?:boss|wife|husband|family|parents|"
+    r"mom|dad|girlfriend|boyfriend)|or i m sending|or i will send|or i ll send) "
+    r"| (?:i|we) have (?:screenshots|the video|your|pics|photos) .* (?:unless|or|pay|by "
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tonight|tomorrow))"
+)
+_EN_GROUP = (
+    r"muslims?|islam|jews?|jewish people|blacks|black people|black men|black women|whites|"
+    r"white people|asians?|chinese|indians|hindus|arabs|mexicans|latinos|immigrants|migrants|"
+    r"refugees|foreigners|gays?|gay people|lesbians?|bisexuals?|trans people|trans women|"
+    r"trans men|transgenders?|trans|trannies|tranny|women|woman|girls|females|men|males|"
+    r"autistic (?:people|kids|children)|autists|disabled people|the disabled|retards|"
+    r"gypsies|roma|romanians|africans|christians|catholics|buddhists|poor people|"
+    r"fat people|old people|boomers|feminists|atheists|illegals|aliens|koreans|japanese|"
+    r"russians|poles|pakistanis|nigerians|filipinos|vietnamese|homosexuals|queers|"
+    r"[a-z]+ (?:people|immigrants|students|kids|guys|women|men)"
+)
+_EN_DEGRADE = (
+    r"vermin|animals|rats|parasites|subhuman|sub human|cockroaches|roaches|disease|diseased|"
+    r"filth|filthy|trash|garbage|scum|savages|criminals|terrorists|thieves|beggars|inferior|"
+    r"mentally ill|sick|disgusting|a plague|a cancer|cancer|not human|not people|dirty|stupid|"
+    r"dumb|useless|property|objects|monkeys|apes|dogs|pigs|bugs|locusts|invaders|groomers|"
+    r"pedophiles|predators|devils|demons|evil|freaks|sluts|whores|scammers|liars|rapists|"
+    r"lazy|a drain|less intelligent|genetically|broken|greedy|soulless|robots|insects|"
+    r"worthless|defective|a burden|an infestation|plague|dirt|scumbags|degenerates|abominations"
+)
+_EN_HATE = re.compile(
+    rf" (?:all |every |most |the |these |those |fucking |damn )?(?:{_EN_GROUP})"
+    rf"(?: in (?:\w+ ){{1,3}}| here| everywhere)? (?:are|r|is|were|all are|are all|are just|"
+    rf"are like|are basically|are nothing but|are literally)(?: \w+){{0,3}} (?:{_EN_DEGRADE}) "
+    rf"| (?:{_EN_GROUP}) (?:should|need to|must|deserve to|ought to)(?: all)?(?: be)? "
+    r"(?:deported|sent back|gassed|killed|shot|exterminated|burned|burn|die|wiped out|locked up|"
+    r"kicked out|banned|go back|screened out|kept out|sterilized|removed|hanged|hung|culled|"
+    r"not be allowed|shouldn t|never|barely) "
+    rf"| (?:{_EN_GROUP}) (?:shouldn t|should not|can t|cannot) (?:be allowed|vote|think|drive|"
+    r"lead|work|be trusted) "
+    rf"| (?:{_EN_GROUP}) (?:control|run|ruin|destroy|infest|invade|poison)(?:s)? "
+    r"| (?:kick|send|throw|get) (?:the |all )?(?:\w+ )?(?:vermin|animals|them all|them) "
+    r"(?:out|back) "
+    r"| (?:shoot|kill|gas|burn) (?:them|all of them) "
+    r"| go back to (?:your|their) (?:country|countries|wuhan|africa|mexico|india|china) "
+    r"| (?:gas the|kill all|death to) \w+ "
+    r"| (?:nigger|niggers|nigga|niggas|faggot|faggots|fags|kike|kikes|chink|chinks|spic|spics|"
+    r"wetback|wetbacks|raghead|ragheads|towelhead|towelheads|paki|pakis|gook|gooks|tranny|"
+    r"trannies|beaner|beaners|coon|coons|darkie|darkies|white power|subhumans|untermensch|"
+    r"sandnigger|dyke|dykes|shemale|shemales|jigaboo|golliwog|zipperhead|gyppo|pikey|"
+    r"white devils|yellow monkeys|mud people) "
+    r"| (?:women|girls|females) belong (?:in the kitchen|to men|at home) "
+    r"| (?:women|girls) are (?:\w+ )?(?:property|objects|for breeding|inferior) "
+    r"| need a real man "
+)
+
+# --- Chinese -------------------------------------------------------------------------------
+
+_ZH_TARGET = (
+    r"你|妳|您|你们|@\w+|(?:那个|这个|那位|这位|那|这)(?:\w{0,8})(?:男的|女的|男生|女生|人|胖子|"
+    r"矮子|傻子|家伙|东西|货|婊|小三|实习生|大哥|大姐|老师|同学|室友|舍友)"
+)
+_ZH_INSULT = (
+    r"傻逼|傻屌|傻子|傻瓜|废物|窝囊废|垃圾|贱人|贱货|贱种|贱|婊子|婊|绿茶|母狗|狗东西|狗娘|"
+    r"狗杂种|狗屎|畜生|畜牲|人渣|败类|脑残|智障|脑瘫|弱智|白痴|蠢货|蠢猪|蠢|猪|丑八怪|恶心|"
+    r"不要脸|没脑子|神经病|有病|贱骨头|杂种|王八蛋|王八|二百五|死胖子|死肥猪|舔狗|公交车|破鞋|"
+    r"烂货|骚货|骚|小丑|吃软饭|没教养|没素质|没有素质|做个人|丢人现眼|算什么东西|什么东西|"
+    r"什么货色|配活着|不配|可怜你|孤立|笑你|烦你|讨厌你|没人喜欢你|死妈|你妈死|全家死|没爹|"
+    r"没妈|没教你|装脑子|没用|没卵用|废柴|loser|trash|clown|idiot|bitch|dumbass|stupid|"
+    r"滚|闭嘴|去死|狗|猪脑子|low|恶心死|丑|装清纯|不要碧莲|臭不要脸|好意思|蠢死"
+)
+_ZH_HARASS = re.compile(
+    rf"(?:{_ZH_TARGET})(?:(?!我|自己)\w){{0,12}}?(?:{_ZH_INSULT})"
+    r"|你(?:妈|全家|爸|爹|娘)(?:死|是|逼|的逼|个|被)|操你|日你|干你|草你|你妈逼|去死吧|"
+    r"(?:怎么|咋|赶紧|快)(?:还)?不(?:去)?死|你(?:也|还)?配(?:活|当|做)|(?:大家|全班|全校|全组|"
+    r"全宿舍|所有人)(?:都)?(?:在)?(?:烦|讨厌|笑|看不起|恶心)你|滚出(?:我们|这)|"
+    r"(?:同意|赞同)的扣1|(?:是|就是)个(?:傻逼|废物|垃圾|贱人|婊子|舔狗|小丑|窝囊废|公交车)"
+)
+_ZH_THREAT = re.compile(
+    r"(?:弄|打|砍|捅|杀|宰|搞|整|揍|掐|烧|毒)死你|杀了你|宰了你|打断你|收拾你|堵你|弄你|"
+    r"(?:找|带|叫)(?:几个)?(?:人|兄弟|朋友)(?:去|来)?(?:堵|打|收拾|弄|揍|办|找)|你(?:给我)?等着|"
+    r"等着吧|放学(?:后)?(?:别走|\w{0,6}见)|你完了|你死定了|死定了|走着瞧|后果自负|小心点|"
+    r"小心你的|路上小心|走夜路|别让我(?:碰到|看到|遇到|再看到)|见(?:你)?一次打一次|出来一次打一次|"
+    r"让你(?:在|这辈子|后悔|好看|社死|生不如死|待不下去|走不了|身败名裂|付出代价|混不下去|"
+    r"\w{0,6}不下去)|不会放过你|你试试|试试看|有种你|跑不了|拿刀|带刀|刀去|带人去|"
+    r"去你(?:家|宿舍|公司|学校|单位|班)|拜访你|知道你(?:住|家|是谁|每天|几点)|你家(?:地址|在哪)|"
+    r"查到你|找到你|我认识人|收拾\w{0,2}你|别以为我不敢|等我出来|第一个收拾|你看着办|"
+    r"(?:照片|裸照|视频|聊天记录|截图|那些事|破事|见不得人)\w{0,10}(?:发|挂|传|曝光|公开|抖)"
+    r"|(?:发|挂|传|曝光|公开|抖)(?:到|给|出来|出去|在)\w{0,8}(?:群|网上|表白墙|朋友圈|全校|"
+    r"你爸|你妈|爸妈|老婆|老公|家人|公司|领导)|社死|人肉你|开盒你|挂你|"
+    r"不(?:给钱|还钱|道歉|删帖|删)\w{0,14}(?:发|挂|公开|曝光|抖|闹|等着|试试)|"
+    r"你(?:再|敢)\w{0,10}(?:我就|就|让你)|敢(?:报警|举报)\w{0,6}(?:试试|跑不了|你)|"
+    r"家人一个都|(?:刀|枪)(?:子)?(?:等|见|给)你|你(?:的)?(?:腿|手|脸)(?:给我)?(?:打断|废了)"
+)
+_ZH_GROUP = (
+    r"河南|东北|上海|北京|广东|新疆|西藏|四川|湖南|湖北|安徽|山东|江西|福建|广西|甘肃|温州|"
+    r"外地|乡下|农村|大陆|台湾|香港|日本|韩国|美国|印度|非洲|阿拉伯|越南|菲律宾|黑|白|黄|"
+    r"穆斯林|回族|维族|犹太|基督徒|信佛的|信教的|和尚|女|男|同性恋|基佬|gay|拉拉|les|"
+    r"跨性别|trans|变性|残疾|残废|智障|聋哑|自闭症|抑郁症|精神病|穷|农民工|外国|老外|"
+    r"留学生|移民|immigrants|lesbian|women|muslims|jews"
+)
+_ZH_DEGRADE = (
+    r"骗子|小偷|贼|垃圾|畜生|牲口|蟑螂|寄生虫|害虫|蝗虫|蛆|猴子|猴|狗|猪|动物|野兽|野蛮|"
+    r"病毒|瘟疫|恶心|变态|有病|神经病|不是人|低等|劣等|下等|低人一等|素质低|没素质|偷井盖|"
+    r"恐怖分子|流氓|混社会|累赘|废物|该死|去死|死|烧死|滚|脏|懒|蠢|傻|笨|贱|婊|骚|"
+    r"艾滋|隔离|抓起来|赶出|驱逐|关起来|整容怪|没一个好东西|不洗澡|厕所|养不熟|"
+    r"只配|天生就该|就该被|被男人管|不配|没资格|骗钱|inferior|animals|monkeys|scammers|"
+    r"terrorists|whores|savages|pigs|locusts|mentally ill|freaks|devils|parasites|"
+    r"gold diggers|sick"
+)
+_ZH_HATE = re.compile(
+    rf"(?:{_ZH_GROUP})(?:人|的|佬|鬼|族|子|仔|孩子|们|学生|留学生|人们)?(?:\w{{0,3}}人)?"
+    r"(?:都|全|全部|全都|就|就是|天生|是|都是|没一个|一个个|dou|are|is|就该|都该|应该|只配|"
+    r"什么都|are all|are just|that|跟)"
+    rf"\w{{0,10}}?(?:{_ZH_DEGRADE})"
+    r"|黑鬼|黑蛆|尼哥|支那|小日本|日本鬼子|鬼子|棒子|高丽棒子|阿三|绿绿|蝈蝻|娘炮|死基佬|"
+    r"人妖|女拳|田园女权|打拳的|白皮猪|黑皮|默沙东|猴子们|穆斯林滚|滚回(?:去|你们)|"
+    r"(?:蝗虫|寄生虫|蟑螂|害虫|蛆)(?:一样)?$"
+)
+
+# Quoted words (three characters or more, so a scare-quoted "拜访" stays part of a threat).
+_QUOTED = re.compile(
+    r"\"[^\"\n]{3,80}\"|“[^”\n]{3,80}”|「[^」\n]{3,80}」|(?<![a-z])'[^'\n]{3,80}'(?![a-z])"
+)
+
+
+@cache
+def _unquoted_forms(plain: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return canon_forms(_QUOTED.sub(" ", plain))
+
+
+def target_labels(normalized: Normalized) -> set[str]:
+    """The categories of abuse aimed at someone in the text: harassment, violence (threats)
+    and hate. Quoted words in a report of someone else's abuse are not the poster's."""
+    en, zh = normalized.en, normalized.zh
+    if _QUOTED.search(normalized.plain):
+        en, zh = _unquoted_forms(normalized.plain)
+    found: set[str] = set()
+    if any(_EN_THREAT.search(form) for form in en) or any(_ZH_THREAT.search(f) for f in zh):
+        found.add(VIOLENCE)
+    if any(_EN_HATE.search(form) for form in en) or any(_ZH_HATE.search(f) for f in zh):
+        found.add(HATE)
+    if any(_EN_DIRECT.search(form) for form in en) or any(_ZH_HARASS.search(f) for f in zh):
+        found.add(HARASSMENT)
+    return found
