@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from app.moderation.decision import ALLOW, HOLD, REJECT, SEVERITY, WARN, Verdict
+from app.moderation.doxxing import mentions_doxxing
 from app.moderation.matching import TermMatcher
 from app.moderation.normalize import Converter, Normalized
 from app.moderation.targets import target_labels
@@ -94,7 +95,11 @@ class FilterSet:
 
     def check(self, normalized: Normalized) -> Verdict:
         """The most severe enabled category with a hit; ALLOW when there is none."""
-        hits = self.matcher.labels_in(normalized) | target_labels(self.matcher.masked(normalized))
+        masked = self.matcher.masked(normalized)
+        hits = self.matcher.labels_in(normalized) | target_labels(masked)
+        if mentions_doxxing(masked):
+            # Exposing a person is harassment whatever the words (an admin's harassment rule).
+            hits.add(HARASSMENT)
         for name, rule in self.rules:
             if name in hits or self._pattern_hits(name, normalized):
                 warning = (

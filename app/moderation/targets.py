@@ -43,6 +43,7 @@ _EN_DIRECT = re.compile(
     r"do (?:us|everyone|the world) a favou?r|go back to your country)"
     r"| your (?:existence|face|voice|personality|mother|mom|mum|parents) (?:\w+ ){0,3}"
     r"(?:embarrassing|disgusting|ugly|worse|cries|regret|hate|like nails|makes me)"
+    rf"| your (?:so|such a|a|an|really) (?:\w+ )?(?:{_EN_INSULT}) "
     r"| you (?:look|sound|smell) like | how do you even | should have been aborted "
     r"| you are the reason | no wonder (?:your|you|he|she) | imagine being "
     r"| you make me (?:sick|want to puke|throw up) | you don t deserve "
@@ -147,7 +148,8 @@ _ZH_HARASS = re.compile(
     r"|你(?:妈|全家|爸|爹|娘)(?:死|是|逼|的逼|个|被)|操你|日你|干你|草你|你妈逼|去死吧|"
     r"(?:怎么|咋|赶紧|快)(?:还)?不(?:去)?死|你(?:也|还)?配(?:活|当|做)|(?:大家|全班|全校|全组|"
     r"全宿舍|所有人)(?:都)?(?:在)?(?:烦|讨厌|笑|看不起|恶心)你|滚出(?:我们|这)|"
-    r"(?:同意|赞同)的扣1|(?:是|就是)个(?:傻逼|废物|垃圾|贱人|婊子|舔狗|小丑|窝囊废|公交车)"
+    r"(?:同意|赞同)的扣1|(?<!我)(?<!我就)(?<!我真)(?<!我真的)(?<!我才)(?:就是|是)个(?:傻逼|废物|"
+    r"垃圾|贱人|婊子|舔狗|小丑|窝囊废|公交车|贱货|绿茶婊)"
 )
 _ZH_THREAT = re.compile(
     r"(?:弄|打|砍|捅|杀|宰|搞|整|揍|掐|烧|毒)死你|杀了你|宰了你|打断你|收拾你|堵你|弄你|"
@@ -194,6 +196,7 @@ _ZH_HATE = re.compile(
 # Quoted words (three characters or more, so a scare-quoted "拜访" stays part of a threat).
 _QUOTED = re.compile(
     r"\"[^\"\n]{3,80}\"|“[^”\n]{3,80}”|「[^」\n]{3,80}」|(?<![a-z])'[^'\n]{3,80}'(?![a-z])"
+    r"|(?<=骂)\w{0,6}[\"“「][^\"”」\n]{1,80}[\"”」]|(?<=叫)\w{0,6}[\"“「][^\"”」\n]{1,80}[\"”」]"
 )
 
 
