@@ -8,7 +8,8 @@ from app.moderation.normalize import normalize
 
 @pytest.mark.parametrize(
     "text",
-    ["王建国，临江大学物理系2班，宿舍北区7栋305，大家去找他", "刘 晓 雯 住 在 阳光花园 3栋1201，扩散",
+    ["王建国，临江大学物理系2班，宿舍北区7栋305，大家去找他",
+     "刘 晓 雯 住 在 阳光花园 3栋1201，扩散",
      "曝光一下：陈子涵，工号A1029，在远航科技上班，大家人肉她",
      "车牌沪A·O12I3，车主叫周立平，大家转发",
      "Brian Foley lives at 18 Maple Street, room 4. everyone go find him",
