@@ -14,7 +14,8 @@ from app.moderation.normalize import normalize
      "车牌沪A·O12I3，车主叫周立平，大家转发",
      "Brian Foley lives at 18 Maple Street, room 4. everyone go find him",
      "Paige Turner works at Northwind Bakery, phone 555-0100. call her and tell her",
-     "ＤＡＮＡ ＫＥＲＲ, room 12, Oak Hall. spread this", "Lena Marsh @lena.m, Riverside High. expose her"],
+     "ＤＡＮＡ ＫＥＲＲ, room 12, Oak Hall. spread this",
+     "Lena Marsh @lena.m, Riverside High. expose her"],
 )  # fmt: skip
 def test_a_name_with_a_locator_is_doxxing(text: str) -> None:
     assert mentions_doxxing(normalize(text))
