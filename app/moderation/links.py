@@ -47,6 +47,7 @@ COMMON_TLDS = frozenset(
         "porn", "sex", "cam", "bet", "casino", "poker", "money", "cash", "loans", "lol", "wang",
         "ren", "ink", "pub", "ltd", "group", "zone", "today", "world", "life", "email", "chat",
         "cloud", "host", "network", "city", "run", "so", "st", "id", "it", "gy", "li", "lt",
+        "example", "vn", "ph", "my", "th", "br", "mx", "es", "pl", "nz", "za", "ch", "se",
     }
 )  # fmt: skip
 
@@ -62,9 +63,12 @@ _DOTTED = re.compile(
 _DOTTED_STOPWORDS = frozenset({"the", "a", "an", "this", "that", "of", "in", "on", "at", "dot"})
 
 _EMAIL = re.compile(r"[a-z0-9._%+-]+@(?:[a-z0-9-]+\.)+[a-z]{2,24}")
+# "name at example dot com", "name(at)mail(dot)com", "name＠mail.com": a written-out "at"
+# needs a written-out "dot" or a dot with no space beside it and a known TLD after, so "we met
+# at noon. Then…" and "arrived at Heathrow. Com'on" are sentences, not addresses.
 _EMAIL_OBFUSCATED = re.compile(
-    r"[a-z0-9._%+-]+\s*(?:[(\[{]\s*at\s*[)\]}]|\sat\s|＠)\s*[a-z0-9-]+"
-    r"\s*(?:\.|[(\[{]\s*dot\s*[)\]}]|\sdot\s)\s*[a-z]{2,24}\b"
+    r"[a-z0-9._%+-]+\s*(?:[(\[{]\s*at\s*[)\]}]|\sat\s|＠|\s?艾特\s?)\s*[a-z0-9-]+"
+    r"(?:\s*(?:[(\[{]\s*dot\s*[)\]}]|\sdot\s|点)\s*|\.)([a-z]{2,24})(?![a-z0-9-])"
 )
 _PHONES = (
     # Chinese mobile: 1[3-9] + 9 digits, optional +86, any spaces or dashes between digits.
@@ -80,23 +84,36 @@ _MESSENGERS = (
     re.compile(r"(?:t|telegram)\.me/[a-z0-9_+]{3,}|wa\.me/\+?\d+|line\.me/\S+"),
     # WeChat with an id: "微信：abc123", "wx: abc_123", "vx号 abc123", "weixin abc123".
     re.compile(
-        r"(?:微信|威信|薇信|徽信|v信|卫星|(?<![a-z])(?:wechat|weixin|vx|wx)(?![a-z]))"
-        r"\s*(?:号|id)?\s*[:：]?\s*[a-z][a-z0-9_-]{4,19}(?![a-z0-9_-])"
+        r"(?:微信|威信|薇信|徽信|v信|卫星|薇|🛰|(?<![a-z])(?:wechat|wei\s*xin|vx|wx|v\s*x)(?![a-z]))"
+        r"\s*(?:号|id|同号)?\s*[:：]?\s*[a-z][a-z0-9_-]{3,19}(?:\s[a-z0-9_]{1,6})*(?![a-z0-9_-])"
     ),
     re.compile(r"(?<![a-z])v\s*[:：]\s*[a-z][a-z0-9_-]{4,19}(?![a-z0-9_-])"),
     # "加v", "加我vx", "加微", "+v": an invitation to move to WeChat/QQ, with or without an id.
     re.compile(
-        r"(?:加|(?<![a-z0-9])\+)\s*(?:我\s*)?(?:(?:vx|wx|v|q|qq)(?![a-z])|微信|薇信|威信|v信|扣扣|企鹅)"
+        r"(?:加|(?<![a-z0-9])\+)\s*(?:我\s*)?(?:(?:vx|wx|v|q|qq|wei\s*xin)(?![a-z])|微|薇|威信|v信|扣|企鹅"
+        r"|🛰|🐧)"
     ),
+    # Handles on apps people move a conversation to: "snap: name", "kik me", "dm @name".
+    re.compile(
+        r"(?<![a-z])(?:snap|snapchat|sc|kik|insta|cashapp|cash app|venmo|paypal|discord|tele\s*gram"
+        r"|whats\s*app|小红书|抖音|快手)\s*(?:id|号)?\s*[:：]\s*[@$]?[a-z0-9_.]{3,32}"
+    ),
+    re.compile(
+        r"(?<![a-z])(?:kik|snap|dm|text|message|hmu on)\s+(?:me\s+)?(?:at\s+|on\s+)?"
+        r"@[a-z0-9_.]{3,32}"
+    ),
+    re.compile(r"(?<![a-z])(?:kik|snap|telegram|whatsapp) me(?![a-z])"),
     # QQ numbers: "qq 12345678", "QQ号：12345678", "扣扣 12345678".
-    re.compile(r"(?:(?<![a-z])qq|扣扣|企鹅)\s*(?:号|群)?\s*[:：]?\s*\d{5,12}(?!\d)"),
+    re.compile(
+        r"(?:(?<![a-z])qq|扣扣|扣|企鹅|🐧)\s*(?:号|群)?\s*(?:是)?\s*[:：]?\s*\d[\d\s-]{4,14}(?!\d)"
+    ),
     # "@handle on telegram", "telegram: @handle", "tg @handle", "电报 @handle".
     re.compile(
         r"@[a-z0-9_.]{3,32}\s*(?:on|at|via|in)\s+"
         r"(?:telegram|tg|whatsapp|signal|snapchat|snap|kik|discord|instagram|ig|line)\b"
     ),
     re.compile(
-        r"(?<![a-z])(?:telegram|tg|whatsapp|snapchat|kik|discord|电报|飞机|纸飞机)"
+        r"(?<![a-z])(?:telegram|tele\s*gram|tg|whatsapp|snapchat|kik|discord|电报|飞机|纸飞机|✈)"
         r"\s*(?:id|号)?\s*[:：]?\s*@?[a-z0-9_.]{4,32}"
     ),
     re.compile(r"(?<![a-z])(?:line|signal|instagram|ig)\s*(?:id)?\s*[:：]\s*@?[a-z0-9_.]{3,32}"),
@@ -122,12 +139,46 @@ def check_links(
 
 
 def has_contact(plain: str) -> bool:
-    """An e-mail address, phone number or messenger handle in already folded text."""
-    if _EMAIL.search(plain) or _EMAIL_OBFUSCATED.search(plain):
+    """An e-mail address, phone number or messenger handle in already folded text, also when
+    its digits are written as words or Chinese numerals ("幺三八…", "five five five…")."""
+    if _EMAIL.search(plain) or any(
+        match.group(1) in COMMON_TLDS for match in _EMAIL_OBFUSCATED.finditer(plain)
+    ):
         return True
-    if any(_is_phone(match.group(0)) for pattern in _PHONES for match in pattern.finditer(plain)):
-        return True
-    return any(pattern.search(plain) for pattern in _MESSENGERS)
+    digits = _spoken_digits(plain)
+    for text in dict.fromkeys((plain, digits)):
+        if any(_is_phone(m.group(0)) for pattern in _PHONES for m in pattern.finditer(text)):
+            return True
+        if any(pattern.search(text) for pattern in _MESSENGERS):
+            return True
+    return False
+
+
+def _spoken_digits(plain: str) -> str:
+    """Runs of five or more digits written as Chinese numerals or English words, as digits."""
+    text = _ZH_DIGIT_RUN.sub(lambda m: "".join(_ZH_DIGITS.get(c, c) for c in m.group(0)), plain)
+    return _EN_DIGIT_RUN.sub(lambda m: _as_number(m.group(0)), text)
+
+
+def _as_number(words: str) -> str:
+    digits = "".join(_EN_DIGITS[word] for word in _EN_DIGIT_WORD.findall(words))
+    # Ten spoken digits are a North American number: give it the shape its pattern reads.
+    return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}" if len(digits) == 10 else digits
+
+
+_ZH_DIGITS = dict(zip("零〇幺一二三四五六七八九两洞", "0011234567892" + "0", strict=True))
+_ZH_DIGIT_RUN = re.compile(
+    r"[零〇幺一二三四五六七八九两洞](?:[\s,，.-]*[零〇幺一二三四五六七八九两洞]){4,}"
+)
+_EN_DIGITS = {
+    "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+}  # fmt: skip
+_EN_DIGIT_WORD = re.compile(r"zero|oh|one|two|three|four|five|six|seven|eight|nine|o(?![a-z])")
+_EN_DIGIT_RUN = re.compile(
+    r"(?<![a-z])(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
+    r"(?:[\s,.-]+(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|o)(?![a-z])){4,}"
+)
 
 
 def _hosts(plain: str) -> Iterator[str]:
@@ -137,7 +188,8 @@ def _hosts(plain: str) -> Iterator[str]:
     for match in _WWW.finditer(without_emails):
         yield match.group(1)
     for match in _BARE.finditer(_URL.sub(" ", without_emails)):
-        if match.group(2) in COMMON_TLDS:
+        # A path after it makes any "name.tld" a link: "signals.example/vip".
+        if match.group(2) in COMMON_TLDS or without_emails[match.end() : match.end() + 1] == "/":
             yield match.group(1)
     for match in _DOTTED.finditer(without_emails):
         label, tld = match.group(1), match.group(2)

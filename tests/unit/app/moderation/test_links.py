@@ -54,7 +54,11 @@ def test_check_links_always_holds_shorteners(text: str) -> None:
      "(555) 123-4567", "座机 010-12345678", "ｗｘ：abc123", "微信：abc_123", "vx号 hello88",
      "加v", "加我vx", "加微信聊", "qq 12345678", "QQ号：12345678", "扣扣 123456789",
      "t.me/spammer", "@bob_99 on telegram", "telegram: @bob_99", "电报 @spam_bot",
-     "wa.me/15551234567", "line id: bob123", "https://line.me/ti/p/abc"],
+     "wa.me/15551234567", "line id: bob123", "https://line.me/ti/p/abc",
+     "电话 幺三八零零幺三八零零零", "call two one two five five five zero one two three",
+     "扣：七七八八九九零",
+     "wei xin: ab_12 3", "薇：hello_77", "加薇", "tele gram: spam_bot", "snap: party_girl22",
+     "kik me", "dm @promo_shop", "me at mail dot com", "me(at)mail.net"],
 )  # fmt: skip
 def test_check_links_holds_contact_details(text: str) -> None:
     assert reason(text) == "contact"
@@ -66,7 +70,10 @@ def test_check_links_holds_contact_details(text: str) -> None:
      "微信支付很方便", "我的QQ空间", "the dot com bubble", "I paid 12.50 for it",
      "e.g. this, i.e. that", "at 1:30 pm", "第1382期", "order 13812345678900",
      "I'll be there at 5, v excited", "增加value", "c++ vs rust", "3+5=8",
-     "my line of work", "ISBN 978-3-16-148410-0", "今天是2024年5月20日", "no links here"],
+     "my line of work", "ISBN 978-3-16-148410-0", "今天是2024年5月20日", "no links here",
+     "we met at noon. Then we walked", "I stayed at home. Nothing happened",
+     "Lunch at Nando's. Org chem lab after.", "arrived at Heathrow. Com'on", "一二三，木头人",
+     "one two three four, I declare a thumb war", "version 2.0/3.0 notes", "快递单号SF1234567890"],
 )  # fmt: skip
 def test_check_links_allows_near_misses(text: str) -> None:
     assert reason(text) == ""
