@@ -96,6 +96,9 @@ _ENGLISH: Mapping[str, str] = {
     "murda": "murder",
     "kil": "kill",
     "dox": "doxx",
+    "sxting": "sexting",
+    "sx": "sex",
+    "seggs": "sex",
 }
 
 # Latin tokens read as Chinese in the `zh` form: pinyin initials of insults and whole pinyin
@@ -203,6 +206,8 @@ _HOMOPHONES: Mapping[str, str] = {
     "河难": "河南",
     "东十": "东北",
     "约p": "约炮",
+    "约砲": "约炮",
+    "泡友": "炮友",
     "约啪": "约炮",
     "薇信": "微信",
     "威信": "微信",

@@ -15,6 +15,7 @@ from app.moderation.decision import ALLOW, HOLD, REJECT, SEVERITY, WARN, Verdict
 from app.moderation.doxxing import mentions_doxxing
 from app.moderation.matching import TermMatcher
 from app.moderation.normalize import Converter, Normalized
+from app.moderation.solicitation import mentions_solicitation
 from app.moderation.targets import target_labels
 from app.moderation.wordlists import (
     CATEGORIES,
@@ -97,6 +98,8 @@ class FilterSet:
         """The most severe enabled category with a hit; ALLOW when there is none."""
         masked = self.matcher.masked(normalized)
         hits = self.matcher.labels_in(normalized) | target_labels(masked)
+        if mentions_solicitation(masked):
+            hits.add(SEXUAL)
         if mentions_doxxing(masked):
             # Exposing a person is harassment whatever the words (an admin's harassment rule).
             hits.add(HARASSMENT)
