@@ -160,6 +160,12 @@ _PINYIN: Mapping[str, str] = {
     "wx": "微信",
     "weixin": "微信",
     "qq": "扣扣",
+    "henan": "河南",
+    "ren": "人",
+    "dou": "都",
+    "shi": "是",
+    "pianzi": "骗子",
+    "xiaotou": "小偷",
 }
 
 # Characters and words with the same or a close sound, read as the word they hide.
