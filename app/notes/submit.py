@@ -19,7 +19,7 @@ from app.moderation.breaker import count_accepted_post, pow_required
 from app.moderation.decision import HOLD, PUBLISH_WITH_WARNING, REJECT, Decision, Verdict, combine
 from app.moderation.pipeline import Content
 from app.moderation.pow import spend_solution
-from app.moderation.service import Assessment
+from app.moderation.service import Assessment, Moderator
 from app.moderation.service import record as record_moderation
 from app.notes import posting
 from app.notes.deps import NoteDeps
@@ -146,19 +146,44 @@ async def _screen(
         await enforce_limit(deps.db, deps.limits.post, poster.rate_key, now)
     except RateLimited as limited:
         return OverLimit(limited.retry_after)
-    mentions_self_harm = deps.moderator.mentions_self_harm(submission.text)
+    mentions_self_harm = asks_for_help(deps.moderator, submission)
     if mentions_self_harm and self_harm == ASK_FIRST and not draft.help_seen:
         return NeedsHelp()
-    content = Content(submission.text, submission.summary, "local", is_thread_start)
-    assessment = await deps.moderator.assess(content, now, board=board, settings=settings)
+    assessment = await moderate(
+        deps.moderator, submission, board, settings, now, is_thread_start,
+        hold_for_care=mentions_self_harm and self_harm != ASK_FIRST,
+    )  # fmt: skip
     decision = assessment.decision
     if decision.outcome == REJECT:
         await record_moderation(deps.db, new_id(), "submission", decision, now)
         return Rejected(decision.reason)
-    if mentions_self_harm and self_harm != ASK_FIRST:
-        held = combine([*decision.verdicts, Verdict(HOLD, SELF_HARM, SELF_HARM)])
-        assessment = replace(assessment, decision=held)
     return _Screened(submission, assessment, settings, board.language)
+
+
+def asks_for_help(moderator: Moderator, submission: Submission) -> bool:
+    """The self-harm question: does the post mention self-harm, so the help page comes first?"""
+    return moderator.mentions_self_harm(submission.text)
+
+
+async def moderate(
+    moderator: Moderator,
+    submission: Submission,
+    board: Board,
+    settings: ModerationSettings,
+    now: datetime,
+    is_thread_start: bool,
+    *,
+    hold_for_care: bool,
+) -> Assessment:
+    """The moderation pipeline's decision on a local post, as the web form's posts get it (the
+    evaluation in eval/ calls this too, so it measures what posters meet). `hold_for_care`: the
+    post mentions self-harm and is posted anyway, so a moderator reads it first."""
+    content = Content(submission.text, submission.summary, "local", is_thread_start)
+    assessment = await moderator.assess(content, now, board=board, settings=settings)
+    if hold_for_care and assessment.decision.outcome != REJECT:
+        held = combine([*assessment.decision.verdicts, Verdict(HOLD, SELF_HARM, SELF_HARM)])
+        assessment = replace(assessment, decision=held)
+    return assessment
 
 
 def _as_decided(
