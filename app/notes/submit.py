@@ -18,7 +18,7 @@ from app.db.engine import Db
 from app.moderation.breaker import count_accepted_post, pow_required
 from app.moderation.decision import HOLD, PUBLISH_WITH_WARNING, REJECT, Decision, Verdict, combine
 from app.moderation.pipeline import Content
-from app.moderation.pow import spend_solution
+from app.moderation.pow import check_solution, spend_solution
 from app.moderation.service import Assessment, Moderator
 from app.moderation.service import record as record_moderation
 from app.notes import posting
@@ -44,6 +44,8 @@ from app.store.moderation import ModerationSettings, get_moderation_settings
 from app.store.notes import Note
 
 SELF_HARM = "self_harm"
+# The reason a post that mentions self-harm waits: a person reads it before the public does.
+CARE = "care"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,27 +133,34 @@ async def _screen(
     is_thread_start: bool,
     self_harm: str,
 ) -> _Screened | PostOutcome:
-    """Validation, proof of work, rate limit, the self-harm question and the moderation
-    pipeline, in that order. Nothing is stored on the way but a rejection's record."""
+    """Validation, proof of work, the self-harm question, the rate limit and the moderation
+    pipeline, in that order. Nothing is stored on the way but the spent proof and a rejection's
+    record. The help page spends nothing and counts nothing: the proof it sends back with the
+    post is still good, so a person can post past it while the breaker asks for proof."""
     try:
         submission = posting.validate_submission(
             draft.text, draft.summary, draft.ttl, board, deps.policy
         )
         settings = await get_moderation_settings(deps.db)
-        if proof is not None and pow_required(board, settings, now):
-            await spend_solution(deps.db, deps.pow_key, proof.solution, now)
+        asked = proof if proof is not None and pow_required(board, settings, now) else None
+        if asked is not None:
+            await check_solution(deps.db, deps.pow_key, asked.solution)
+        mentions_self_harm = asks_for_help(deps.moderator, submission)
+        if mentions_self_harm and self_harm == ASK_FIRST and not draft.help_seen:
+            return NeedsHelp()
+        if asked is not None:
+            await spend_solution(deps.db, deps.pow_key, asked.solution, now)
     except Invalid as error:
         return InvalidInput(error.field, error.reason)
     try:
         await enforce_limit(deps.db, deps.limits.post, poster.rate_key, now)
     except RateLimited as limited:
         return OverLimit(limited.retry_after)
-    mentions_self_harm = asks_for_help(deps.moderator, submission)
-    if mentions_self_harm and self_harm == ASK_FIRST and not draft.help_seen:
-        return NeedsHelp()
+    # Past the question (the person saw the help and posts anyway, or this way in cannot ask):
+    # a moderator reads it before anyone else does.
     assessment = await moderate(
         deps.moderator, submission, board, settings, now, is_thread_start,
-        hold_for_care=mentions_self_harm and self_harm != ASK_FIRST,
+        hold_for_care=mentions_self_harm,
     )  # fmt: skip
     decision = assessment.decision
     if decision.outcome == REJECT:
@@ -181,7 +190,8 @@ async def moderate(
     content = Content(submission.text, submission.summary, "local", is_thread_start)
     assessment = await moderator.assess(content, now, board=board, settings=settings)
     if hold_for_care and assessment.decision.outcome != REJECT:
-        held = combine([*assessment.decision.verdicts, Verdict(HOLD, SELF_HARM, SELF_HARM)])
+        # First, so "care" is the reason recorded and the queue shows it before the rest.
+        held = combine([Verdict(HOLD, SELF_HARM, CARE), *assessment.decision.verdicts])
         assessment = replace(assessment, decision=held)
     return assessment
 
