@@ -361,6 +361,46 @@ async def test_remote_replies_go_through_the_same_pipeline(instance: RunningApp)
     assert "remote_note" in kinds
 
 
+# Replies that meet each outcome of today's pipeline (default settings): the same text must
+# meet the same outcome whether it comes from the form or from the fediverse.
+SAME_EITHER_WAY = (
+    "a kind reply, i hope your week gets better",
+    "call me, mail me at ann@example.org",
+    "they are all 死基佬 here",
+    "look at https://prizes.example.net/win-now it pays",
+    "you worthless stupid idiot, nobody wants you here, go away",
+)
+
+
+async def test_remote_replies_meet_the_outcome_local_replies_meet(instance: RunningApp) -> None:
+    """spec: moderation-remote (the same text: live, held or rejected alike from the inbox and
+    from the form)"""
+    db = instance.services.db
+    posted = await post_note(instance.client, "a thread where both kinds of replies arrive")
+    ann = await remote_author(instance)
+    note_url = f"http://treehole.test/n/{posted.note_id}"
+    for text in SAME_EITHER_WAY:
+        await instance.services.inbound.apply(reply_create(ann, note_url, text), utcnow())
+    remote = {row["content"]: row["state"] for row in await note_rows(instance)}
+    # The local copies must not count as near-duplicates of the remote ones.
+    await db.execute(content_fingerprints.delete())
+    page = await instance.client.get(f"/t/{posted.note_id}")
+    for text in SAME_EITHER_WAY:
+        form = {"csrf_token": csrf_from(page.text), "text": text}
+        answer = await instance.client.post(f"/t/{posted.note_id}/reply", data=form)
+        assert answer.status_code in (303, 400), answer.text
+    local = {row["content"]: row["state"] for row in await note_rows(instance)}
+    outcomes = {
+        text: (remote.get(f"<p>{html.escape(text, quote=False)}</p>", "rejected"),
+               local.get(text, "rejected"))
+        for text in SAME_EITHER_WAY
+    }  # fmt: skip
+    assert all(remote_state == local_state for remote_state, local_state in outcomes.values()), (
+        outcomes
+    )
+    assert {state for state, _ in outcomes.values()} == {"live", "held", "rejected"}
+
+
 async def test_silenced_sender_is_held(instance: RunningApp) -> None:
     posted = await post_note(instance.client, "thread")
     ann = await remote_author(instance, "quiet.example")
