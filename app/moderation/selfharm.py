@@ -41,8 +41,8 @@ def mentions_self_harm(normalized: Normalized, matcher: TermMatcher | None = Non
         return False
     if SELF_HARM in matcher.labels_in(normalized):
         return True
-    return any(_EN.search(form) for form in masked.en) or any(
-        _ZH.search(form) for form in masked.zh
+    return any(_EN.search(form) or _EN_MORE.search(form) for form in masked.en) or any(
+        _ZH.search(form) or _ZH_MORE.search(form) for form in masked.zh
     )
 
 
@@ -111,6 +111,45 @@ _ZH = re.compile(
     r"又cut|cut了|cut自己|"
     r"早点结束|对不起\w{0,8}(?:太累|下辈子)|就差一个决心|自杀(?:is|feels|the|only)"
 )
+
+# Wider vocabulary of ideation, plans, means and goodbyes, written from how people disclose
+# them on anonymous apps (not from any one post).
+_EN_MORE = re.compile(
+    r" (?:i|i m|i am|i ve|me) (?:\w+ ){0,3}(?:want|wanna|need|going|plan|planning|ready|about) "
+    r"(?:to )?(?:die|be dead|end it|end things|end everything|go to sleep forever|not wake up|"
+    r"stop existing|not be here|hurt myself|cut myself|overdose|jump) "
+    r"| (?:end|ending) it (?:all|tonight|today|soon|for good|now) | i m done with (?:life|living|"
+    r"everything|it all) | done with life | hope i (?:die|don t wake|never wake) "
+    r"| (?:won t|will not|wont) be (?:around|here|alive) (?:much longer|tomorrow|next|anymore|for) "
+    r"| last time you ll hear from me | say(?:ing)? goodbye (?:to everyone|forever|for good) "
+    r"| goodbye forever | this is goodbye | my (?:last|final) (?:post|message|words|night|day) "
+    r"| (?:no one|nobody|noone) (?:will|would) (?:miss|notice|care)(?: \w+){0,2} (?:if i|when i|me)"
+    r"| world (?:would be )?better (?:off )?without me | everyone (?:would|will) be better "
+    r"| i deserve to die | should (?:just )?die | urge to (?:cut|hurt|die|self harm) "
+    r"| (?:fresh|new|deep) (?:cuts|scars) | razor (?:blade|blades)? | blades? | bleed(?:ing)? "
+    r"| (?:took|take|swallow|swallowed|taking) (?:all )?(?:the |my )?(?:whole bottle|pills|"
+    r"bottle of) | overdos(?:e|ed|ing) | od (?:tonight|on) | (?:jump|jumping) (?:off|from|in "
+    r"front) | train tracks | in front of a (?:train|truck|bus) | hang(?:ing)? myself | noose "
+    r"| tie the rope | (?:gun|barrel) (?:to|in) my (?:head|mouth) | pull the trigger "
+    r"| unalive (?:myself|me) | game over for me | checking out (?:early|for good) "
+    r"| permanent solution | sleep forever | never wake up | eternal sleep | no way out "
+    r"| can t take (?:it|this) anymore | tired of (?:living|being alive|life|everything) "
+    r"| why am i (?:still )?alive | shouldn t have been born | wish i (?:was|were)n t (?:born|"
+    r"alive|here) | (?:life|living) (?:isn t|is not|ain t) worth | not worth living "
+    r"| end (?:my|the) (?:suffering|pain) | i want out | want to be dead | rather be dead "
+)
+_ZH_MORE = re.compile(
+    r"活够了|一了百了|(?:想|要|去)(?:解脱|离开这个世界|离开人世|另一个世界|天堂|结束)|寻短见|自我了断|"
+    r"了断(?:自己|一切)|割(?:手|腕|自己)|划(?:手臂|胳膊|大腿|自己)|刀片|(?:新|旧)(?:的)?(?:伤|疤)|"
+    r"吞(?:药|安眠药|了)|(?:囤|存|攒)(?:了)?(?:很多)?(?:药|安眠药)|跳(?:楼|河|江|海|桥|下去)|"
+    r"卧轨|上吊|绳子(?:准备|买好)|烧炭|煤气|农药|百草枯|遗书|遗言|交代后事|后事|"
+    r"最后一(?:条|次|篇)(?:帖|发|动态|消息)|永别|来世|别了(?:大家|世界)|我不在了(?:以后|之后)?|"
+    r"我死(?:了|后)(?:以后|之后)|死了(?:就好|算了|一了百了|也没人)|死掉算了|撑不住了|熬不下去|"
+    r"坚持不下去|拖累(?:大家|家人|爸妈)|(?:我是|我就是)(?:个)?(?:累赘|负担)|"
+    r"睡过去(?:就好|别醒)|永远(?:睡着|不醒)|再也不(?:用)?醒|不想(?:再)?醒|想(?:永远)?消失|"
+    r"不想存在|结束这条命|这条命|轻生|想不开|走了之后|离开你们|先走一步|去找(?:奶奶|爷爷|外婆|外公)"
+)
+
 # Talk about self-harm that is not the poster's own: supporting someone, a recovery
 # milestone, a hotline, a film or song, a question about prescribed medicine.
 _EN_SUPPORT = re.compile(

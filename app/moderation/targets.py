@@ -216,6 +216,81 @@ _QUOTED = re.compile(
 )
 
 
+# Wider vocabulary, written from common abuse on English and Chinese anonymous apps rather
+# than from any one post: each line is a family of insults, threats or dehumanising talk.
+_EN_INSULT_MORE = (
+    r"imbecile|cretin|dimwit|halfwit|nitwit|dunce|airhead|bimbo|slag|tramp|hag|witch|beast|"
+    r"weirdo|reject|leech|whale|hippo|troll|goblin|gremlin|neckbeard|incel|manlet|pick me|"
+    r"try hard|tryhard|wannabe|poser|fraud|cheater|gold digger|homewrecker|bully|lunatic|maniac|"
+    r"spaz|cripple|tard|mong|ho|thot|dog|dirtbag|douche|douchebag|tool|muppet|plonk|wanker|"
+    r"tosser|bellend|knobhead|dickhead|shithead|fuckface|cockroach|subhuman|animal|sack of shit|"
+    r"gross|hideous|repulsive|revolting|unlovable|mistake|burden|nuisance|creepy|fat|fatso|"
+    r"lardass|ugly ass|crackhead|junkie|trailer trash|dumb fuck|dumbfuck|fucking idiot"
+)
+_EN_HARASS_MORE = re.compile(
+    rf" you(?: are| re| r)?(?: \w+){{0,3}} (?:{_EN_INSULT_MORE})s? "
+    r"| (?:no one|nobody|noone) (?:will|would|could) ever (?:love|like|want|date|marry|miss) you "
+    r"| you ll die alone | you will die alone | everyone (?:talks about|laughs at|hates|mocks) "
+    r"you | you disgust me | you make me sick | you ruin everything | you re the worst "
+    r"| (?:the )?world (?:would be|is) better (?:off )?without you | nobody would care if you "
+    r"| your (?:parents|mom|mum|dad|family) (?:must )?(?:regret|hate|are ashamed|is ashamed) "
+    r"| shut your (?:mouth|face|trap) | get lost | piss off | fuck off | fuck you | screw you "
+    r"| eat shit | die in a fire | rot in hell | burn in hell | go to hell you "
+    r"| you can go to hell "
+    r"| go jump off | jump off a (?:bridge|cliff|building) | hang yourself | you should (?:just )?"
+    r"(?:die|disappear|leave|quit|not exist|kill) | why are you (?:still )?(?:alive|here|breathing)"
+    r"| you don t deserve to (?:live|be here|exist) | you re a waste | you are a waste "
+    r"| kill urself | k y s | (?:stupid|ugly|fat|dumb|worthless|pathetic|useless) (?:bitch|cow|"
+    r"pig|slut|whore|loser|idiot|moron|freak|clown|trash|cunt|fuck) (?:like you|you are|@)"
+    r"| @\w+ (?:is|you re|ur|you are) (?:\w+ ){0,3}(?:idiot|loser|slut|whore|bitch|trash|clown|"
+    r"pathetic|ugly|fat|stupid|dumb|worthless|joke|freak|creep) "
+)
+_EN_THREAT_MORE = re.compile(
+    r" you (?:re|are) (?:gonna|going to) (?:get hurt|regret|pay|suffer|bleed|be sorry|die) "
+    r"| you ll (?:get what s coming|be sorry|never see it coming|get hurt|suffer|bleed) "
+    r"| (?:you d )?better watch (?:out|yourself|it) | i m coming for you | coming for you "
+    r"| count your days | your days are numbered | won t see it coming | won t know what hit "
+    r"| mark my words | you ve been warned | (?:this is your )?last warning | i ll get you "
+    r"| get what you deserve | make you (?:pay|suffer|bleed|regret) | break (?:every bone|your "
+    r"(?:neck|face|nose|jaw|arm|arms|legs|knees|teeth)) | beat the (?:shit|crap|hell) out of "
+    r"| beat you (?:up|senseless|to death) | kick your (?:ass|teeth) | smash your (?:face|head|"
+    r"car|windows) | slash your tires | burn (?:down )?your (?:house|car|place) | set fire to "
+    r"| run you over | (?:wait|waiting) for you (?:outside|after|at) | i ll be outside "
+    r"| i know (?:your address|what car you|where you work|where your|your schedule|your route|"
+    r"where you park|which house) | would hate for something to happen | accidents happen "
+    r"| careful walking home | leak your | expose you | tell everyone (?:your|about your|what you)"
+    r"| everyone will (?:know|see) | send (?:it|them|these|the pics|the video) to your "
+    r"| your (?:parents|boss|wife|husband|family|friends|employer|school) will (?:see|know|get)"
+    r"| unless you (?:pay|send|delete|apologi)| send me (?:money|\$|btc|bitcoin)|(?:i|we) have "
+    r"(?:your )?(?:nudes|pics|videos|photos|recordings) of you | ruin your (?:life|career|"
+    r"reputation|marriage) | get you fired | destroy your (?:life|career|family) | i will end you "
+    r"| you re finished | dead man walking | six feet under | put you in the ground | bury you "
+    r"| (?:shoot|stab|knife|cut|strangle|choke|gut|slit) (?:you|your throat|him|her) "
+    r"| hurt (?:your|someone you love) | acid (?:in|on) your face"
+)
+_ZH_INSULT_MORE = (
+    r"蠢货|傻叉|傻x|二逼|屌丝|人渣|渣男|渣女|心机婊|白莲花|荡妇|母猪|肥猪|矮冬瓜|土鳖|乡巴佬|"
+    r"穷鬼|杂碎|狗腿子|走狗|孙子|龟孙|瘪三|疯子|变态|脑子进水|脑子有坑|低能|没出息|丢人|丢脸|"
+    r"下贱|犯贱|欠揍|欠骂|欠抽|找死|活该|死全家|滚蛋|滚开|你算老几|恶心人|看见你就烦|没人要|"
+    r"没人爱|人模狗样|狗改不了吃屎|祸害|害人精|丧门星|扫把星|贱婢|恶毒|绿茶|小三|贱骨头|骗子|"
+    r"猥琐|油腻|死肥宅|肥宅|秃子|瞎子|聋子|哑巴|瘸子|残废|死鬼|短命鬼|废人|蛀虫|寄生虫"
+)
+_ZH_HARASS_MORE = re.compile(
+    rf"(?:你|妳|你们|这货|此人|该人|那货|楼主|这位|那位|这人|那人)(?:(?!我|自己)\w){{0,10}}?"
+    rf"(?:{_ZH_INSULT_MORE})"
+    r"|(?:去死|死全家|全家死光|出门被车撞|不得好死|断子绝孙|生孩子没屁眼)"
+)
+_ZH_THREAT_MORE = re.compile(
+    r"(?:废|卸|残)了你|打残|有你好看|有你好果子|没你好果子|给你点颜色|教训(?:你|一下你)|"
+    r"让你知道|让你后悔|你会后悔|(?:出门|晚上|回家|走路)(?:的时候)?(?:小心|当心)|当心点|"
+    r"(?:你|你的)(?:孩子|家人|爸妈|女朋友|男朋友)\w{0,8}(?:小心|出事|好看|安全)|泼(?:硫酸|汽油)|"
+    r"(?:放火|烧了)(?:你|你家)|发到网上|传到网上|让所有人(?:看到|知道)|让(?:全校|全公司|全班)"
+    r"(?:都)?(?:知道|看到)|身败名裂|打到你|捅你|砍你|弄残|搞你|整你|你(?:走|出)不了|"
+    r"找人(?:弄|打|砍|堵|收拾)|叫人(?:弄|打|砍|堵|收拾)|(?:我|老子)(?:一定|迟早|早晚)\w{0,6}"
+    r"(?:弄|打|杀|收拾|找|报复)|报复你|你别后悔|别怪我不客气|别怪我|等着瞧|走着瞧"
+)
+
+
 @cache
 def _unquoted_forms(plain: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return canon_forms(_QUOTED.sub(" ", plain))
@@ -228,10 +303,14 @@ def target_labels(normalized: Normalized) -> set[str]:
     if _QUOTED.search(normalized.plain):
         en, zh = _unquoted_forms(normalized.plain)
     found: set[str] = set()
-    if any(_EN_THREAT.search(form) for form in en) or any(_ZH_THREAT.search(f) for f in zh):
+    if any(_EN_THREAT.search(f) or _EN_THREAT_MORE.search(f) for f in en) or any(
+        _ZH_THREAT.search(f) or _ZH_THREAT_MORE.search(f) for f in zh
+    ):
         found.add(VIOLENCE)
     if any(_EN_HATE.search(form) for form in en) or any(_ZH_HATE.search(f) for f in zh):
         found.add(HATE)
-    if any(_EN_DIRECT.search(form) for form in en) or any(_ZH_HARASS.search(f) for f in zh):
+    if any(_EN_DIRECT.search(f) or _EN_HARASS_MORE.search(f) for f in en) or any(
+        _ZH_HARASS.search(f) or _ZH_HARASS_MORE.search(f) for f in zh
+    ):
         found.add(HARASSMENT)
     return found
