@@ -124,7 +124,8 @@ def test_filter_set_warns_with_category_named_warning_for_custom_category() -> N
 @pytest.mark.parametrize(
     ("text", "reason"),
     [("你他妈的", "profanity"), ("他媽的", "profanity"), ("约 炮吗", "sexual"), ("招 妓", "sexual"),
-     ("fuuuuck this", "profanity"), ("fuuuuck you", "harassment"), ("N1GGER", "hate"), ("代开发票联系我", "fraud"),
+     ("fuuuuck this", "profanity"), ("fuuuuck you", "harassment"), ("N1GGER", "hate"),
+     ("代开发票联系我", "fraud"),
      ("I want to kill myself", "self_harm")],
 )  # fmt: skip
 def test_default_lists_catch_real_terms(defaults: FilterSet, text: str, reason: str) -> None:
