@@ -4,12 +4,14 @@ alt-profanity-check is an English-only linear model shipped inside its wheel: it
 around 0.04 whatever it says, and it is no spam detector. Chinese is covered by the word lists.
 Importing it costs about a second (scikit-learn and two joblib files), so `Classifier` imports
 it with `importlib.import_module` on first use rather than at module import: importing this
-module, and building the app, stays cheap.
+module, and building the app, stays cheap. It is an optional extra (`treehole[classifier]`):
+without it installed, `available` is False and the pipeline skips this check.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +55,10 @@ class Classifier:
 
     def __init__(self) -> None:
         self._predict: Callable[[list[str]], Any] | None = None
+
+    def available(self) -> bool:
+        """Whether the model's package is installed (the `classifier` extra)."""
+        return importlib.util.find_spec(_MODULE) is not None
 
     def score(self, texts: Sequence[str]) -> list[float]:
         if not texts:

@@ -5,8 +5,8 @@ applies, in this order, what needs I/O or state around it: proof of work, rate l
 circuit breaker (before anything here), then these checks, then premoderation ("review
 everything", first posts) and silenced domains for remote content (after, able only to make
 the outcome stricter). Inside: the text (summary and body together) is normalised once, then
-links and contacts → word and pattern filters → English classifier → near-duplicates, cheap
-and decisive first.
+links and contacts → word and pattern filters (with the rule detectors) → the n-gram model →
+English classifier → near-duplicates, cheap and decisive first.
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ from app.moderation.decision import ALLOW, REJECT, Decision, Verdict, combine
 from app.moderation.duplicates import check_duplicate
 from app.moderation.filters import FilterSet
 from app.moderation.links import check_links
+from app.moderation.model import check_model
 from app.moderation.normalize import Converter, Normalized, is_cjk, normalize
+from app.moderation.targets import addresses_someone
 
 LOCAL = "local"
 REMOTE = "remote"
@@ -95,12 +97,19 @@ def build_content_checks(
         latin = latin_text(content_text(content))
         if not _LATIN.search(latin):
             return Verdict(ALLOW, CLASSIFIER_CHECK)
+        # The classifier scores swearing, not whom it is aimed at: "this week was shit" scores
+        # like an insult. Its verdict counts only for a text that addresses someone.
+        if not addresses_someone(normalized(content)):
+            return Verdict(ALLOW, CLASSIFIER_CHECK)
         return verdict_for(classifier_score(latin), thresholds)
 
     def duplicates(content: Content) -> Verdict:
         return check_duplicate(normalized(content), recent, max_distance)
 
-    return [links, words, classifier, duplicates]
+    def ngrams(content: Content) -> Verdict:
+        return check_model(normalized(content))
+
+    return [links, words, ngrams, classifier, duplicates]
 
 
 def content_text(content: Content) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from app.moderation.matching import TermMatcher
+from app.moderation.model import model_says_care
 from app.moderation.normalize import Normalized
 from app.moderation.wordlists import SELF_HARM, default_allowlist, default_terms
 
@@ -39,7 +40,7 @@ def mentions_self_harm(normalized: Normalized, matcher: TermMatcher | None = Non
         _ZH_SUPPORT.search(form) for form in masked.zh
     ):
         return False
-    if SELF_HARM in matcher.labels_in(normalized):
+    if SELF_HARM in matcher.labels_in(normalized) or model_says_care(masked):
         return True
     return any(_EN.search(form) or _EN_MORE.search(form) for form in masked.en) or any(
         _ZH.search(form) or _ZH_MORE.search(form) for form in masked.zh

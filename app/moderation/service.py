@@ -114,6 +114,8 @@ class Moderator:
         text = latin_text(content_text(content))
         if not any(ch.isascii() and ch.isalpha() for ch in text):
             return None
+        if not self.classifier.available():
+            return None
         scores = await anyio.to_thread.run_sync(self.classifier.score, [text])
         return scores[0]
 

@@ -64,16 +64,38 @@ _ZH_WEAK = re.compile(
 )
 
 
+# Wider vocabulary of solicitation and sale, written from common ads and requests.
+_EN_MORE = re.compile(
+    r" (?:nsfw content|spicy (?:content|pics|vids)|lewds|buy my (?:pics|content|videos|nudes)"
+    r"|sell(?:ing)? (?:my )?(?:pics|content|used|panties|underwear|feet pics)|used panties"
+    r"|worn panties|feet pics|foot pics|sugar baby|pay pig|paypig|hook ?up (?:tonight|now|rn)"
+    r"|casual (?:sex|fun|encounters?)|netflix and chill tonight|send nudes|nude pics|naked pics"
+    r"|sex cam|live cam|strip ?show|lap dance|erotic massage|body rub|gfe|bbbj|quickie"
+    r"|one night stand|ons tonight|threesome|swingers?|hotwife|cuck|bdsm (?:partner|session)"
+    r"|looking for (?:a )?(?:daddy|sugar|sub|dom|fwb|hookup|nsa|discreet|sex|someone to fuck)"
+    r"|(?:sex|head|bj|handjob) for (?:cash|money|rent|\$)|(?:pics|vids|videos|content) for (?:sale"
+    r"|cash|\$)|\$\d+ (?:for|per) (?:pic|video|hour|session)) "
+)
+_ZH_MORE = re.compile(
+    r"附近(?:约|寂寞|的妹|交友|可约)|空虚寂寞|按摩(?:上门|包夜|全套|特殊)|spa(?:上门|全套)|"
+    r"足疗(?:特殊|全套)|桑拿|莞式|口活|半套|学生妹|嫩模|兼职妹|商务模特|果聊|视频聊\w{0,2}(?:付费|"
+    r"收费)|私房照|写真(?:出售|套图)|磁力链|番号|无码|黄网|色站|情趣(?:服务|陪)|(?:出售|卖)"
+    r"(?:自拍|私照|视频|内衣|丝袜|原味)|固炮|单男|单女|夫妻交友|换妻|3p|调教|主奴|性伴侣|湿了|"
+    r"来一发|做爱|啪啪|爱爱|老司机(?:带|开车)|上车(?:私|加)|卖身|卖肉|出台|坐台|小姐服务|"
+    r"(?:有偿|付费)(?:陪|约|聊|视频|见面)|包月|全套服务|特殊服务|懂的来|你懂的|可约|可上门"
+)
+
+
 def mentions_solicitation(normalized: Normalized) -> bool:
     """An offer, request or sale of sex, or an explicit description of it."""
     for form in normalized.en:
-        if _EN_STRONG.search(form):
+        if _EN_STRONG.search(form) or _EN_MORE.search(form):
             return True
         if _EN.search(form) and len(_EN_WEAK.findall(form.replace(" ", "  "))) >= 1:
             return True
     for form in normalized.zh:
         hits = {match.group(0) for match in _ZH.finditer(form)}
-        strong = [hit for hit in hits if not _ZH_WEAK.match(hit)]
+        strong = [hit for hit in hits if not _ZH_WEAK.match(hit)] or _ZH_MORE.findall(form)
         if strong or len(hits) >= 2:
             return True
     return False

@@ -209,6 +209,27 @@ _ZH_HATE = re.compile(
     r"(?:蝗虫|寄生虫|蟑螂|害虫|蛆)(?:一样)?$"
 )
 
+_EN_HATE_MORE = re.compile(
+    rf" i (?:hate|despise|can t stand) (?:all |every |these |those )?(?:{_EN_GROUP}) "
+    rf"| (?:all|every|these|those|fucking|damn) (?:{_EN_GROUP})(?: \w+){{0,4}} (?:should|must|"
+    r"need to|deserve to|ought to) (?:\w+ ){0,2}(?:die|burn|hang|suffer|rot|leave|go back|be "
+    r"(?:deported|killed|removed|banned|shot|gassed|locked up|sterilized|eradicated|purged)) "
+    rf"| (?:{_EN_GROUP}) (?:ruin|destroy|poison|infest|pollute|invade|breed|take over|replace)"
+    rf"| (?:{_EN_GROUP}) (?:aren t|are not|arent) (?:real )?(?:human|people|women|men) "
+    rf"| (?:{_EN_GROUP}) (?:don t|do not) deserve (?:rights|to live|to vote|respect|to exist) "
+    r"| (?:breed|multiply) like (?:rats|rabbits|cockroaches|animals) | subhuman | untermensch "
+    r"| (?:ethnic|racial) cleansing | final solution | (?:race|gene) traitor | go back to africa "
+    r"| (?:they|them) (?:all )?(?:should|need to|must) (?:be )?(?:deported|gassed|exterminated|"
+    r"shot|hanged|burned|sent back) "
+)
+_ZH_HATE_MORE = re.compile(
+    rf"(?:{_ZH_GROUP})\w{{0,4}}(?:不配(?:活|当人|做人|结婚|生孩子|有权)|就该(?:死|滚|被|去死|"
+    r"绝育|关起来|消失)|都该(?:死|滚|被|去死|绝育|关起来|消失|杀)|滚出(?:中国|我们|这里|去)|"
+    r"不是人|是畜生|是垃圾|是病|是瘟疫|是癌症|该被(?:消灭|清除|赶走)|一个都不能留|杀光|死光)"
+    rf"|(?:讨厌|恶心|厌恶|痛恨)(?:所有|一切)?(?:的)?(?:{_ZH_GROUP})(?:人|佬|们)"
+    r"|(?:灭绝|清除|消灭|驱逐|赶走)(?:所有|一切)?(?:的)?\w{0,4}(?:人|佬|族)"
+)
+
 # Quoted words (three characters or more, so a scare-quoted "拜访" stays part of a threat).
 _QUOTED = re.compile(
     r"\"[^\"\n]{3,80}\"|“[^”\n]{3,80}”|「[^」\n]{3,80}」|(?<![a-z])'[^'\n]{3,80}'(?![a-z])"
@@ -307,10 +328,20 @@ def target_labels(normalized: Normalized) -> set[str]:
         _ZH_THREAT.search(f) or _ZH_THREAT_MORE.search(f) for f in zh
     ):
         found.add(VIOLENCE)
-    if any(_EN_HATE.search(form) for form in en) or any(_ZH_HATE.search(f) for f in zh):
+    if any(_EN_HATE.search(f) or _EN_HATE_MORE.search(f) for f in en) or any(
+        _ZH_HATE.search(f) or _ZH_HATE_MORE.search(f) for f in zh
+    ):
         found.add(HATE)
     if any(_EN_DIRECT.search(f) or _EN_HARASS_MORE.search(f) for f in en) or any(
         _ZH_HARASS.search(f) or _ZH_HARASS_MORE.search(f) for f in zh
     ):
         found.add(HARASSMENT)
     return found
+
+
+_ADDRESSED = re.compile(r" (?:you|your|yours|yourself|@\w+) ")
+
+
+def addresses_someone(normalized: Normalized) -> bool:
+    """Whether the text speaks to someone (you, your, an @-handle), in English."""
+    return any(_ADDRESSED.search(form) for form in normalized.en) or "@" in normalized.plain

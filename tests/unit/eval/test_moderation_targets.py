@@ -4,7 +4,7 @@ language × category, false holds ≤ 0.05 and content warnings ≤ 0.05 on hone
 
 Targets not met yet are strict xfails, one per cell (`UNMET`): the day a cell passes, its xfail
 fails the suite and the cell comes off the list, so met targets stay met. Floors at today's level
-(`FLOORS`, measured 2026-12-03 before the detectors of #10) fail on any regression meanwhile.
+(`FLOORS`, measured 2026-12-03 after the first detectors of #10) fail on any regression meanwhile.
 The assertions name rates and counts only: the held-out posts are never printed (eval/README.md).
 """
 
@@ -21,10 +21,14 @@ from eval.screening import Screened, screen_all
 
 MUST_STOP_OR_CARE = CATEGORIES[:7]
 # (language, category) cells below the recall target; remove a cell once it passes.
-UNMET = {(lang, category) for lang in LANGS for category in MUST_STOP_OR_CARE}
-FALSE_HOLDS_MET = False  # 0.066 on 2026-12-03
+UNMET = {
+    ("en", "harassment"), ("en", "hate"), ("en", "selfharm"), ("en", "sexual"), ("en", "threat"),
+    ("mixed", "doxxing"), ("mixed", "harassment"), ("mixed", "selfharm"), ("zh", "harassment"),
+    ("zh", "hate"), ("zh", "selfharm"), ("zh", "sexual"), ("zh", "spam"),
+}  # fmt: skip
+FALSE_HOLDS_MET = False  # 0.058 on 2026-12-03 after the detectors (0.066 before)
 # Today's values with a small margin: a change that makes moderation worse fails here.
-FLOORS = {"recall": 0.19, "false_holds": 0.08, "warnings": TARGET_WARNINGS}
+FLOORS = {"recall": 0.80, "false_holds": 0.065, "warnings": TARGET_WARNINGS}
 
 
 @pytest.fixture(scope="module")

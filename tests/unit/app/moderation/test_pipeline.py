@@ -37,7 +37,13 @@ def checks(score: float | None = 0.0, recent: tuple[str, ...] = ()) -> list:
 def test_run_checks_publishes_clean_content() -> None:
     decision = run_checks(content("今天天气很好 and the sun is out"), checks())
     assert decision.outcome == PUBLISH
-    assert [v.check for v in decision.verdicts] == ["links", "filters", "classifier", "duplicates"]
+    assert [v.check for v in decision.verdicts] == [
+        "links",
+        "filters",
+        "model",
+        "classifier",
+        "duplicates",
+    ]
 
 
 def test_run_checks_warns_for_sensitive_words_in_the_summary() -> None:
@@ -72,13 +78,19 @@ def test_run_checks_holds_links_and_keeps_checking() -> None:
 
 
 def test_run_checks_classifier_rejects_above_threshold() -> None:
-    decision = run_checks(content("some english insult"), checks(score=0.99))
+    decision = run_checks(content("you are some english insult"), checks(score=0.99))
     assert (decision.outcome, decision.check, decision.reason) == (
         REJECT,
         "classifier",
         "offensive",
     )
     assert decision.verdicts[-1].check == "classifier"
+
+
+def test_classifier_counts_only_for_text_that_addresses_someone() -> None:
+    # Swearing at a situation scores like an insult; it is published.
+    assert run_checks(content("this week was shit"), checks(score=0.99)).outcome == PUBLISH
+    assert run_checks(content("@sam this is shit"), checks(score=0.99)).outcome == REJECT
 
 
 def test_run_checks_skips_classifier_for_chinese_only_and_when_absent() -> None:
@@ -94,8 +106,8 @@ def test_classifier_reads_only_the_latin_part() -> None:
         return 0.0
 
     built = build_content_checks(FILTERS, [], scorer, THRESHOLDS, [], 6)
-    run_checks(content("你好 idiot 世界"), built)
-    assert seen == [latin_text("你好 idiot 世界")]
+    run_checks(content("你好 idiot you 世界"), built)
+    assert seen == [latin_text("你好 idiot you 世界")]
     assert "你" not in seen[0] and "idiot" in seen[0]
 
 

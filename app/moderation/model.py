@@ -1,0 +1,96 @@
+"""A small linear model over character and word n-grams: one signal beside the rules.
+
+Owns the features (character 2- and 3-grams of the `zh` form, words and word pairs of the `en`
+form — so evasions are already undone) and scoring with shipped weights (`data/model.json`,
+trained by `eval/train_model.py` on the development part of the evaluation corpus only). Two
+heads: `stop` (abuse, solicitation, spam, doxxing) and `care` (self-harm). Scoring is a sum of
+looked-up weights and a sigmoid: no NumPy, no network, a few hundred KB of weights.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from app.moderation.decision import ALLOW, HOLD, Verdict
+from app.moderation.normalize import Normalized
+
+CHECK = "model"
+REASON = "likely_abuse"
+STOP = "stop"
+CARE = "care"
+_MAX_CHARS = 400
+
+
+def features(normalized: Normalized) -> set[str]:
+    """The n-grams a text is scored on (presence, not counts)."""
+    found: set[str] = set()
+    joined = normalized.zh[0][:_MAX_CHARS] if normalized.zh else ""
+    for size in (2, 3):
+        for index in range(len(joined) - size + 1):
+            found.add(f"c{joined[index : index + size]}")
+    words = normalized.en[0].split()[:_MAX_CHARS] if normalized.en else []
+    for index, word in enumerate(words):
+        found.add(f"w{word}")
+        padded = f" {word} "
+        for start in range(len(padded) - 3):
+            found.add(f"e{padded[start : start + 4]}")
+        if index:
+            found.add(f"b{words[index - 1]} {word}")
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    bias: float
+    weights: Mapping[str, float]
+    threshold: float
+
+    def probability(self, found: set[str]) -> float:
+        total = self.bias + sum(self.weights.get(feature, 0.0) for feature in found)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    heads: Mapping[str, Head]
+
+    def flags(self, normalized: Normalized) -> set[str]:
+        """The heads whose probability reaches their threshold."""
+        found = features(normalized)
+        return {
+            name for name, head in self.heads.items() if head.probability(found) >= head.threshold
+        }
+
+
+@cache
+def default_model() -> Model | None:
+    """The shipped weights, loaded on first use; None when none are shipped."""
+    source = resources.files("app.moderation") / "data" / "model.json"
+    if not source.is_file():
+        return None
+    data = json.loads(source.read_text(encoding="utf-8"))
+    return Model(
+        {
+            name: Head(float(head["bias"]), head["weights"], float(head["threshold"]))
+            for name, head in data["heads"].items()
+        }
+    )
+
+
+def check_model(normalized: Normalized, model: Model | None = None) -> Verdict:
+    """HOLD when the `stop` head is confident; the rules name the category, this only catches
+    what they missed, so a person reads it before the public does."""
+    model = model or default_model()
+    if model is not None and STOP in model.flags(normalized):
+        return Verdict(HOLD, CHECK, REASON)
+    return Verdict(ALLOW, CHECK)
+
+
+def model_says_care(normalized: Normalized, model: Model | None = None) -> bool:
+    model = model or default_model()
+    return model is not None and CARE in model.flags(normalized)

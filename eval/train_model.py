@@ -1,0 +1,116 @@
+"""Train the n-gram model's weights (app/moderation/data/model.json) on the development part.
+
+    python -m eval.train_model [--folds 5] [--max-false 0.02] [--max-false-care 0.005]
+
+Only `eval/data/dev.jsonl` is read: the held-out part is never trained or tuned on. Two logistic
+regressions over the features of `app.moderation.model.features` (pure Python SGD with L2, so
+training needs nothing beyond the app): `stop` (must-stop posts against everything else) and
+`care` (self-harm posts against everything else). Each head's threshold is chosen by k-fold
+cross-validation on the development part: the lowest threshold whose out-of-fold rate on
+honest posts stays at or below `--max-false` (`--max-false-care` for the help page), so the
+model adds only confident catches beside the rules. Weights below 0.01 are dropped to keep the
+file small.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+from collections.abc import Sequence
+from pathlib import Path
+
+from app.moderation.model import CARE, STOP, features
+from app.moderation.normalize import normalize
+from eval.corpus import PUBLISH, load_part
+
+OUT = Path(__file__).resolve().parent.parent / "app" / "moderation" / "data" / "model.json"
+EPOCHS = 12
+RATE = 0.02
+L2 = 1e-4
+MIN_WEIGHT = 0.01
+SEED = 20261203
+
+Example = tuple[set[str], int]
+
+
+def train(examples: Sequence[Example]) -> tuple[float, dict[str, float]]:
+    """Logistic regression by SGD: (bias, weights)."""
+    rng = random.Random(SEED)
+    order = list(range(len(examples)))
+    weights: dict[str, float] = {}
+    bias = 0.0
+    positives = sum(label for _, label in examples) or 1
+    # Balance the classes: a positive counts as much as all negatives over all positives.
+    balance = (len(examples) - positives) / positives
+    for epoch in range(EPOCHS):
+        rng.shuffle(order)
+        rate = RATE / (1 + epoch * 0.2)
+        for index in order:
+            found, label = examples[index]
+            total = bias + sum(weights.get(f, 0.0) for f in found)
+            predicted = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
+            step = rate * (label - predicted) * (balance if label else 1.0)
+            bias += step
+            for feature in found:
+                old = weights.get(feature, 0.0)
+                weights[feature] = old + step - rate * L2 * old
+    return bias, weights
+
+
+def score(bias: float, weights: dict[str, float], found: set[str]) -> float:
+    total = bias + sum(weights.get(f, 0.0) for f in found)
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
+
+
+def threshold(
+    examples: Sequence[Example], honest: Sequence[bool], folds: int, max_false: float
+) -> tuple[float, float]:
+    """The lowest threshold keeping out-of-fold positives on honest posts ≤ max_false, and the
+    out-of-fold recall it gives."""
+    scores = [0.0] * len(examples)
+    for fold in range(folds):
+        held = [i for i in range(len(examples)) if i % folds == fold]
+        kept = [examples[i] for i in range(len(examples)) if i % folds != fold]
+        bias, weights = train(kept)
+        for i in held:
+            scores[i] = score(bias, weights, examples[i][0])
+    honest_scores = sorted((s for s, h in zip(scores, honest, strict=True) if h), reverse=True)
+    allowed = int(max_false * len(honest_scores))
+    cut = honest_scores[allowed] + 1e-6 if allowed < len(honest_scores) else 0.5
+    cut = max(cut, 0.5)
+    positives = [s for s, (_, label) in zip(scores, examples, strict=True) if label]
+    recall = sum(s >= cut for s in positives) / max(1, len(positives))
+    return cut, recall
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m eval.train_model")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--max-false", type=float, default=0.02, help="for the stop head")
+    parser.add_argument("--max-false-care", type=float, default=0.005, help="for the care head")
+    args = parser.parse_args(argv)
+    posts = load_part("dev")
+    found = [features(normalize(post.text)) for post in posts]
+    honest = [post.expect == PUBLISH for post in posts]
+    heads: dict[str, object] = {}
+    for name in (STOP, CARE):
+        examples = [(f, int(post.expect == name)) for f, post in zip(found, posts, strict=True)]
+        max_false = args.max_false if name == STOP else args.max_false_care
+        cut, recall = threshold(examples, honest, args.folds, max_false)
+        bias, weights = train(examples)
+        kept = {k: round(w, 3) for k, w in sorted(weights.items()) if abs(w) >= MIN_WEIGHT}
+        heads[name] = {"bias": round(bias, 4), "threshold": round(cut, 4), "weights": kept}
+        print(f"{name}: threshold {cut:.3f}, out-of-fold recall {recall:.2f}, {len(kept)} weights")
+    document = {
+        "_comment": "Trained by eval/train_model.py on eval/data/dev.jsonl only; see there.",
+        "heads": heads,
+    }
+    OUT.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n")
+    print(f"wrote {OUT} ({OUT.stat().st_size // 1024} KB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
