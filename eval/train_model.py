@@ -2,7 +2,8 @@
 
     python -m eval.train_model [--folds 5] [--max-false 0.02] [--max-false-care 0.005]
 
-Only `eval/data/dev.jsonl` is read: the held-out part is never trained or tuned on. Two logistic
+Only `eval/data/dev.jsonl` and `eval/data/train_extra.txt` (honest posts written for training)
+are read: the held-out part is never trained or tuned on. Two logistic
 regressions over the features of `app.moderation.model.features` (pure Python SGD with L2, so
 training needs nothing beyond the app): `stop` (must-stop posts against everything else) and
 `care` (self-harm posts against everything else). Each head's threshold is chosen by k-fold
@@ -26,11 +27,15 @@ from app.moderation.normalize import normalize
 from eval.corpus import PUBLISH, load_part
 
 OUT = Path(__file__).resolve().parent.parent / "app" / "moderation" / "data" / "model.json"
+# Honest posts written for training only: kind and neutral second person in both languages.
+EXTRA = Path(__file__).resolve().parent / "data" / "train_extra.txt"
 EPOCHS = 12
 RATE = 0.02
 L2 = 1e-4
 MIN_WEIGHT = 0.01
 SEED = 20261203
+# How much a positive example weighs against the class ratio (1 = fully balanced classes).
+BALANCE = 1.0
 
 Example = tuple[set[str], int]
 
@@ -43,7 +48,7 @@ def train(examples: Sequence[Example]) -> tuple[float, dict[str, float]]:
     bias = 0.0
     positives = sum(label for _, label in examples) or 1
     # Balance the classes: a positive counts as much as all negatives over all positives.
-    balance = (len(examples) - positives) / positives
+    balance = BALANCE * (len(examples) - positives) / positives
     for epoch in range(EPOCHS):
         rng.shuffle(order)
         rate = RATE / (1 + epoch * 0.2)
@@ -65,15 +70,19 @@ def score(bias: float, weights: dict[str, float], found: set[str]) -> float:
 
 
 def threshold(
-    examples: Sequence[Example], honest: Sequence[bool], folds: int, max_false: float
+    examples: Sequence[Example],
+    honest: Sequence[bool],
+    folds: int,
+    max_false: float,
+    extra: Sequence[Example] = (),
 ) -> tuple[float, float]:
     """The lowest threshold keeping out-of-fold positives on honest posts ≤ max_false, and the
-    out-of-fold recall it gives."""
+    out-of-fold recall it gives. `extra` examples are always trained on, never scored."""
     scores = [0.0] * len(examples)
     for fold in range(folds):
         held = [i for i in range(len(examples)) if i % folds == fold]
         kept = [examples[i] for i in range(len(examples)) if i % folds != fold]
-        bias, weights = train(kept)
+        bias, weights = train([*kept, *extra])
         for i in held:
             scores[i] = score(bias, weights, examples[i][0])
     honest_scores = sorted((s for s, h in zip(scores, honest, strict=True) if h), reverse=True)
@@ -85,6 +94,11 @@ def threshold(
     return cut, recall
 
 
+def extra_texts() -> list[str]:
+    lines = EXTRA.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.train_model")
     parser.add_argument("--folds", type=int, default=5)
@@ -94,12 +108,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     posts = load_part("dev")
     found = [features(normalize(post.text)) for post in posts]
     honest = [post.expect == PUBLISH for post in posts]
+    extra = [(features(normalize(text)), 0) for text in extra_texts()]
     heads: dict[str, object] = {}
     for name in (STOP, CARE):
         examples = [(f, int(post.expect == name)) for f, post in zip(found, posts, strict=True)]
         max_false = args.max_false if name == STOP else args.max_false_care
-        cut, recall = threshold(examples, honest, args.folds, max_false)
-        bias, weights = train(examples)
+        cut, recall = threshold(examples, honest, args.folds, max_false, extra)
+        bias, weights = train([*examples, *extra])
         kept = {k: round(w, 3) for k, w in sorted(weights.items()) if abs(w) >= MIN_WEIGHT}
         heads[name] = {"bias": round(bias, 4), "threshold": round(cut, 4), "weights": kept}
         print(f"{name}: threshold {cut:.3f}, out-of-fold recall {recall:.2f}, {len(kept)} weights")
