@@ -16,6 +16,7 @@ from app.moderation.doxxing import mentions_doxxing
 from app.moderation.matching import TermMatcher
 from app.moderation.normalize import Converter, Normalized
 from app.moderation.solicitation import mentions_solicitation
+from app.moderation.spam import mentions_spam
 from app.moderation.targets import target_labels
 from app.moderation.wordlists import (
     CATEGORIES,
@@ -100,6 +101,8 @@ class FilterSet:
         hits = self.matcher.labels_in(normalized) | target_labels(masked)
         if mentions_solicitation(masked):
             hits.add(SEXUAL)
+        if mentions_spam(masked):
+            hits.add(SPAM)
         if mentions_doxxing(masked):
             # Exposing a person is harassment whatever the words (an admin's harassment rule).
             hits.add(HARASSMENT)

@@ -22,9 +22,10 @@ from eval.screening import Screened, screen_all
 MUST_STOP_OR_CARE = CATEGORIES[:7]
 # (language, category) cells below the recall target; remove a cell once it passes.
 UNMET = {
-    ("en", "harassment"), ("en", "hate"), ("en", "selfharm"), ("en", "sexual"), ("en",
-    "threat"), ("mixed", "harassment"), ("mixed", "hate"), ("mixed", "selfharm"), ("mixed",
-    "threat"), ("zh", "harassment"), ("zh", "selfharm"), ("zh", "sexual"), ("zh", "spam"),
+    ("en", "harassment"), ("en", "hate"), ("en", "selfharm"), ("en", "sexual"),
+    ("en", "threat"), ("mixed", "harassment"), ("mixed", "hate"), ("mixed", "selfharm"),
+    ("mixed", "threat"), ("zh", "harassment"), ("zh", "selfharm"), ("zh", "sexual"),
+    ("zh", "spam"),
 }  # fmt: skip
 FALSE_HOLDS_MET = False  # 0.050 on 2026-12-03 after the detectors (0.066 before)
 # Today's values with a small margin: a change that makes moderation worse fails here.
