@@ -112,10 +112,12 @@ def test_classifier_reads_only_the_latin_part() -> None:
 
 
 def test_run_checks_holds_near_duplicates() -> None:
-    text = "Selling cheap followers, 50000 for only 10 dollars, message me today!"
+    text = "Our book club meets on Thursday at the library, everyone welcome, bring a snack!"
     recent = (
         fingerprint(
-            normalize("SELLING cheap followers: 20000 for only 5 dollars. message me today")
+            normalize(
+                "OUR BOOK CLUB meets on Thursday at the library. everyone welcome, bring snacks"
+            )
         ),
     )
     decision = run_checks(content(text), checks(recent=recent))
