@@ -138,6 +138,14 @@ _EN_MORE = re.compile(
     r"| why am i (?:still )?alive | shouldn t have been born | wish i (?:was|were)n t (?:born|"
     r"alive|here) | (?:life|living) (?:isn t|is not|ain t) worth | not worth living "
     r"| end (?:my|the) (?:suffering|pain) | i want out | want to be dead | rather be dead "
+    r"| i m ready to go | time for me to go | final goodbye | my last night | sorry for everything"
+    r"| (?:took|swallowed|downed) (?:a bunch of|a handful of|all (?:my|the)|so many|too many) "
+    r"(?:pills|tablets|meds|sleeping pills) | (?:pills|tablets) (?:are )?ready "
+    r"| i (?:cut|burned|hit|scratched) (?:myself )?again | self harm(?:ed|ing)? again "
+    r"| i should (?:just )?die | wish i (?:never|didn t) exist(?:ed)? | hate being alive "
+    r"| don t want to be alive | no point (?:anymore|in anything|in living|in trying) "
+    r"| can t keep living | (?:life|living) is pointless | giving up on (?:life|living|everything)"
+    r" | i m a waste of (?:space|oxygen|air|life) | i should disappear "
 )
 _ZH_MORE = re.compile(
     r"活够了|一了百了|(?:想|要|去)(?:解脱|离开这个世界|离开人世|另一个世界|天堂|结束)|寻短见|自我了断|"
@@ -148,7 +156,11 @@ _ZH_MORE = re.compile(
     r"我死(?:了|后)(?:以后|之后)|死了(?:就好|算了|一了百了|也没人)|死掉算了|撑不住了|熬不下去|"
     r"坚持不下去|拖累(?:大家|家人|爸妈)|(?:我是|我就是)(?:个)?(?:累赘|负担)|"
     r"睡过去(?:就好|别醒)|永远(?:睡着|不醒)|再也不(?:用)?醒|不想(?:再)?醒|想(?:永远)?消失|"
-    r"不想存在|结束这条命|这条命|轻生|想不开|走了之后|离开你们|先走一步|去找(?:奶奶|爷爷|外婆|外公)"
+    r"不想存在|结束这条命|这条命|轻生|想不开|走了之后|离开你们|先走一步|去找(?:奶奶|爷爷|外婆|外公)|"
+    r"(?:吃|吞)(?:了)?(?:很多|一把|好多|一堆|一整板|几十)(?:药|片)|割脉|放血|自我伤害|用刀划|划伤自己|"
+    r"绝食|饿死自己|活着(?:好|太|真)?痛苦|活着是(?:一种)?折磨|为什么(?:还)?(?:要)?活着|为什么要出生|"
+    r"如果我死了|怎么(?:才能)?死|不痛的死法|死法|走进(?:海|河|湖)里|开煤气|谢谢(?:你们|大家)陪我|"
+    r"对不起大家|想休息了\w{0,4}永远|不想再(?:痛苦|坚持|撑)|解脱了|结束痛苦"
 )
 
 # Talk about self-harm that is not the poster's own: supporting someone, a recovery

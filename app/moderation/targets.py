@@ -12,7 +12,7 @@ the admin's filter rules turn into a verdict.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import lru_cache
 
 from app.moderation.normalize import Normalized, canon_forms
 from app.moderation.wordlists import HARASSMENT, HATE, VIOLENCE
@@ -288,6 +288,16 @@ _EN_THREAT_MORE = re.compile(
     r"| you re finished | dead man walking | six feet under | put you in the ground | bury you "
     r"| (?:shoot|stab|knife|cut|strangle|choke|gut|slit) (?:you|your throat|him|her) "
     r"| hurt (?:your|someone you love) | acid (?:in|on) your face"
+    r"| you ll get yours | this isn t over | it s not over | you re next | you ll see "
+    r"| hope you like hospitals | nice (?:house|car|apartment|place) you (?:have|got) "
+    r"| your (?:kids|children|daughter|son|sister|brother|mom|mum|dad|wife|husband|girlfriend|"
+    r"boyfriend) (?:are|is|look|looks) (?:cute|pretty|nice|lovely) | we ll be in touch "
+    r"| i m watching you | i see you every | i m outside | look behind you | start running "
+    r"| run while you can | you can t hide | nowhere to hide | (?:i m|i am) going to ruin you "
+    r"| i ll hunt you | hunt you down | (?:i ll|i will|gonna|going to) (?:beat|slap|punch|kick|"
+    r"hit|smack|jump|stab|shoot|cut|choke) (?:you|u|ur|your|him|her) | you re (?:gonna|going "
+    r"to) get it | you re done for | (?:dox|doxx|swat) (?:you|u|her|him) | post your address "
+    r"| (?:call|report you to) (?:ice|immigration) | i ll tell (?:your|everyone) | pay me or "
 )
 _ZH_INSULT_MORE = (
     r"蠢货|傻叉|傻x|二逼|屌丝|人渣|渣男|渣女|心机婊|白莲花|荡妇|母猪|肥猪|矮冬瓜|土鳖|乡巴佬|"
@@ -312,7 +322,7 @@ _ZH_THREAT_MORE = re.compile(
 )
 
 
-@cache
+@lru_cache(maxsize=64)
 def _unquoted_forms(plain: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return canon_forms(_QUOTED.sub(" ", plain))
 

@@ -92,3 +92,24 @@ def test_squeeze_cuts_runs_of_three_or_more_only() -> None:
 
 def test_normalize_accepts_an_injected_converter() -> None:
     assert normalize("ABC", converter=lambda text: text.replace("a", "z")).folded == "zbc"
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [("ur such a l0ser", " your such a loser "), ("kys", " kill yourself "),
+     ("ｙｏｕ ａｒｅ ｔｒａｓｈ", " you are trash "), ("yоu аre trаsh", " you are trash "),
+     ("f u c k you", " fuck you "), ("see you 🔪", " see you knife "),
+     ("sewerslide", " suicide "), ("stuuuupid", " stupid ")],
+)  # fmt: skip
+def test_english_form_reads_slang_leet_lookalikes_and_emoji(text: str, english: str) -> None:
+    assert english in normalize(text).en
+
+
+@pytest.mark.parametrize(
+    ("text", "chinese"),
+    [("你个sb", "你个傻逼"), ("nmsl", "你妈死了"), ("想紫砂", "想自杀"), ("我想zisha", "我想自杀"),
+     ("你个煞笔", "你个傻逼"), ("傻 * 逼", "傻逼"), ("滚滚滚滚", "滚"), ("這個廢物", "这个废物"),
+     ("wo yao nong si ni", "我要弄死你"), ("你是🐶", "你是狗"), ("加薇信", "加微信")],
+)  # fmt: skip
+def test_chinese_form_reads_pinyin_homophones_and_emoji(text: str, chinese: str) -> None:
+    assert any(chinese in form for form in normalize(text).zh)
