@@ -139,7 +139,8 @@ async def _screen_all(url: str, posts: Sequence[Post], classifier: bool) -> Run:
         board = await get_board_by_slug(db, "main")
         assert board is not None, "a new instance has the main board"
         settings = await get_moderation_settings(db)
-        moderator = Moderator(db, Classifier() if classifier else NoClassifier())
+        # On: the classifier a Moderator is built with, as the app builds it.
+        moderator = Moderator(db) if classifier else Moderator(db, NoClassifier())
         before = resident_kb()
         await _screen_one(moderator, board, settings, WARM_UP)
         warm = resident_kb()
