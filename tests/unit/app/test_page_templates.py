@@ -1,5 +1,5 @@
 """Every page template, rendered in each language with made-up data, read back as HTML: one h1,
-a label for every control, no script, and no English left on a Chinese page."""
+a label for every control, only our own deferred scripts, and no English left on a Chinese page."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from app.blocklists.service import RevertOutcome
 from app.core.i18n import LANGUAGES, Catalogues, load_translations
 from app.core.urls import Urls
 from app.moderation.transparency import build_weeks
-from app.notes.submit import CARE
 from app.notes.ledger import LedgerLine
+from app.notes.submit import CARE
 from app.security.tokens import KNOWN_SCOPES
 from app.store.admins import Admin
 from app.store.api_tokens import ApiToken
