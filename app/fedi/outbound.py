@@ -24,6 +24,7 @@ from app.core.ids import new_id
 from app.core.states import DELETING, RETIRING
 from app.core.urls import Urls
 from app.db.engine import Db
+from app.fedi.board_profile import BoardProfile
 from app.fedi.documents import (
     Mentioned,
     ReplyTarget,
@@ -312,6 +313,24 @@ async def enqueue_follow(
     }
     await store_and_enqueue(db, urls, follow_id, document, board_actor, None, [inbox], now)
     return str(document["id"])
+
+
+async def enqueue_profile_update(
+    db: Db, urls: Urls, domain: str, board: Board, actor: LocalActor, profile: BoardProfile
+) -> int:
+    """Tell the board's followers its new name, description or rules with an Update of its actor
+    (Mastodon shows a remote profile from its cache until one arrives or a day passes). Returns
+    how many inboxes it goes to."""
+    now = utcnow()
+    document = build_actor_document(urls, domain, actor, board, profile=profile)
+    update_id = new_id()
+    update = build_update_actor(
+        activity_id=urls.activity(update_id), actor_document=document, published=now
+    )
+    inboxes = await followers.list_follower_inboxes(db, actor.id)
+    if inboxes:
+        await store_and_enqueue(db, urls, update_id, update, actor, None, inboxes, now)
+    return len(inboxes)
 
 
 async def enqueue_key_rotation(
