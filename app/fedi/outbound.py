@@ -334,7 +334,13 @@ async def enqueue_profile_update(
 
 
 async def enqueue_key_rotation(
-    db: Db, urls: Urls, domain: str, board: Board, actor: LocalActor, new_key: tuple[str, str]
+    db: Db,
+    urls: Urls,
+    domain: str,
+    board: Board,
+    actor: LocalActor,
+    new_key: tuple[str, str],
+    profile: BoardProfile | None = None,
 ) -> bool:
     """Replace a board's key and tell followers with an Update signed by the old key, so they
     can verify it and learn the new one (until a server has it, the worker keeps signing what
@@ -345,7 +351,9 @@ async def enqueue_key_rotation(
         return False
     now = utcnow()
     old_private = actor.private_key_pem
-    document = build_actor_document(urls, domain, actor, board, public_key_pem=new_key[1])
+    document = build_actor_document(
+        urls, domain, actor, board, public_key_pem=new_key[1], profile=profile
+    )
     update_id = new_id()
     update = build_update_actor(
         activity_id=urls.activity(update_id), actor_document=document, published=now
