@@ -15,6 +15,7 @@ from app.blocklists.imports import ProposedBlock
 from app.blocklists.service import RevertOutcome
 from app.core.i18n import LANGUAGES, Catalogues, load_translations
 from app.core.urls import Urls
+from app.moderation.filter_stats import build_stats, week_starts
 from app.moderation.transparency import build_weeks
 from app.notes.ledger import LedgerLine
 from app.notes.submit import CARE
@@ -161,6 +162,17 @@ def admin_contexts() -> dict[str, tuple[str, dict[str, Any]]]:
         "actions": ACTIONS,
         "kinds": KINDS,
         "values": {},
+        "weeks": week_starts(NOW.date()),
+        "caught": build_stats(
+            NOW.date(),
+            [
+                (NOW.date().isoformat(), "sexual", "filters", "hold", 3),
+                (NOW.date().isoformat(), "contact", "links", "reject", 1),
+                (NOW.date().isoformat(), "profanity", "classifier", "publish_with_warning", 1),
+            ],
+            [(NOW.date().isoformat(), "sexual", 2)],
+            always=("sexual", "hate"),
+        ),
     }
     return {
         "admin-login": ("admin/login.html", {"username": ""}),
