@@ -39,6 +39,8 @@ CLASSIFIER_DISTRIBUTIONS = (
     "joblib",
     "threadpoolctl",
 )
+# Everything moderation installs: the classifier's stack and the lists, matchers and converters.
+MODERATION_DISTRIBUTIONS = (*CLASSIFIER_DISTRIBUTIONS, "glin-profanity", "opencc", "ahocorasick-rs")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,7 @@ class NoClassifier(Classifier):
 class Run:
     screened: list[Screened]
     rss_before_kb: int  # the process's resident set before the first post (filters not built)
+    rss_warm_kb: int  # after the first post: filters built, classifier loaded
     rss_after_kb: int  # after the last
 
 
@@ -136,16 +139,18 @@ async def _screen_all(url: str, posts: Sequence[Post], classifier: bool) -> Run:
         board = await get_board_by_slug(db, "main")
         assert board is not None, "a new instance has the main board"
         settings = await get_moderation_settings(db)
-        moderator = Moderator(db, Classifier() if classifier else NoClassifier())
+        # On: the classifier a Moderator is built with, as the app builds it.
+        moderator = Moderator(db) if classifier else Moderator(db, NoClassifier())
         before = resident_kb()
         await _screen_one(moderator, board, settings, WARM_UP)
+        warm = resident_kb()
         screened = []
         for post in posts:
             outcome, help_shown, check, reason, cpu = await _screen_one(
                 moderator, board, settings, post.text
             )
             screened.append(Screened(post, outcome, help_shown, check, reason, cpu * 1000))
-        return Run(screened, before, resident_kb())
+        return Run(screened, before, warm, resident_kb())
     finally:
         await disconnect(db)
 

@@ -16,7 +16,15 @@ from app.core.errors import Invalid, RateLimited
 from app.core.ids import new_id
 from app.db.engine import Db
 from app.moderation.breaker import count_accepted_post, pow_required
-from app.moderation.decision import HOLD, PUBLISH_WITH_WARNING, REJECT, Decision, Verdict, combine
+from app.moderation.decision import (
+    HOLD,
+    PUBLISH_WITH_WARNING,
+    REJECT,
+    WARN,
+    Decision,
+    Verdict,
+    combine,
+)
 from app.moderation.pipeline import Content
 from app.moderation.pow import check_solution, spend_solution
 from app.moderation.service import Assessment, Moderator
@@ -190,8 +198,10 @@ async def moderate(
     content = Content(submission.text, submission.summary, "local", is_thread_start)
     assessment = await moderator.assess(content, now, board=board, settings=settings)
     if hold_for_care and assessment.decision.outcome != REJECT:
-        # First, so "care" is the reason recorded and the queue shows it before the rest.
-        held = combine([Verdict(HOLD, SELF_HARM, CARE), *assessment.decision.verdicts])
+        # First, so "care" is the reason recorded and the queue shows it before the rest; with
+        # the self-harm warning it carries if a moderator lets it through.
+        care = [Verdict(HOLD, SELF_HARM, CARE), Verdict(WARN, SELF_HARM, SELF_HARM, "self-harm")]
+        held = combine([*care, *assessment.decision.verdicts])
         assessment = replace(assessment, decision=held)
     return assessment
 
@@ -202,7 +212,8 @@ def _as_decided(
     """The submission as moderation decided: held, or with the warning as its summary (in the
     board's language) and its codes (for each reader's)."""
     summary, labels = submission.summary, None
-    if decision.outcome == PUBLISH_WITH_WARNING and not summary:
+    # A held note gets its warning now too: it is what readers see if a moderator approves it.
+    if decision.outcome in (PUBLISH_WITH_WARNING, HOLD) and decision.warning and not summary:
         codes = decision.warning_labels
         summary = warning_text(codes, gettext) if codes else decision.warning
         labels = encode_labels(codes)

@@ -36,6 +36,7 @@ from app.security.ratelimit import Limit
 from app.store import filters as filter_store
 from app.store.boards import Board, get_board_by_slug
 from app.store.moderation import get_moderation_settings, update_moderation_settings
+from app.store.notes import get_note
 from app.web.messages import REPORT_CATEGORIES
 from tests.support.app_client import RunningApp
 
@@ -153,6 +154,10 @@ async def test_self_harm_asks_first_or_holds(instance: RunningApp) -> None:
     other = "some nights i want to kill myself, then morning comes"
     seen = await submit(deps, board, Draft(other, help_seen=True), POSTER, None, NOW)
     assert isinstance(seen, Held) and seen.reason == "care"
+    # Held with the warning readers will see if a moderator approves it.
+    stored = await get_note(deps.db, seen.posted.note_id)
+    assert stored is not None and stored.summary == "self-harm"
+    assert stored.warning_labels is not None and "self_harm" in stored.warning_labels
     calm = await submit(deps, board, Draft(CALM, help_seen=True), POSTER, None, NOW)
     assert isinstance(calm, Published)
 
