@@ -27,9 +27,9 @@ UNMET = {
     ("mixed", "threat"), ("zh", "harassment"), ("zh", "selfharm"), ("zh", "sexual"),
     ("zh", "spam"),
 }  # fmt: skip
-FALSE_HOLDS_MET = True  # 0.046 on 2026-12-03 after the detectors (0.066 before)
+FALSE_HOLDS_MET = True  # 0.040 on 2026-12-03 after the detectors (0.066 before)
 # Today's values with a small margin: a change that makes moderation worse fails here.
-FLOORS = {"recall": 0.80, "false_holds": 0.065, "warnings": TARGET_WARNINGS}
+FLOORS = {"recall": 0.80, "false_holds": TARGET_FALSE_HOLDS, "warnings": TARGET_WARNINGS}
 
 
 @pytest.fixture(scope="module")
