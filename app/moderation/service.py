@@ -33,6 +33,7 @@ from app.moderation.pipeline import (
     run_checks,
 )
 from app.moderation.selfharm import default_self_harm_matcher, mentions_self_harm
+from app.moderation.targets import addresses_someone
 from app.moderation.wordlists import default_allowlist, default_terms
 from app.store import filters as filter_store
 from app.store import fingerprints
@@ -131,9 +132,11 @@ class Moderator:
         """Decide about one piece of content, writing nothing; `remember` (or `screen`) stores
         its fingerprint."""
         settings = settings or await get_moderation_settings(self.db)
-        score = await self.classifier_score(content)
-        recent, mark = await fingerprints.list_recent_with_mark(self.db, now - DUPLICATE_WINDOW)
         normalized = normalize(content_text(content))
+        # The classifier's verdict counts only for text that addresses someone (pipeline.py):
+        # other text is not scored at all.
+        score = await self.classifier_score(content) if addresses_someone(normalized) else None
+        recent, mark = await fingerprints.list_recent_with_mark(self.db, now - DUPLICATE_WINDOW)
         checks = build_content_checks(
             await self.filter_set(),
             settings.link_allowlist,
