@@ -146,6 +146,10 @@ _EN_MORE = re.compile(
     r"| don t want to be alive | no point (?:anymore|in anything|in living|in trying) "
     r"| can t keep living | (?:life|living) is pointless | giving up on (?:life|living|everything)"
     r" | i m a waste of (?:space|oxygen|air|life) | i should disappear "
+    r"| (?:going to|gonna|will) do it tonight | this is it for me | made peace with (?:it|dying) "
+    r"| see you on the other side | it s my time | not going to make it | won t be a burden "
+    r"| (?:i ll|i will) be gone (?:soon|by) | by the time you read this | when you read this "
+    r"| lethal dose | how many mg | stop my heart | want to overdose | i m going to do it "
 )
 _ZH_MORE = re.compile(
     r"活够了|一了百了|(?:想|要|去)(?:解脱|离开这个世界|离开人世|另一个世界|天堂|结束)|寻短见|自我了断|"
@@ -160,7 +164,10 @@ _ZH_MORE = re.compile(
     r"(?:吃|吞)(?:了)?(?:很多|一把|好多|一堆|一整板|几十)(?:药|片)|割脉|放血|自我伤害|用刀划|划伤自己|"
     r"绝食|饿死自己|活着(?:好|太|真)?痛苦|活着是(?:一种)?折磨|为什么(?:还)?(?:要)?活着|为什么要出生|"
     r"如果我死了|怎么(?:才能)?死|不痛的死法|死法|走进(?:海|河|湖)里|开煤气|谢谢(?:你们|大家)陪我|"
-    r"对不起大家|想休息了\w{0,4}永远|不想再(?:痛苦|坚持|撑)|解脱了|结束痛苦"
+    r"对不起大家|想休息了\w{0,4}永远|不想再(?:痛苦|坚持|撑)|解脱了|结束痛苦|好想离开|我想走了|"
+    r"没有(?:什么)?值得留恋|不会再(?:发|打扰|回来)|以后不会再|拜拜了(?:大家|世界)|世界再见|"
+    r"多少(?:片|颗|粒)(?:会|能|才)|不疼的(?:方法|办法)|喝农药|我的东西都(?:送|留)给|银行卡密码|"
+    r"给我的(?:猫|狗)找个|去找我(?:妈|爸|奶奶|爷爷)了|这辈子就这样吧|我撑不下去"
 )
 
 # Talk about self-harm that is not the poster's own: supporting someone, a recovery
