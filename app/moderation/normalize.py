@@ -158,6 +158,8 @@ def fold_plain(text: str, converter: Converter | None = None) -> str:
     folded = unicodedata.normalize("NFKC", text).casefold()
     folded = remove_zero_width_characters(folded)
     folded = "".join(char for char in folded if unicodedata.category(char) != "Cf")
+    # Variation selectors (emoji vs text style) carry no meaning: "🛰️" is "🛰".
+    folded = folded.replace("\ufe0f", "").replace("\ufe0e", "")
     folded = convert_homoglyphs(folded)
     folded = _DIACRITICS.sub("", unicodedata.normalize("NFKD", folded))
     folded = unicodedata.normalize("NFC", folded)

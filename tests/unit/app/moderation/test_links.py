@@ -58,7 +58,8 @@ def test_check_links_always_holds_shorteners(text: str) -> None:
      "电话 幺三八零零幺三八零零零", "call two one two five five five zero one two three",
      "扣：七七八八九九零",
      "wei xin: ab_12 3", "薇：hello_77", "加薇", "tele gram: spam_bot", "snap: party_girl22",
-     "kik me", "dm @promo_shop", "me at mail dot com", "me(at)mail.net"],
+     "kik me", "dm @promo_shop", "me at mail dot com", "me(at)mail.net", "🛰️：bob_1234",
+     "加🐧 12345678"],
 )  # fmt: skip
 def test_check_links_holds_contact_details(text: str) -> None:
     assert reason(text) == "contact"
