@@ -109,7 +109,8 @@ def test_english_form_reads_slang_leet_lookalikes_and_emoji(text: str, english: 
     ("text", "chinese"),
     [("你个sb", "你个傻逼"), ("nmsl", "你妈死了"), ("想紫砂", "想自杀"), ("我想zisha", "我想自杀"),
      ("你个煞笔", "你个傻逼"), ("傻 * 逼", "傻逼"), ("滚滚滚滚", "滚"), ("這個廢物", "这个废物"),
-     ("wo yao nong si ni", "我要弄死你"), ("你是🐶", "你是狗"), ("加薇信", "加微信")],
+     ("wo yao nong si ni", "我要弄死你"), ("你是🐶", "你是狗"), ("加薇信", "加微信"),
+     ("你🐴死了", "你妈死了"), ("你个制杖", "你个智障"), ("菠菜平台", "博彩平台")],
 )  # fmt: skip
 def test_chinese_form_reads_pinyin_homophones_and_emoji(text: str, chinese: str) -> None:
     assert any(chinese in form for form in normalize(text).zh)
