@@ -81,10 +81,14 @@ async def submit(
     now: datetime,
     *,
     self_harm: str = ASK_FIRST,
+    sender_silenced: bool = False,
 ) -> PostOutcome:
     """Start a new thread on `board`. `proof`: the proof of work sent, checked when the board or
-    the circuit breaker asks for one; None for ways in that have none (never the web form)."""
-    screened = await _screen(deps, board, draft, poster, proof, now, True, self_harm)
+    the circuit breaker asks for one; None for ways in that have none (never the web form).
+    `sender_silenced`: the way in knows the poster's account or server is silenced (held)."""
+    screened = await _screen(
+        deps, board, draft, poster, proof, now, True, self_harm, sender_silenced
+    )
     if not isinstance(screened, _Screened):
         return screened
 
@@ -105,10 +109,13 @@ async def reply(
     now: datetime,
     *,
     self_harm: str = ASK_FIRST,
+    sender_silenced: bool = False,
 ) -> PostOutcome:
     """Reply in a live thread (see `find_reply_target`), under the pseudonym the poster has in
     that thread."""
-    screened = await _screen(deps, target.board, draft, poster, proof, now, False, self_harm)
+    screened = await _screen(
+        deps, target.board, draft, poster, proof, now, False, self_harm, sender_silenced
+    )
     if not isinstance(screened, _Screened):
         return screened
 
@@ -130,6 +137,7 @@ async def _screen(
     now: datetime,
     is_thread_start: bool,
     self_harm: str,
+    sender_silenced: bool = False,
 ) -> _Screened | PostOutcome:
     """Validation, proof of work, rate limit, the self-harm question and the moderation
     pipeline, in that order. Nothing is stored on the way but a rejection's record."""
@@ -150,7 +158,9 @@ async def _screen(
     if mentions_self_harm and self_harm == ASK_FIRST and not draft.help_seen:
         return NeedsHelp()
     content = Content(submission.text, submission.summary, "local", is_thread_start)
-    assessment = await deps.moderator.assess(content, now, board=board, settings=settings)
+    assessment = await deps.moderator.assess(
+        content, now, board=board, sender_silenced=sender_silenced, settings=settings
+    )
     decision = assessment.decision
     if decision.outcome == REJECT:
         await record_moderation(deps.db, new_id(), "submission", decision, now)

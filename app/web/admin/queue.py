@@ -51,7 +51,7 @@ async def queue_action(request: Request) -> Response:
         if one or bulk in (action, f"{action}_all"):
             chosen = [one] if one else (shown if bulk.endswith("_all") else ids)
             if action == review.APPROVE:
-                await review.approve_notes(services.db, chosen, utcnow())
+                await review.approve_notes(services.db, chosen, utcnow(), services.urls)
             else:
                 await review.remove_notes(services.db, services.urls, chosen, utcnow())
             break

@@ -110,6 +110,12 @@ PREMODERATION = {
     "all": N_("Every post waits for approval"),
 }
 
+DM_POSTING = {
+    "anyone": N_("Anyone may post by direct message"),
+    "followers": N_("Only the board's followers may post by direct message"),
+    "off": N_("No posting by direct message"),
+}
+
 SEVERITIES = {
     "suspend": N_("Suspend"),
     "silence": N_("Silence"),
@@ -160,6 +166,7 @@ LABELS = {
     "ACTIONS": ACTIONS,
     "KINDS": KINDS,
     "PREMODERATION": PREMODERATION,
+    "DM_POSTING": DM_POSTING,
     "SEVERITIES": SEVERITIES,
     "BREAKER_MODES": BREAKER_MODES,
     "REFUSALS": REFUSALS,
