@@ -138,14 +138,12 @@ async def _answer_message(deps: DirectDeps, message: _Message) -> str:
     if ref is not None and ref.kind == "answer":
         if message.parsed.command == DELETE:
             return await _delete(deps, message, ref.key)
-        await _send(deps, message, dm_replies.how_to_post(info))
-        return "direct message replying to an answer: help sent"
+        return await _explain(deps, message, dm_replies.how_to_post(info), "reply to an answer")
     if message.parsed.command == DELETE:
-        await _send(deps, message, (*dm_replies.nothing_to_delete(), *dm_replies.how_to_post(info)))
-        return "delete that answers nothing: help sent"
+        nothing = (*dm_replies.nothing_to_delete(), *dm_replies.how_to_post(info))
+        return await _explain(deps, message, nothing, "delete that answers nothing")
     if message.parsed.command == HELP:
-        await _send(deps, message, dm_replies.how_to_post(info))
-        return "direct message asking for help: help sent"
+        return await _explain(deps, message, dm_replies.how_to_post(info), "asking for help")
     refusal = await _refusal(deps, message)
     if refusal is not None:
         return refusal
@@ -158,13 +156,13 @@ async def _refusal(deps: DirectDeps, message: _Message) -> str | None:
     """The board's setting, then the sender's server's allowance; None when it may post."""
     board, db = message.board, deps.notes.db
     if board.dm_posting == DM_OFF:
-        await _send(deps, message, dm_replies.closed(followers_only=False))
-        return "posting by direct message is off on this board: refused"
+        closed = dm_replies.closed(followers_only=False)
+        return await _explain(deps, message, closed, "posting by direct message is off")
     if board.dm_posting == DM_FOLLOWERS and not await groups.is_member(
         db, board.id, message.sender.id
     ):
-        await _send(deps, message, dm_replies.closed(followers_only=True))
-        return "direct message from someone who does not follow the board: refused"
+        closed = dm_replies.closed(followers_only=True)
+        return await _explain(deps, message, closed, "not a follower of the board")
     try:
         domain_key = deps.keyed("domain", message.sender.domain)
         await enforce_limit(db, deps.domain_limit, domain_key, message.now)
@@ -264,6 +262,23 @@ async def _send_with_capability(
         await _send(deps, message, paragraphs, answer_id=answer_id)
 
 
+def _explain_limit(deps: DirectDeps) -> Limit:
+    """Answers that post nothing (help, refusals) count against their own allowance, as large
+    as the posting one: the board does not become a reflector for a flood of messages."""
+    limit = deps.sender_limit
+    return Limit("dm_explain", limit.count, limit.window_seconds)
+
+
+async def _explain(deps: DirectDeps, message: _Message, paragraphs: Paragraphs, what: str) -> str:
+    sender_key = deps.keyed("sender", message.sender.ap_id)
+    try:
+        await enforce_limit(deps.notes.db, _explain_limit(deps), sender_key, message.now)
+    except RateLimited:
+        return f"direct message ({what}): not answered, over the limit"
+    await _send(deps, message, paragraphs)
+    return f"direct message ({what}): answered"
+
+
 async def _send(
     deps: DirectDeps, message: _Message, paragraphs: Paragraphs, answer_id: str | None = None
 ) -> None:
@@ -279,8 +294,7 @@ async def _delete(deps: DirectDeps, message: _Message, answer_id: str) -> str:
     answer = await dm_answers.get_answer(db, answer_id)
     check = deps.sender_check(message.sender.ap_id, answer_id)
     if answer is None or not hmac.compare_digest(answer.sender_check, check):
-        await _send(deps, message, dm_replies.nothing_to_delete())
-        return "delete by direct message of nothing of the sender's: refused"
+        return await _explain(deps, message, dm_replies.nothing_to_delete(), "delete refused")
     await deletion.delete_note(db, deps.notes.urls, answer.note_id, deletion.BY_POSTER, message.now)
     await _send(deps, message, dm_replies.deleted())
     return "post deleted by direct message"
@@ -294,9 +308,9 @@ async def refuse_public_mention(
     sender may post by direct message."""
     if board.dm_posting == DM_OFF:
         return "public mention of a board that takes no direct messages: ignored"
-    explain = Limit("dm_explain", deps.sender_limit.count, deps.sender_limit.window_seconds)
     try:
-        await enforce_limit(deps.notes.db, explain, deps.keyed("sender", sender.ap_id), now)
+        sender_key = deps.keyed("sender", sender.ap_id)
+        await enforce_limit(deps.notes.db, _explain_limit(deps), sender_key, now)
     except RateLimited:
         return "public mention of the board: refused, explained before"
     info = board_info(deps.notes.urls, board, deps.notes)

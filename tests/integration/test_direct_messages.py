@@ -8,6 +8,8 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,6 +22,7 @@ from app.moderation.review import approve_notes, remove_notes
 from app.store import boards as board_store
 from app.store import remote_actors
 from app.store.filters import update_category
+from app.store.moderation import get_moderation_settings, update_moderation_settings
 from tests.conftest import make_settings
 from tests.support.app_client import RunningApp, running_app
 from tests.support.delivery import trust_our_keys
@@ -341,6 +344,30 @@ async def test_sender_and_server_limits(limited: RunningApp, mastodon: FixturePe
     await send(limited, mastodon, "ann", direct_message(limited, mastodon, "ann", "ann posts"))
     assert len(await dm_notes(limited)) == 2, "the server's allowance of 3 is spent"
     assert len(answers(limited, mastodon)) == 3, "and past it nothing is answered"
+    # Messages that post nothing are answered as often as posts are allowed, then no more.
+    for _ in range(3):
+        await send(limited, mastodon, "bea", direct_message(limited, mastodon, "bea", "help"))
+    assert len(answers(limited, mastodon)) == 3 + 2
+
+
+async def test_no_proof_of_work_but_the_breakers_review_applies(
+    instance: RunningApp, mastodon: FixturePeer
+) -> None:
+    """spec: dm-breaker-no-pow (a board asking for proof of work still takes direct messages;
+    the circuit breaker's "review everything" holds them)"""
+    db = instance.services.db
+    await db.execute(sa.update(board_store.boards).values(pow_required=True))
+    await send(instance, mastodon, "mia", direct_message(instance, mastodon, "mia", "no puzzle"))
+    assert [row["state"] for row in await dm_notes(instance)] == ["live"]
+    settings = await get_moderation_settings(db)
+    under_attack = replace(
+        settings, breaker_mode="review", under_attack_until=utcnow() + timedelta(hours=1)
+    )
+    await update_moderation_settings(db, under_attack)
+    await send(instance, mastodon, "mia", direct_message(instance, mastodon, "mia", "attack"))
+    rows = await dm_notes(instance)
+    assert [(row["content"], row["state"]) for row in rows][-1] == ("attack", "held")
+    assert "checking every new post" in text_of(answers(instance, mastodon)[-1])
 
 
 async def test_nothing_of_the_sender_is_kept_after_a_post(

@@ -40,6 +40,9 @@ INVALID = {
         "Choose nobody, holders of an API token or everyone."
     ),
     "premoderation: unknown": N_("Choose off, new threads or every post."),
+    "dm_posting: unknown": N_(
+        "Choose who may post by direct message: anyone, followers or nobody."
+    ),
     "self_destruct_hours: not_a_number": N_(
         "Self-destruct is a whole number of hours (at most a year), or empty for never."
     ),
