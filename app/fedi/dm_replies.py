@@ -17,6 +17,9 @@ HOLD_REASONS = {
     "under_attack": "the instance is checking every new post for now",
     "silenced": "posts from your account or server are checked first",
     "duplicate": "it looks like a recent post",
+    "link_not_allowed": "it links to a site a moderator checks first",
+    "link_shortener": "it uses a link shortener, which hides where it leads",
+    "contact": "it seems to share contact details",
 }
 INVALID = {
     "text: empty": "there is nothing to post",

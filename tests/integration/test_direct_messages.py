@@ -400,3 +400,14 @@ async def test_nothing_of_the_sender_is_kept_after_a_post(
     assert "direct message posted" in logged, "the worker's log lines were captured"
     for needle in [mastodon.actor_id("mia"), server]:
         assert needle not in logged, f"{needle!r} found in the logs"
+
+
+async def test_links_are_kept_under_the_link_policy(
+    instance: RunningApp, mastodon: FixturePeer
+) -> None:
+    """spec: dm-post-anonymous (a link the policy does not allow holds the post, as on the web)"""
+    link = '<a href="https://shady.example/offer">https://shady.example/offer</a>'
+    await send(instance, mastodon, "mia", direct_message(instance, mastodon, "mia", f"see {link}"))
+    [note] = await dm_notes(instance)
+    assert (note["content"], note["state"]) == ("see https://shady.example/offer", "held")
+    assert "held for review" in text_of(answers(instance, mastodon)[0])
