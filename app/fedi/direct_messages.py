@@ -173,16 +173,22 @@ async def _refusal(deps: DirectDeps, message: _Message) -> str | None:
 
 
 async def _parent(deps: DirectDeps, in_reply_to: str | None) -> submit.ReplyTarget | str | None:
-    """The thread a direct message replies in (one of our live notes), None for a new thread,
-    or why it cannot be replied to."""
+    """The thread a direct message replies in (one of our notes, or a remote reply we hold in
+    one of our threads), None for a new thread, or why it cannot be replied to."""
+    db = deps.notes.db
     ref = parse_local_url(deps.notes.urls, in_reply_to)
-    if ref is None or ref.kind != "note":
+    if ref is not None and ref.kind == "note":
+        note = await note_store.get_note(db, ref.key)
+        if note is None:
+            return "gone"
+    elif ref is None and in_reply_to:
+        note = await note_store.get_note_by_ap_id(db, in_reply_to)
+        if note is None:
+            return None
+    else:
         return None
-    note = await note_store.get_note(deps.notes.db, ref.key)
-    if note is None:
-        return "gone"
     try:
-        return await submit.find_reply_target(deps.notes.db, note.thread_id, note.id)
+        return await submit.find_reply_target(db, note.thread_id, note.id)
     except (NotFound, Gone, Invalid):
         return "gone"
 

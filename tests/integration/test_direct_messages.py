@@ -186,6 +186,16 @@ async def test_direct_reply_to_a_board_note_is_an_anonymous_reply_in_its_thread(
     assert one["pseudonym"] == two["pseudonym"] != three["pseudonym"]
     assert one["local_actor_id"] == two["local_actor_id"] != three["local_actor_id"]
     assert len(answers(instance, mastodon)) == 3
+    # A remote reply we hold in the thread can be answered too, in that thread.
+    fay_says = mastodon.post("fay", "<p>a public reply</p>", in_reply_to=urls.note(first.note_id))
+    await send(instance, mastodon, "fay", mastodon.create("fay", fay_says))
+    under_fay = direct_message(instance, mastodon, "mia", "reply four", in_reply_to=fay_says["id"])
+    await send(instance, mastodon, "mia", under_fay)
+    rows = {row["content"]: row for row in await dm_notes(instance)}
+    fay_row = next(row for row in rows.values() if row["ap_id"] == fay_says["id"])
+    four = rows["reply four"]
+    assert (four["thread_id"], four["in_reply_to_id"]) == (first.note_id, fay_row["id"])
+    assert four["pseudonym"] == one["pseudonym"]
 
 
 async def test_held_post_is_answered_then_its_approval_and_a_removal(
