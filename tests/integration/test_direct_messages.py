@@ -16,11 +16,14 @@ from urllib.parse import urlsplit
 import pytest
 import sqlalchemy as sa
 
+from app.blocklists.changes import ChangeActor
+from app.blocklists.service import set_manual
 from app.core.clock import utcnow
 from app.db.tables import dm_answers, local_actors, notes
 from app.moderation.review import approve_notes, remove_notes
 from app.store import boards as board_store
 from app.store import remote_actors
+from app.store.domain_blocks import BlockValues
 from app.store.filters import update_category
 from app.store.moderation import get_moderation_settings, update_moderation_settings
 from tests.conftest import make_settings
@@ -421,3 +424,36 @@ async def test_links_are_kept_under_the_link_policy(
     [note] = await dm_notes(instance)
     assert (note["content"], note["state"]) == ("see https://shady.example/offer", "held")
     assert "held for review" in text_of(answers(instance, mastodon)[0])
+
+
+@pytest.fixture
+def named_host() -> Iterator[FixturePeer]:
+    """A Mastodon-like server whose host is a name a domain block can name."""
+    with run_fixture_peer(MASTODON, host="localhost") as peer:
+        yield peer
+
+
+async def test_silenced_server_is_held_and_suspended_server_refused(
+    instance: RunningApp, named_host: FixturePeer
+) -> None:
+    """spec: dm-blocks-first (domain blocks apply before anything else)"""
+    db, urls = instance.services.db, instance.services.urls
+    admin = ChangeActor("admin", None, "admin: test")
+    silence = BlockValues("silence", False, False, "", "", False)
+    await set_manual(db, urls, "localhost", silence, admin, utcnow())
+    quiet = direct_message(instance, named_host, "mia", "from a silenced server")
+    await send(instance, named_host, "mia", quiet)
+    assert [row["state"] for row in await dm_notes(instance)] == ["held"]
+    assert "held for review" in text_of(answers(instance, named_host)[0])
+    suspend = BlockValues("suspend", False, False, "", "", False)
+    await set_manual(db, urls, "localhost", suspend, admin, utcnow())
+    named_host.clear()
+    refused = direct_message(instance, named_host, "mia", "from a suspended server")
+    inbox = urls.shared_inbox()
+    body, headers = named_host.signed_post("mia", inbox, refused)
+    answer = await instance.client.post(inbox, content=body, headers=headers)
+    assert answer.status_code in (202, 403), answer.text
+    await instance.work()
+    # The held post stays for a moderator: nothing links it to that server any more.
+    assert [row["content"] for row in await dm_notes(instance)] == ["from a silenced server"]
+    assert answers(instance, named_host) == [], "nothing is sent to a suspended server"
