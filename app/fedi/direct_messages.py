@@ -28,7 +28,7 @@ from app.fedi.dm_replies import BoardInfo, Paragraphs
 from app.moderation.blocks import is_silenced
 from app.notes import deletion, submit
 from app.notes.deps import NoteDeps
-from app.notes.posting import allowed_ttls
+from app.notes.posting import Posted, allowed_ttls
 from app.notes.submission import (
     HOLD_FOR_REVIEW,
     Draft,
@@ -79,6 +79,7 @@ class DirectDeps:
 
 @dataclass(frozen=True, slots=True)
 class _Message:
+    activity_id: str
     board: Board
     sender: RemoteActor
     recipient: Recipient
@@ -118,7 +119,7 @@ async def receive_direct_message(
         await _let_go(deps, activity, sender)
         return "direct message applied before: ignored"
     parsed = parse_direct_message(note.content_html)
-    message = _Message(board, sender, recipient_of(sender), note, parsed, now)
+    message = _Message(activity.id, board, sender, recipient_of(sender), note, parsed, now)
     outcome = await _answer_message(deps, message)
     await _let_go(deps, activity, sender)
     return outcome
@@ -203,35 +204,33 @@ async def _post(
     draft = Draft(message.parsed.text, summary, message.parsed.ttl)
     poster = deps.poster(message.sender.ap_id)
     silenced = await is_silenced(deps.notes.db, message.sender)
+
+    async def answer_with_the_post(posted: Posted, held_reason: str | None) -> None:
+        # In the post's transaction: the answer (with the token) and the inbox item's forgetting
+        # commit with the post, so a crash can neither lose the token nor post the message twice.
+        await _answer_stored(deps, message, posted, held_reason)
+        digest = deps.activity_digest(message.activity_id)
+        await inbox_items.forget_sender(deps.notes.db, message.activity_id, digest)
+
     if parent is None:
         return await submit.submit(
             note_deps, message.board, draft, poster, None, message.now,
             self_harm=HOLD_FOR_REVIEW, sender_silenced=silenced,
+            after_store=answer_with_the_post,
         )  # fmt: skip
     return await submit.reply(
         note_deps, parent, draft, poster, None, message.now,
-        self_harm=HOLD_FOR_REVIEW, sender_silenced=silenced,
+        self_harm=HOLD_FOR_REVIEW, sender_silenced=silenced, after_store=answer_with_the_post,
     )  # fmt: skip
 
 
 async def _answer_outcome(
     deps: DirectDeps, message: _Message, info: BoardInfo, outcome: PostOutcome
 ) -> str:
-    urls = deps.notes.urls
     match outcome:
-        case Published(posted):
-            paragraphs = dm_replies.posted(
-                urls.note_in_thread(posted.thread_id, posted.note_id),
-                urls.note_delete(posted.note_id),
-                posted.token,
-            )
-            await _send_with_capability(deps, message, posted.note_id, paragraphs, False)
+        case Published():  # answered inside the post's transaction (`_answer_stored`)
             return "direct message posted"
-        case Held(posted, reason):
-            paragraphs = dm_replies.held(
-                urls.note_delete(posted.note_id), posted.token, reason, reason == SELF_HARM
-            )
-            await _send_with_capability(deps, message, posted.note_id, paragraphs, True)
+        case Held(reason=reason):
             return f"direct message held: {reason}"
         case Rejected(reason):
             await _send(deps, message, dm_replies.rejected(reason))
@@ -249,23 +248,30 @@ async def _answer_outcome(
             return "direct message needs help: not posted"
 
 
-async def _send_with_capability(
-    deps: DirectDeps, message: _Message, note_id: str, paragraphs: Paragraphs, held: bool
+async def _answer_stored(
+    deps: DirectDeps, message: _Message, posted: Posted, held_reason: str | None
 ) -> None:
-    """The answer to a stored post, with the row that lets a `delete` reply to it delete the
-    post (and, while it is held, where the moderator's decision is to be answered)."""
-    db, answer_id = deps.notes.db, new_id()
+    """The answer to a stored post (call inside its transaction), with the row that lets a
+    `delete` reply to it delete the post and, while it is held, where the moderator's decision
+    is to be answered."""
+    urls, answer_id = deps.notes.urls, new_id()
+    delete_url = urls.note_delete(posted.note_id)
+    if held_reason is None:
+        thread_url = urls.note_in_thread(posted.thread_id, posted.note_id)
+        paragraphs = dm_replies.posted(thread_url, delete_url, posted.token)
+    else:
+        self_harm = held_reason == SELF_HARM
+        paragraphs = dm_replies.held(delete_url, posted.token, held_reason, self_harm)
     row = DmAnswer(
         id=answer_id,
-        note_id=note_id,
+        note_id=posted.note_id,
         sender_check=deps.sender_check(message.sender.ap_id, answer_id),
         board_id=message.board.id,
-        notify=message.recipient if held else None,
+        notify=message.recipient if held_reason is not None else None,
         created_at=message.now,
     )
-    async with db.transaction():
-        await dm_answers.insert_answer(db, row)
-        await _send(deps, message, paragraphs, answer_id=answer_id)
+    await dm_answers.insert_answer(deps.notes.db, row)
+    await _send(deps, message, paragraphs, answer_id=answer_id)
 
 
 def _explain_limit(deps: DirectDeps) -> Limit:

@@ -45,6 +45,11 @@ from app.store.notes import Note
 
 SELF_HARM = "self_harm"
 
+# Called inside the transaction that stores a post, with what was stored and, when it is held,
+# why: a way in writes there what must commit with the post or not at all (the direct-message
+# way in: its answer, with the deletion token).
+AfterStore = Callable[[Posted, str | None], Awaitable[None]]
+
 
 @dataclass(frozen=True, slots=True)
 class ReplyTarget:
@@ -82,6 +87,7 @@ async def submit(
     *,
     self_harm: str = ASK_FIRST,
     sender_silenced: bool = False,
+    after_store: AfterStore | None = None,
 ) -> PostOutcome:
     """Start a new thread on `board`. `proof`: the proof of work sent, checked when the board or
     the circuit breaker asks for one; None for ways in that have none (never the web form).
@@ -97,7 +103,7 @@ async def submit(
             deps.db, board, decided, poster.secret, deps.policy, now, deps.rng, note_id
         )
 
-    return await _store(deps, screened, now, insert)
+    return await _store(deps, screened, now, insert, after_store)
 
 
 async def reply(
@@ -110,6 +116,7 @@ async def reply(
     *,
     self_harm: str = ASK_FIRST,
     sender_silenced: bool = False,
+    after_store: AfterStore | None = None,
 ) -> PostOutcome:
     """Reply in a live thread (see `find_reply_target`), under the pseudonym the poster has in
     that thread."""
@@ -125,7 +132,7 @@ async def reply(
             deps.policy, now, deps.rng, note_id,
         )  # fmt: skip
 
-    return await _store(deps, screened, now, insert)
+    return await _store(deps, screened, now, insert, after_store)
 
 
 async def _screen(
@@ -191,6 +198,7 @@ async def _store(
     screened: _Screened,
     now: datetime,
     insert: Callable[[Submission, str], Awaitable[Posted]],
+    after_store: AfterStore | None = None,
 ) -> Published | Held:
     """The note, its fingerprint, its moderation record and the breaker's count in one
     transaction: one write turn on SQLite, and a failure anywhere stores none of them. The
@@ -204,6 +212,8 @@ async def _store(
         await record_moderation(db, posted.note_id, "note", decision, now)
         if decision.outcome != HOLD:
             await count_accepted_post(db, screened.settings, now)
+        if after_store is not None:
+            await after_store(posted, decision.reason if decision.outcome == HOLD else None)
     if decision.outcome == HOLD:
         return Held(posted, decision.reason)
     return Published(posted)

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from app.blocklists.changes import ChangeActor
 from app.blocklists.service import set_manual
 from app.core.clock import utcnow
-from app.db.tables import dm_answers, local_actors, notes
+from app.db.tables import dm_answers, inbox_items, local_actors, notes
 from app.moderation.review import approve_notes, remove_notes
 from app.store import boards as board_store
 from app.store import remote_actors
@@ -457,3 +457,18 @@ async def test_silenced_server_is_held_and_suspended_server_refused(
     # The held post stays for a moderator: nothing links it to that server any more.
     assert [row["content"] for row in await dm_notes(instance)] == ["from a silenced server"]
     assert answers(instance, named_host) == [], "nothing is sent to a suspended server"
+
+
+async def test_a_replayed_direct_message_is_posted_and_answered_once(
+    instance: RunningApp, mastodon: FixturePeer
+) -> None:
+    """spec: dm-replay-once (the inbox item keeps a keyed digest of the activity id, not the id,
+    and still recognises the same activity sent again)"""
+    message = direct_message(instance, mastodon, "mia", "only once please")
+    await send(instance, mastodon, "mia", message)
+    await send(instance, mastodon, "mia", message)
+    assert [row["content"] for row in await dm_notes(instance)] == ["only once please"]
+    assert len(answers(instance, mastodon)) == 1
+    items = await instance.services.db.fetch_all(sa.select(inbox_items))
+    assert len(items) == 1 and items[0]["ap_id"].startswith("urn:treehole:dm:")
+    assert items[0]["payload"] == "" and message["id"] not in str(dict(items[0]))
