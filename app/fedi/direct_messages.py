@@ -17,6 +17,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from babel.support import NullTranslations
+
 from app.core.errors import Gone, Invalid, NotFound, RateLimited
 from app.core.ids import new_id
 from app.core.local_refs import parse_local_url
@@ -24,7 +26,7 @@ from app.core.urls import Urls
 from app.fedi import dm_replies, groups
 from app.fedi.dm_answers import send_answer
 from app.fedi.dm_parse import DELETE, HELP, DirectMessage, parse_direct_message
-from app.fedi.dm_replies import BoardInfo, Paragraphs
+from app.fedi.dm_replies import BoardInfo, Gettext, Paragraphs
 from app.moderation.blocks import is_silenced
 from app.notes import deletion, submit
 from app.notes.deps import NoteDeps
@@ -86,6 +88,7 @@ class _Message:
     note: RemoteNoteDoc
     parsed: DirectMessage
     now: datetime
+    say: Gettext  # the board's language
 
 
 def recipient_of(sender: RemoteActor) -> Recipient:
@@ -93,6 +96,11 @@ def recipient_of(sender: RemoteActor) -> Recipient:
     host = urlsplit(sender.ap_id).netloc.lower()
     handle = f"@{sender.preferred_username}@{host}" if sender.preferred_username else ""
     return Recipient(sender.ap_id, handle, sender.inbox)
+
+
+def gettext_for(deps: NoteDeps, board: Board) -> Gettext:
+    """The board's language's gettext: answers are written in it, as content warnings are."""
+    return deps.translations.get(board.language, NullTranslations()).gettext
 
 
 def board_info(urls: Urls, board: Board, deps: NoteDeps) -> BoardInfo:
@@ -119,7 +127,8 @@ async def receive_direct_message(
         await _let_go(deps, activity, sender)
         return "direct message applied before: ignored"
     parsed = parse_direct_message(note.content_html)
-    message = _Message(activity.id, board, sender, recipient_of(sender), note, parsed, now)
+    say = gettext_for(deps.notes, board)
+    message = _Message(activity.id, board, sender, recipient_of(sender), note, parsed, now, say)
     outcome = await _answer_message(deps, message)
     await _let_go(deps, activity, sender)
     return outcome
@@ -139,12 +148,19 @@ async def _answer_message(deps: DirectDeps, message: _Message) -> str:
     if ref is not None and ref.kind == "answer":
         if message.parsed.command == DELETE:
             return await _delete(deps, message, ref.key)
-        return await _explain(deps, message, dm_replies.how_to_post(info), "reply to an answer")
+        return await _explain(
+            deps, message, dm_replies.how_to_post(message.say, info), "reply to an answer"
+        )
     if message.parsed.command == DELETE:
-        nothing = (*dm_replies.nothing_to_delete(), *dm_replies.how_to_post(info))
+        nothing = (
+            *dm_replies.nothing_to_delete(message.say),
+            *dm_replies.how_to_post(message.say, info),
+        )
         return await _explain(deps, message, nothing, "delete that answers nothing")
     if message.parsed.command == HELP:
-        return await _explain(deps, message, dm_replies.how_to_post(info), "asking for help")
+        return await _explain(
+            deps, message, dm_replies.how_to_post(message.say, info), "asking for help"
+        )
     refusal = await _refusal(deps, message)
     if refusal is not None:
         return refusal
@@ -157,12 +173,12 @@ async def _refusal(deps: DirectDeps, message: _Message) -> str | None:
     """The board's setting, then the sender's server's allowance; None when it may post."""
     board, db = message.board, deps.notes.db
     if board.dm_posting == DM_OFF:
-        closed = dm_replies.closed(followers_only=False)
+        closed = dm_replies.closed(message.say, followers_only=False)
         return await _explain(deps, message, closed, "posting by direct message is off")
     if board.dm_posting == DM_FOLLOWERS and not await groups.is_member(
         db, board.id, message.sender.id
     ):
-        closed = dm_replies.closed(followers_only=True)
+        closed = dm_replies.closed(message.say, followers_only=True)
         return await _explain(deps, message, closed, "not a follower of the board")
     try:
         domain_key = deps.keyed("domain", message.sender.domain)
@@ -233,16 +249,16 @@ async def _answer_outcome(
         case Held(reason=reason):
             return f"direct message held: {reason}"
         case Rejected(reason):
-            await _send(deps, message, dm_replies.rejected(reason))
+            await _send(deps, message, dm_replies.rejected(message.say, reason))
             return f"direct message rejected: {reason}"
         case InvalidInput(field, reason):
             if field == "in_reply_to":
-                await _send(deps, message, dm_replies.thread_gone())
+                await _send(deps, message, dm_replies.thread_gone(message.say))
             else:
-                await _send(deps, message, dm_replies.invalid(field, reason, info))
+                await _send(deps, message, dm_replies.invalid(message.say, field, reason, info))
             return f"direct message invalid: {field} {reason}"
         case OverLimit(retry_after):
-            await _send(deps, message, dm_replies.over_limit(retry_after))
+            await _send(deps, message, dm_replies.over_limit(message.say, retry_after))
             return "direct messages from this sender over the limit: refused"
         case NeedsHelp():  # never: the way in holds self-harm posts instead of asking
             return "direct message needs help: not posted"
@@ -258,10 +274,10 @@ async def _answer_stored(
     delete_url = urls.note_delete(posted.note_id)
     if held_reason is None:
         thread_url = urls.note_in_thread(posted.thread_id, posted.note_id)
-        paragraphs = dm_replies.posted(thread_url, delete_url, posted.token)
+        paragraphs = dm_replies.posted(message.say, thread_url, delete_url, posted.token)
     else:
         self_harm = held_reason == SELF_HARM
-        paragraphs = dm_replies.held(delete_url, posted.token, held_reason, self_harm)
+        paragraphs = dm_replies.held(message.say, delete_url, posted.token, held_reason, self_harm)
     row = DmAnswer(
         id=answer_id,
         note_id=posted.note_id,
@@ -306,9 +322,11 @@ async def _delete(deps: DirectDeps, message: _Message, answer_id: str) -> str:
     answer = await dm_answers.get_answer(db, answer_id)
     check = deps.sender_check(message.sender.ap_id, answer_id)
     if answer is None or not hmac.compare_digest(answer.sender_check, check):
-        return await _explain(deps, message, dm_replies.nothing_to_delete(), "delete refused")
+        return await _explain(
+            deps, message, dm_replies.nothing_to_delete(message.say), "delete refused"
+        )
     await deletion.delete_note(db, deps.notes.urls, answer.note_id, deletion.BY_POSTER, message.now)
-    await _send(deps, message, dm_replies.deleted())
+    await _send(deps, message, dm_replies.deleted(message.say))
     return "post deleted by direct message"
 
 
@@ -326,9 +344,10 @@ async def refuse_public_mention(
     except RateLimited:
         return "public mention of the board: refused, explained before"
     info = board_info(deps.notes.urls, board, deps.notes)
+    refusal = dm_replies.refused_public(gettext_for(deps.notes, board), info)
     await send_answer(
-        deps.notes.db, deps.notes.urls, board, recipient_of(sender),
-        dm_replies.refused_public(info), now, in_reply_to=activity.object_id,
+        deps.notes.db, deps.notes.urls, board, recipient_of(sender), refusal, now,
+        in_reply_to=activity.object_id,
     )  # fmt: skip
     await _let_go(deps, activity, sender)
     return "public mention of the board: refused, explained by direct message"

@@ -7,8 +7,10 @@ of ours should, for longer than it takes to send it."""
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+
+from babel.support import NullTranslations
 
 from app.core.ids import new_id
 from app.core.urls import Urls
@@ -91,9 +93,17 @@ async def send_answer(
     )
 
 
-async def answer_decision(db: Db, urls: Urls, note_id: str, approved: bool, now: datetime) -> int:
-    """Tell the senders of a held note sent by direct message what a moderator decided, then
-    forget where they were (the trade-off docs/decisions/0013 describes). The count told."""
+async def answer_decision(
+    db: Db,
+    urls: Urls,
+    note_id: str,
+    approved: bool,
+    now: datetime,
+    translations: Mapping[str, NullTranslations] | None = None,
+) -> int:
+    """Tell the senders of a held note sent by direct message what a moderator decided (in the
+    board's language, given its catalogue), then forget where they were (the trade-off
+    docs/decisions/0013 describes). The count told."""
     told = 0
     for answer in await dm_answers.list_waiting_for_decision(db, note_id):
         board = await get_board(db, answer.board_id)
@@ -101,10 +111,12 @@ async def answer_decision(db: Db, urls: Urls, note_id: str, approved: bool, now:
         assert answer.notify is not None
         async with db.transaction():
             if board is not None:
+                catalogue = (translations or {}).get(board.language)
+                say = catalogue.gettext if catalogue else dm_replies.untranslated
                 paragraphs = (
-                    dm_replies.approved(urls.thread(note.thread_id if note else note_id))
+                    dm_replies.approved(say, urls.thread(note.thread_id if note else note_id))
                     if approved
-                    else dm_replies.removed()
+                    else dm_replies.removed(say)
                 )
                 await send_answer(db, urls, board, answer.notify, paragraphs, now)
                 told += 1

@@ -20,7 +20,8 @@ _MENTION = re.compile(r"(?<![\w@/.])@[\w.-]+(?:@[\w-]+(?:\.[\w-]+)*(?::\d+)?)?")
 _TTL_LINE = re.compile(r"^[ \t]*ttl[ \t]*:[ \t]*(?P<value>[^\n]*?)[ \t]*$", re.IGNORECASE | re.M)
 _DURATION = re.compile(r"^(?P<count>\d{1,6})[ \t]*(?P<unit>m|min|h|d|w)$", re.IGNORECASE)
 UNIT_SECONDS = {"m": 60, "min": 60, "h": 3600, "d": 86_400, "w": 7 * 86_400}
-_WORDS = {"help": HELP, "?": HELP, "delete": DELETE}
+# The commands, in the languages the answers are written in (app/locale).
+_WORDS = {"help": HELP, "?": HELP, "delete": DELETE, "帮助": HELP, "？": HELP, "删除": DELETE}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,7 @@ def parse_direct_message(content_html: str) -> DirectMessage:
         ttl = parse_ttl(found.group("value"))
         text = _TTL_LINE.sub("", text, count=1)
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
-    word = _WORDS.get(text.strip(".! ").casefold())
+    word = _WORDS.get(text.strip(".!。！ ").casefold())
     if word is not None and ttl is None:
         return DirectMessage(word, "")
     if not text:

@@ -472,3 +472,20 @@ async def test_a_replayed_direct_message_is_posted_and_answered_once(
     items = await instance.services.db.fetch_all(sa.select(inbox_items))
     assert len(items) == 1 and items[0]["ap_id"].startswith("urn:treehole:dm:")
     assert items[0]["payload"] == "" and message["id"] not in str(dict(items[0]))
+
+
+async def test_a_chinese_board_answers_in_chinese_and_takes_its_commands(
+    instance: RunningApp, mastodon: FixturePeer
+) -> None:
+    """spec: dm-answer-signed-direct (answers are written in the board's language)"""
+    db = instance.services.db
+    await db.execute(sa.update(board_store.boards).values(language="zh"))
+    await send(instance, mastodon, "mia", direct_message(instance, mastodon, "mia", "树洞你好"))
+    [answer] = answers(instance, mastodon)
+    assert "已匿名发布" in text_of(answer) and TOKEN.search(text_of(answer)) is None
+    assert "输入这个令牌" in text_of(answer)
+    answer_id = answer.activity["object"]["id"]
+    reply = direct_message(instance, mastodon, "mia", "删除", in_reply_to=answer_id)
+    await send(instance, mastodon, "mia", reply)
+    assert [row["state"] for row in await dm_notes(instance)] == ["deleted"]
+    assert "你的帖子已删除" in text_of(answers(instance, mastodon)[-1])

@@ -74,7 +74,8 @@ def test_ttl_inside_a_sentence_is_text() -> None:
     ("html", "command"),
     [(f"<p>{MASTODON_MENTION} delete</p>", DELETE), ("<p>Delete.</p>", DELETE),
      (f"<p>{MASTODON_MENTION} help</p>", HELP), ("<p>HELP!</p>", HELP), ("<p>?</p>", HELP),
-     (f"<p>{MASTODON_MENTION}</p>", HELP), ("", HELP),
+     (f"<p>{MASTODON_MENTION}</p>", HELP), ("", HELP), ("<p>删除</p>", DELETE),
+     ("<p>帮助。</p>", HELP),
      ("<p>delete my account please</p>", POST), ("<p>help me, I feel lost</p>", POST)],
 )  # fmt: skip
 def test_delete_and_help_words(html: str, command: str) -> None:
