@@ -145,9 +145,14 @@ async def _answer_message(deps: DirectDeps, message: _Message) -> str:
     urls = deps.notes.urls
     info = board_info(urls, message.board, deps.notes)
     ref = parse_local_url(urls, message.note.in_reply_to)
-    if ref is not None and ref.kind == "answer":
-        if message.parsed.command == DELETE:
-            return await _delete(deps, message, ref.key)
+    replies_to_answer = ref is not None and ref.kind == "answer"
+    if replies_to_answer and message.parsed.command == DELETE:
+        assert ref is not None
+        return await _delete(deps, message, ref.key)  # even where posting is off now
+    if message.board.dm_posting == DM_OFF:
+        closed = dm_replies.closed(message.say, followers_only=False)
+        return await _explain(deps, message, closed, "posting by direct message is off")
+    if replies_to_answer:
         return await _explain(
             deps, message, dm_replies.how_to_post(message.say, info), "reply to an answer"
         )
@@ -170,11 +175,9 @@ async def _answer_message(deps: DirectDeps, message: _Message) -> str:
 
 
 async def _refusal(deps: DirectDeps, message: _Message) -> str | None:
-    """The board's setting, then the sender's server's allowance; None when it may post."""
+    """The board's setting for its followers, then the sender's server's allowance; None when
+    it may post."""
     board, db = message.board, deps.notes.db
-    if board.dm_posting == DM_OFF:
-        closed = dm_replies.closed(message.say, followers_only=False)
-        return await _explain(deps, message, closed, "posting by direct message is off")
     if board.dm_posting == DM_FOLLOWERS and not await groups.is_member(
         db, board.id, message.sender.id
     ):

@@ -300,11 +300,13 @@ async def test_board_setting_off_and_followers_only(
     assert board is not None
     await board_store.update_board_dm_posting(db, board.id, "off")
     await send(instance, mastodon, "mia", direct_message(instance, mastodon, "mia", "closed?"))
+    await send(instance, mastodon, "mia", direct_message(instance, mastodon, "mia", "help"))
     await board_store.update_board_dm_posting(db, board.id, "followers")
     await send(instance, mastodon, "mia", direct_message(instance, mastodon, "mia", "stranger"))
     assert await dm_notes(instance) == []
-    off, followers_only = answers(instance, mastodon)
+    off, help_when_off, followers_only = answers(instance, mastodon)
     assert "does not take posts by direct message" in text_of(off)
+    assert "does not take posts by direct message" in text_of(help_when_off)
     assert "followers only" in text_of(followers_only)
     board_url = instance.services.urls.board("main")
     await send(instance, mastodon, "fay", mastodon.activity("fay", "Follow", board_url))
