@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 export TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint typecheck bench venv migrate worker clean browser
+.PHONY: run test lint typecheck bench eval venv migrate worker clean browser
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,9 +33,9 @@ browser:
 	  || { echo "could not install chromium (need root and Debian's archive)"; exit 1; }; }
 
 lint: venv
-	$(BIN)/ruff check app federation tests migrations bench vulture_whitelist.py
-	$(BIN)/ruff format --check app federation tests migrations bench vulture_whitelist.py
-	$(BIN)/mypy --strict app federation
+	$(BIN)/ruff check app federation tests migrations bench eval vulture_whitelist.py
+	$(BIN)/ruff format --check app federation tests migrations bench eval vulture_whitelist.py
+	$(BIN)/mypy --strict app federation eval
 	$(BIN)/vulture
 
 test: venv browser lint
@@ -43,6 +43,10 @@ test: venv browser lint
 
 bench: venv
 	$(BIN)/python -m bench.run
+
+# Moderation over the labelled corpus (eval/README.md); EVAL_ARGS e.g. "--part dev --misses".
+eval: venv
+	$(BIN)/python -m eval.run $(EVAL_ARGS)
 
 clean:
 	rm -rf $(VENV) data

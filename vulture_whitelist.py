@@ -65,6 +65,7 @@ last_status  # store.blocklist_sources.Source, in admin/subscriptions.html
 deleted_at  # store.local_actors.LocalActor, store.notes.Note
 deletion_reason
 fetched_at  # store.remote_actors.RemoteActor
+approved_after_hold  # moderation.filter_stats.CategoryStats, in admin/filters.html
 
 # SQLAlchemy type decorator hooks (app/db/tables.py).
 impl

@@ -24,6 +24,7 @@ from app.core.settings import ConfigError, Settings, default_base_url, load_sett
 from app.db.engine import connect, dialect_of, disconnect
 from app.db.migrate import upgrade_to_head
 from app.fedi import outbound
+from app.fedi.board_profile import load_board_profile
 from app.main import build_client, build_services, build_worker, create_app, settle_memory
 from app.moderation import instance_settings
 from app.notes.actors import ensure_board_actor, ensure_bootstrap_actors
@@ -311,8 +312,12 @@ async def _rotate(settings: Settings, slug: str) -> str | None:
         if board is None or actor is None:
             return f"no board {slug!r}"
         pair = await anyio.to_thread.run_sync(generate_rsa_keypair)
+        profile = await load_board_profile(
+            db, services.urls, board, services.notes.translations, utcnow()
+        )
+        keys = (pair.private_pem, pair.public_pem)
         if not await outbound.enqueue_key_rotation(
-            db, services.urls, settings.domain, board, actor, (pair.private_pem, pair.public_pem)
+            db, services.urls, settings.domain, board, actor, keys, profile
         ):
             return (
                 f"board {slug!r}: the previous key rotation is still being delivered; "

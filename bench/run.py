@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import fanout, floors, instance, report, seed
+from bench import fanout, floors, instance, moderation, report, seed
 from bench.activities import FakeActor
 from bench.fleet import DOMAIN
 from bench.keys import make_keypairs
@@ -270,7 +270,7 @@ def main() -> int:
                          "fanout_inboxes": fanout.INBOXES, "fanout_hosts": fanout.HOSTS,
                          "sizes": SIZES},
         }  # fmt: skip
-        phases = os.environ.get("BENCH_PHASES", "floors,fanout,instance").split(",")
+        phases = os.environ.get("BENCH_PHASES", "floors,fanout,instance,moderation").split(",")
         results["floors"] = run_floors(signers[0], pairs[0])
         results["fanout"] = run_fanout(engine_list, scratch) if "fanout" in phases else {}
         results["instance"] = (
@@ -285,8 +285,11 @@ def main() -> int:
                 for engine in engine_list
             }
         )
+        results["moderation"] = moderation.run_moderation() if "moderation" in phases else {}
         results["seconds"] = time.perf_counter() - started
         rows = summary_rows(results)
+        if results["moderation"]:
+            rows += moderation.summary_rows(results["moderation"])
         results["summary"] = rows
         print()
         report.print_table(rows)

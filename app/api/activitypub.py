@@ -10,7 +10,6 @@ Mastodon answers for its own deleted statuses and the only code on which its ref
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -18,15 +17,14 @@ from starlette.responses import RedirectResponse, Response
 
 from app.core.clock import utcnow
 from app.core.errors import Gone, NotFound
-from app.core.i18n import DEFAULT, duration_describer
 from app.core.states import DELETED, LIVE
-from app.fedi.board_profile import BUSY_DAYS, BoardProfile, build_board_profile
+from app.fedi.board_profile import load_board_profile
 from app.fedi.documents import build_actor_document, build_note_document
 from app.fedi.outbound import reply_target
-from app.services import Services, services_of
+from app.services import services_of
 from app.store import activities, followers, local_actors
 from app.store import notes as note_store
-from app.store.boards import Board, get_board, get_board_by_slug
+from app.store.boards import get_board, get_board_by_slug
 from app.store.local_actors import THROWAWAY
 from federation.builders import build_ordered_collection, build_tombstone
 from federation.conneg import wants_activity_json
@@ -66,20 +64,11 @@ async def board(request: Request) -> Response:
     actor = None if found is None else await local_actors.get_board_actor(services.db, found.id)
     if found is None or actor is None:
         raise NotFound("board")
-    profile = await board_profile_of(services, found)
+    profile = await load_board_profile(
+        services.db, services.urls, found, services.notes.translations, utcnow()
+    )
     return activity_json(
         build_actor_document(services.urls, services.settings.domain, actor, found, profile=profile)
-    )
-
-
-async def board_profile_of(services: Services, board: Board) -> BoardProfile:
-    """The board's profile in its own language, with how busy it was this last week."""
-    since = utcnow() - timedelta(days=BUSY_DAYS)
-    notes_a_day = await note_store.count_board_notes_since(services.db, board.id, since) / BUSY_DAYS
-    catalogues = services.notes.translations
-    translations = catalogues.get(board.language) or catalogues[DEFAULT]
-    return build_board_profile(
-        services.urls, board, notes_a_day, translations.gettext, duration_describer(translations)
     )
 
 

@@ -5,14 +5,18 @@ long notes live. Written in the board's language."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from babel.support import NullTranslations
 from markupsafe import Markup, escape
 
-from app.core.i18n import N_
+from app.core.i18n import DEFAULT, N_, duration_describer
 from app.core.urls import Urls
+from app.db.engine import Db
+from app.store import notes as note_store
 from app.store.boards import Board
 
 BUSY_DAYS = 7  # "about N notes a day" is the average of the last week
@@ -68,3 +72,18 @@ def build_board_profile(
         _property(gettext(FIELD_RULES), _link(urls.about())),
     )
     return BoardProfile(summary, fields)
+
+
+async def load_board_profile(
+    db: Db,
+    urls: Urls,
+    board: Board,
+    translations: Mapping[str, NullTranslations],
+    now: datetime,
+) -> BoardProfile:
+    """The board's profile in its own language, with how busy it was this last week: what its
+    actor document serves and what an Update of it carries."""
+    since = now - timedelta(days=BUSY_DAYS)
+    notes_a_day = await note_store.count_board_notes_since(db, board.id, since) / BUSY_DAYS
+    chosen = translations.get(board.language) or translations[DEFAULT]
+    return build_board_profile(urls, board, notes_a_day, chosen.gettext, duration_describer(chosen))

@@ -52,9 +52,6 @@ from app.store.remote_actors import RemoteActor
 from federation.parse import IncomingActivity, RemoteNoteDoc
 from federation.sanitize import plain_text
 
-SELF_HARM = "self_harm"
-
-
 @dataclass(frozen=True, slots=True)
 class DirectDeps:
     """What the direct-message way in is given: the note use cases' dependencies, the
@@ -279,7 +276,7 @@ async def _answer_stored(
         thread_url = urls.note_in_thread(posted.thread_id, posted.note_id)
         paragraphs = dm_replies.posted(message.say, thread_url, delete_url, posted.token)
     else:
-        self_harm = held_reason == SELF_HARM
+        self_harm = held_reason == submit.CARE
         paragraphs = dm_replies.held(message.say, delete_url, posted.token, held_reason, self_harm)
     row = DmAnswer(
         id=answer_id,

@@ -24,6 +24,7 @@ from app.core.ids import new_id
 from app.core.states import DELETING, RETIRING
 from app.core.urls import Urls
 from app.db.engine import Db
+from app.fedi.board_profile import BoardProfile
 from app.fedi.documents import (
     Mentioned,
     ReplyTarget,
@@ -314,8 +315,32 @@ async def enqueue_follow(
     return str(document["id"])
 
 
+async def enqueue_profile_update(
+    db: Db, urls: Urls, domain: str, board: Board, actor: LocalActor, profile: BoardProfile
+) -> int:
+    """Tell the board's followers its new name, description or rules with an Update of its actor
+    (Mastodon shows a remote profile from its cache until one arrives or a day passes). Returns
+    how many inboxes it goes to."""
+    now = utcnow()
+    document = build_actor_document(urls, domain, actor, board, profile=profile)
+    update_id = new_id()
+    update = build_update_actor(
+        activity_id=urls.activity(update_id), actor_document=document, published=now
+    )
+    inboxes = await followers.list_follower_inboxes(db, actor.id)
+    if inboxes:
+        await store_and_enqueue(db, urls, update_id, update, actor, None, inboxes, now)
+    return len(inboxes)
+
+
 async def enqueue_key_rotation(
-    db: Db, urls: Urls, domain: str, board: Board, actor: LocalActor, new_key: tuple[str, str]
+    db: Db,
+    urls: Urls,
+    domain: str,
+    board: Board,
+    actor: LocalActor,
+    new_key: tuple[str, str],
+    profile: BoardProfile | None = None,
 ) -> bool:
     """Replace a board's key and tell followers with an Update signed by the old key, so they
     can verify it and learn the new one (until a server has it, the worker keeps signing what
@@ -326,7 +351,9 @@ async def enqueue_key_rotation(
         return False
     now = utcnow()
     old_private = actor.private_key_pem
-    document = build_actor_document(urls, domain, actor, board, public_key_pem=new_key[1])
+    document = build_actor_document(
+        urls, domain, actor, board, public_key_pem=new_key[1], profile=profile
+    )
     update_id = new_id()
     update = build_update_actor(
         activity_id=urls.activity(update_id), actor_document=document, published=now

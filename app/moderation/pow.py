@@ -57,9 +57,8 @@ def _signature_of(payload: str) -> str:
     return signature
 
 
-async def spend_solution(db: Db, secret_key: str, payload: str | None, now: datetime) -> None:
-    """Accept a solved challenge once; `Invalid("pow", …)` for a missing, wrong, expired or
-    already used one."""
+def _verified_signature(secret_key: str, payload: str | None) -> str:
+    """The signature of a correctly solved, unexpired challenge; `Invalid("pow", …)` if not."""
     if not payload:
         raise Invalid("pow", "missing")
     signature = _signature_of(payload)
@@ -69,6 +68,20 @@ async def spend_solution(db: Db, secret_key: str, payload: str | None, now: date
         valid = False
     if not valid:
         raise Invalid("pow", "invalid")
+    return signature
+
+
+async def check_solution(db: Db, secret_key: str, payload: str | None) -> None:
+    """Check a solved challenge without spending it (the self-harm help page sends it again);
+    `Invalid("pow", …)` for a missing, wrong, expired or already used one."""
+    if await pow_spent.is_spent(db, _verified_signature(secret_key, payload)):
+        raise Invalid("pow", "spent")
+
+
+async def spend_solution(db: Db, secret_key: str, payload: str | None, now: datetime) -> None:
+    """Accept a solved challenge once; `Invalid("pow", …)` for a missing, wrong, expired or
+    already used one."""
+    signature = _verified_signature(secret_key, payload)
     await pow_spent.delete_expired(db, now)
     if not await pow_spent.insert_spent(db, signature, now + timedelta(seconds=CHALLENGE_SECONDS)):
         raise Invalid("pow", "spent")

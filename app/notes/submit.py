@@ -16,10 +16,18 @@ from app.core.errors import Invalid, RateLimited
 from app.core.ids import new_id
 from app.db.engine import Db
 from app.moderation.breaker import count_accepted_post, pow_required
-from app.moderation.decision import HOLD, PUBLISH_WITH_WARNING, REJECT, Decision, Verdict, combine
+from app.moderation.decision import (
+    HOLD,
+    PUBLISH_WITH_WARNING,
+    REJECT,
+    WARN,
+    Decision,
+    Verdict,
+    combine,
+)
 from app.moderation.pipeline import Content
-from app.moderation.pow import spend_solution
-from app.moderation.service import Assessment
+from app.moderation.pow import check_solution, spend_solution
+from app.moderation.service import Assessment, Moderator
 from app.moderation.service import record as record_moderation
 from app.notes import posting
 from app.notes.deps import NoteDeps
@@ -44,6 +52,8 @@ from app.store.moderation import ModerationSettings, get_moderation_settings
 from app.store.notes import Note
 
 SELF_HARM = "self_harm"
+# The reason a post that mentions self-harm waits: a person reads it before the public does.
+CARE = "care"
 
 # Called inside the transaction that stores a post, with what was stored and, when it is held,
 # why: a way in writes there what must commit with the post or not at all (the direct-message
@@ -91,7 +101,8 @@ async def submit(
 ) -> PostOutcome:
     """Start a new thread on `board`. `proof`: the proof of work sent, checked when the board or
     the circuit breaker asks for one; None for ways in that have none (never the web form).
-    `sender_silenced`: the way in knows the poster's account or server is silenced (held)."""
+    `sender_silenced`: the way in knows the poster's account or server is silenced (held);
+    `after_store`: what the way in writes in the post's own transaction."""
     screened = await _screen(
         deps, board, draft, poster, proof, now, True, self_harm, sender_silenced
     )
@@ -146,36 +157,72 @@ async def _screen(
     self_harm: str,
     sender_silenced: bool = False,
 ) -> _Screened | PostOutcome:
-    """Validation, proof of work, rate limit, the self-harm question and the moderation
-    pipeline, in that order. Nothing is stored on the way but a rejection's record."""
+    """Validation, proof of work, the self-harm question, the rate limit and the moderation
+    pipeline, in that order. Nothing is stored on the way but the spent proof and a rejection's
+    record. The help page spends nothing and counts nothing: the proof it sends back with the
+    post is still good, so a person can post past it while the breaker asks for proof."""
     try:
         submission = posting.validate_submission(
             draft.text, draft.summary, draft.ttl, board, deps.policy
         )
         settings = await get_moderation_settings(deps.db)
-        if proof is not None and pow_required(board, settings, now):
-            await spend_solution(deps.db, deps.pow_key, proof.solution, now)
+        asked = proof if proof is not None and pow_required(board, settings, now) else None
+        if asked is not None:
+            await check_solution(deps.db, deps.pow_key, asked.solution)
+        mentions_self_harm = asks_for_help(deps.moderator, submission)
+        if mentions_self_harm and self_harm == ASK_FIRST and not draft.help_seen:
+            return NeedsHelp()
+        if asked is not None:
+            await spend_solution(deps.db, deps.pow_key, asked.solution, now)
     except Invalid as error:
         return InvalidInput(error.field, error.reason)
     try:
         await enforce_limit(deps.db, deps.limits.post, poster.rate_key, now)
     except RateLimited as limited:
         return OverLimit(limited.retry_after)
-    mentions_self_harm = deps.moderator.mentions_self_harm(submission.text)
-    if mentions_self_harm and self_harm == ASK_FIRST and not draft.help_seen:
-        return NeedsHelp()
-    content = Content(submission.text, submission.summary, "local", is_thread_start)
-    assessment = await deps.moderator.assess(
-        content, now, board=board, sender_silenced=sender_silenced, settings=settings
-    )
+    # Past the question (the person saw the help and posts anyway, or this way in cannot ask):
+    # a moderator reads it before anyone else does.
+    assessment = await moderate(
+        deps.moderator, submission, board, settings, now, is_thread_start,
+        hold_for_care=mentions_self_harm, sender_silenced=sender_silenced,
+    )  # fmt: skip
     decision = assessment.decision
     if decision.outcome == REJECT:
         await record_moderation(deps.db, new_id(), "submission", decision, now)
         return Rejected(decision.reason)
-    if mentions_self_harm and self_harm != ASK_FIRST:
-        held = combine([*decision.verdicts, Verdict(HOLD, SELF_HARM, SELF_HARM)])
-        assessment = replace(assessment, decision=held)
     return _Screened(submission, assessment, settings, board.language)
+
+
+def asks_for_help(moderator: Moderator, submission: Submission) -> bool:
+    """The self-harm question: does the post mention self-harm, so the help page comes first?"""
+    return moderator.mentions_self_harm(submission.text)
+
+
+async def moderate(
+    moderator: Moderator,
+    submission: Submission,
+    board: Board,
+    settings: ModerationSettings,
+    now: datetime,
+    is_thread_start: bool,
+    *,
+    hold_for_care: bool,
+    sender_silenced: bool = False,
+) -> Assessment:
+    """The moderation pipeline's decision on a local post, as the web form's posts get it (the
+    evaluation in eval/ calls this too, so it measures what posters meet). `hold_for_care`: the
+    post mentions self-harm and is posted anyway, so a moderator reads it first."""
+    content = Content(submission.text, submission.summary, "local", is_thread_start)
+    assessment = await moderator.assess(
+        content, now, board=board, sender_silenced=sender_silenced, settings=settings
+    )
+    if hold_for_care and assessment.decision.outcome != REJECT:
+        # First, so "care" is the reason recorded and the queue shows it before the rest; with
+        # the self-harm warning it carries if a moderator lets it through.
+        care = [Verdict(HOLD, SELF_HARM, CARE), Verdict(WARN, SELF_HARM, SELF_HARM, "self-harm")]
+        held = combine([*care, *assessment.decision.verdicts])
+        assessment = replace(assessment, decision=held)
+    return assessment
 
 
 def _as_decided(
@@ -184,7 +231,8 @@ def _as_decided(
     """The submission as moderation decided: held, or with the warning as its summary (in the
     board's language) and its codes (for each reader's)."""
     summary, labels = submission.summary, None
-    if decision.outcome == PUBLISH_WITH_WARNING and not summary:
+    # A held note gets its warning now too: it is what readers see if a moderator approves it.
+    if decision.outcome in (PUBLISH_WITH_WARNING, HOLD) and decision.warning and not summary:
         codes = decision.warning_labels
         summary = warning_text(codes, gettext) if codes else decision.warning
         labels = encode_labels(codes)

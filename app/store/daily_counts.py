@@ -61,3 +61,54 @@ async def sum_counters_by_name(db: Db, prefix: str, since_day: str) -> dict[str,
         .group_by(counters.c.name)
     )
     return {str(row["name"])[len(prefix) :]: int(row["n"]) for row in rows}
+
+
+async def count_automatic_decisions_per_day(
+    db: Db, since: datetime, actions: Sequence[str], subject_kinds: Sequence[str]
+) -> list[tuple[str, str, str, str, int]]:
+    """The pipeline's own decisions (not moderators'), counted by UTC day, reason, deciding check
+    and action: (day, reason, check, action, count). Only what the records hold: no content."""
+    day = utc_day(db, moderation_decisions.c.created_at).label("day")
+    keys = (day, moderation_decisions.c.reason, moderation_decisions.c.check_name)
+    rows = await db.fetch_all(
+        sa.select(*keys, moderation_decisions.c.action, sa.func.count().label("n"))
+        .where(
+            moderation_decisions.c.created_at >= since,
+            moderation_decisions.c.action.in_(list(actions)),
+            moderation_decisions.c.subject_kind.in_(list(subject_kinds)),
+        )
+        .group_by(*keys, moderation_decisions.c.action)
+    )
+    return [
+        (str(r["day"]), str(r["reason"]), str(r["check_name"]), str(r["action"]), int(r["n"]))
+        for r in rows
+    ]
+
+
+async def count_holds_later_approved_per_day(
+    db: Db, since: datetime, approved: str, subject_kinds: Sequence[str]
+) -> list[tuple[str, str, int]]:
+    """Holds whose content a moderator then approved (action `approved`), counted by UTC day of
+    the hold and its reason: (day, reason, count). A category whose holds are mostly approved
+    stops too much."""
+    later = moderation_decisions.alias("later")
+    day = utc_day(db, moderation_decisions.c.created_at).label("day")
+    approved_later = (
+        sa.exists()
+        .where(
+            later.c.subject_id == moderation_decisions.c.subject_id,
+            later.c.action == approved,
+        )
+        .correlate(moderation_decisions)
+    )
+    rows = await db.fetch_all(
+        sa.select(day, moderation_decisions.c.reason, sa.func.count().label("n"))
+        .where(
+            moderation_decisions.c.created_at >= since,
+            moderation_decisions.c.action == "hold",
+            moderation_decisions.c.subject_kind.in_(list(subject_kinds)),
+            approved_later,
+        )
+        .group_by(day, moderation_decisions.c.reason)
+    )
+    return [(str(r["day"]), str(r["reason"]), int(r["n"])) for r in rows]

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from app.core.states import DELETED, HELD, LIVE, NOTE_STATES
 from app.db.engine import Db
-from app.db.tables import notes
+from app.db.tables import moderation_decisions, notes
 from app.store.transitions import may_become
 
 LOCAL = "local"
@@ -283,12 +283,24 @@ async def count_announced_notes(db: Db, board_id: str) -> int:
     )
 
 
-async def list_held_notes(db: Db, limit: int) -> Sequence[Note]:
-    """Notes waiting for a moderator, local and remote, newest first."""
+async def list_held_notes(db: Db, limit: int, first_reason: str | None = None) -> Sequence[Note]:
+    """Notes waiting for a moderator, local and remote, newest first; those held with
+    `first_reason` (a moderation decision's reason) before all others."""
+    flagged = (
+        sa.exists()
+        .where(
+            moderation_decisions.c.subject_id == notes.c.id,
+            moderation_decisions.c.action == "hold",
+            moderation_decisions.c.reason == first_reason,
+        )
+        .correlate(notes)
+    )
+    # NOT EXISTS is false, so sorts first, for the flagged ones (on both engines).
+    first = [sa.not_(flagged)] if first_reason is not None else []
     rows = await db.fetch_all(
         sa.select(notes)
         .where(notes.c.state == HELD)
-        .order_by(notes.c.created_at.desc(), notes.c.id.desc())
+        .order_by(*first, notes.c.created_at.desc(), notes.c.id.desc())
         .limit(limit)
     )
     return [_note(row) for row in rows]

@@ -99,6 +99,7 @@ CATEGORY_LABELS = {
     "premoderation": N_("the board reviews new posts"),
     "silenced": N_("the sender is silenced"),
     "under_attack": N_("the instance is under attack"),
+    "care": N_("care: it mentions self-harm, read it first"),
 }
 
 # Why a poster's note waits for a moderator, said to the poster (posted page), by the reason
@@ -117,6 +118,11 @@ HELD_BECAUSE = {
     "premoderation": N_("On this board a moderator reads new posts before they go up."),
     "under_attack": N_(
         "The server is flooded with posts right now, so every new post waits for a moderator."
+    ),
+    "care": N_(
+        "A person here reads it before anyone else does, because it sounds like you are going "
+        "through something hard. If you are in danger now, please call one of the lines on the "
+        "help page."
     ),
 }
 HELD_FLAGGED = N_("Our filters flagged it for %(reason)s; a person will decide.")

@@ -296,6 +296,41 @@ def test_browser_held_note_says_why_and_can_be_deleted(ui: Ui) -> None:
     assert page.get_by_text("No other server has received this note.").is_visible()
 
 
+def test_browser_copy_button_copies_the_handle_and_select_all_picks_every_held_note(
+    ui: Ui,
+) -> None:
+    context = bounded(
+        ui.browser.new_context(
+            viewport=PHONE, locale="en-US", permissions=["clipboard-read", "clipboard-write"]
+        )
+    )
+    page = context.new_page()
+    page.goto(f"{ui.base}/b/main")
+    copy = page.get_by_role("button", name="Copy")
+    copy.click()
+    assert page.get_by_role("button", name="Copied").is_visible()
+    handle = f"@main@{urlsplit(ui.base).netloc}"
+    assert page.evaluate("navigator.clipboard.readText()") == handle
+    context.close()
+
+    for text in (
+        "Cheap bags at https://bags-sale.example/today",
+        "Visit https://pills.example/now",
+    ):
+        post_from(ui.visitor, ui.base, text)
+    admin = ui.admin
+    admin.goto(f"{ui.base}/admin/queue")
+    picks = admin.locator("input.pick")
+    assert picks.count() >= 2
+    select_all = admin.get_by_label("Select all")
+    select_all.check()
+    assert all(picks.nth(i).is_checked() for i in range(picks.count()))
+    picks.first.uncheck()
+    assert not select_all.is_checked(), "unpicking one note clears 'select all'"
+    picks.first.check()
+    assert select_all.is_checked()
+
+
 # --- layout of every page --------------------------------------------------------------------
 
 

@@ -10,12 +10,13 @@ import html
 import json
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from app.core.clock import utcnow
-from app.db.tables import boards, deliveries, delivery_domains, reports
+from app.db.tables import activities, boards, deliveries, delivery_domains, reports
 from app.store import counters
 from app.store import notes as note_store
 from app.store.boards import get_board_by_slug
@@ -335,3 +336,47 @@ async def test_board_actor_explains_itself_in_its_language(admin: RunningApp) ->
     document = json.loads(answer.text)
     assert "关注之后" in document["summary"]
     assert "留言保留时长" in {field["name"] for field in document["attachment"]}
+
+
+async def test_editing_a_boards_profile_sends_followers_an_update(admin: RunningApp) -> None:
+    """Mastodon shows a remote profile from its cache: a new description or rules reach
+    followers as an Update of the board's actor; a change that the profile does not show (the
+    pre-moderation mode) sends nothing."""
+    db = admin.services.db
+    board = await get_board_by_slug(db, "main")
+    assert board is not None
+    actor = await get_board_actor(db, board.id)
+    assert actor is not None
+    follower = await make_remote_actor(db, "reader", "follows.example")
+    await insert_follower(db, actor.id, follower.id, "https://follows.example/inbox", utcnow())
+    form = {
+        "title": board.title,
+        "description": "Whisper here, kindly.",
+        "language": "en",
+        "rules": "No names.\nNo photos.",
+        "premoderation": "off",
+        "allowed_ttls": "1h, 1d",
+        "default_ttl": "1d",
+    }
+    assert await submit(admin, "/admin/boards", "/admin/boards/main", form) == 303
+
+    async def updates() -> list[tuple[str, dict[str, Any]]]:
+        query = sa.select(activities.c.id, activities.c.payload).where(
+            activities.c.type == "Update", activities.c.local_actor_id == actor.id
+        )
+        return [(row["id"], json.loads(row["payload"])) for row in await db.fetch_all(query)]
+
+    [(row_id, update)] = await updates()
+    assert update["actor"] == update["object"]["id"] == "http://treehole.test/b/main"
+    summary = update["object"]["summary"]
+    assert "Whisper here, kindly." in summary and "No photos." in summary
+    inboxes = await db.fetch_all(
+        sa.select(deliveries.c.inbox_url).where(deliveries.c.activity_id == row_id)
+    )
+    assert [row["inbox_url"] for row in inboxes] == ["https://follows.example/inbox"]
+
+    assert (
+        await submit(admin, "/admin/boards", "/admin/boards/main", form | {"premoderation": "all"})
+        == 303
+    )
+    assert len(await updates()) == 1, "nothing the profile shows changed"

@@ -23,7 +23,7 @@ from tests.support.admin import (
     signed_in,
 )
 from tests.support.app_client import RunningApp
-from tests.support.forms import post_note
+from tests.support.forms import csrf_from, post_note
 
 pytestmark = pytest.mark.anyio
 
@@ -81,6 +81,21 @@ async def test_admin_queue_lists_held_notes_newest_first_with_reason(
     assert "harassment" in text and "wordlist" not in text
     assert "a live note stays out" not in text
     assert older in text
+
+
+async def test_admin_queue_shows_notes_held_for_care_first(moderator: RunningApp) -> None:
+    """spec: moderation-self-harm-help (posted past the help page, held for care, read first)"""
+    db = moderator.services.db
+    page = await moderator.client.get("/b/main")
+    form = {"csrf_token": csrf_from(page.text), "text": "i want to kill myself tonight"}
+    help_page = await moderator.client.post("/b/main/post", data=form)
+    assert "You are not alone" in help_page.text
+    confirmed = await moderator.client.post("/b/main/post", data={**form, "confirmed": "1"})
+    assert confirmed.status_code == 303
+    await held_local_note(moderator.client, db, "a newer note held for links")
+    queue = (await moderator.client.get("/admin/queue")).text
+    assert queue.index("kill myself tonight") < queue.index("a newer note held for links")
+    assert 'class="note held care"' in queue and "mentions self-harm, read it first" in queue
 
 
 async def test_admin_queue_approve_publishes_and_federates_now(moderator: RunningApp) -> None:

@@ -169,6 +169,52 @@ async def test_self_harm_shows_help_page_then_posts_after_confirming(instance: R
     assert len(await note_rows(instance)) == 1
 
 
+async def test_self_harm_help_keeps_the_post_and_its_proof_of_work_while_the_breaker_asks(
+    instance: RunningApp,
+) -> None:
+    """spec: moderation-self-harm-help (with proof of work on: the help page spends nothing, so
+    the proof it sends back posts the note, held for care with its warning and lifetime)"""
+    db = instance.services.db
+    settings = await get_moderation_settings(db)
+    await update_moderation_settings(
+        db, replace(settings, under_attack_until=utcnow() + timedelta(minutes=5))
+    )
+    page = await instance.client.get("/b/main")
+    ttl = re.findall(r'<option value="(\d+)"', page.text)[0]
+    text = "i have been saving my pills, i want to kill myself this weekend"
+    form = {
+        "csrf_token": csrf_from(page.text),
+        "text": text,
+        "summary": "dark thoughts",
+        "ttl": ttl,
+        "altcha": solve(page.text),
+    }
+    answer = await instance.client.post("/b/main/post", data=form)
+    assert answer.status_code == 200 and "You are not alone" in answer.text
+    assert await note_rows(instance) == []
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', answer.text))
+    kept = {name: html.unescape(hidden[name]) for name in ("text", "summary", "ttl", "altcha")}
+    assert kept == {name: form[name] for name in kept}
+    confirmed = await instance.client.post("/b/main/post", data=hidden)
+    assert confirmed.status_code == 303, confirmed.text
+    rows = await instance.services.db.fetch_all(
+        sa.select(notes.c.state, notes.c.summary, notes.c.created_at, notes.c.expires_at)
+    )
+    assert len(rows) == 1 and rows[0]["state"] == "held" and rows[0]["summary"] == "dark thoughts"
+    lifetime = rows[0]["expires_at"] - rows[0]["created_at"]
+    assert abs(lifetime.total_seconds() - int(ttl)) <= 600
+    recorded = await decisions(instance)
+    assert ("note", "hold", "care") in [
+        (r["subject_kind"], r["action"], r["reason"]) for r in recorded
+    ]
+    # The proof is spent now: the same form again is refused and stores nothing.
+    browser = {"Sec-Fetch-Site": "same-origin"}  # the form token predates the poster cookie
+    again = await instance.client.post(
+        "/b/main/post", data={**hidden, "text": "again"}, headers=browser
+    )
+    assert again.status_code == 400 and len(await note_rows(instance)) == 1
+
+
 def solve(page: str) -> str:
     box = re.search(r'<div class="pow" ([^>]+)>', page)
     assert box, "the form carries a proof-of-work challenge"
@@ -313,6 +359,46 @@ async def test_remote_replies_go_through_the_same_pipeline(instance: RunningApp)
     assert not any("死基佬" in (content or "") for content in rows)
     kinds = {row["subject_kind"] for row in await decisions(instance)}
     assert "remote_note" in kinds
+
+
+# Replies that meet each outcome of today's pipeline (default settings): the same text must
+# meet the same outcome whether it comes from the form or from the fediverse.
+SAME_EITHER_WAY = (
+    "a kind reply, i hope your week gets better",
+    "call me, mail me at ann@example.org",
+    "they are all 死基佬 here",
+    "look at https://prizes.example.net/win-now it pays",
+    "you worthless stupid idiot, nobody wants you here, go away",
+)
+
+
+async def test_remote_replies_meet_the_outcome_local_replies_meet(instance: RunningApp) -> None:
+    """spec: moderation-remote (the same text: live, held or rejected alike from the inbox and
+    from the form)"""
+    db = instance.services.db
+    posted = await post_note(instance.client, "a thread where both kinds of replies arrive")
+    ann = await remote_author(instance)
+    note_url = f"http://treehole.test/n/{posted.note_id}"
+    for text in SAME_EITHER_WAY:
+        await instance.services.inbound.apply(reply_create(ann, note_url, text), utcnow())
+    remote = {row["content"]: row["state"] for row in await note_rows(instance)}
+    # The local copies must not count as near-duplicates of the remote ones.
+    await db.execute(content_fingerprints.delete())
+    page = await instance.client.get(f"/t/{posted.note_id}")
+    for text in SAME_EITHER_WAY:
+        form = {"csrf_token": csrf_from(page.text), "text": text}
+        answer = await instance.client.post(f"/t/{posted.note_id}/reply", data=form)
+        assert answer.status_code in (303, 400), answer.text
+    local = {row["content"]: row["state"] for row in await note_rows(instance)}
+    outcomes = {
+        text: (remote.get(f"<p>{html.escape(text, quote=False)}</p>", "rejected"),
+               local.get(text, "rejected"))
+        for text in SAME_EITHER_WAY
+    }  # fmt: skip
+    assert all(remote_state == local_state for remote_state, local_state in outcomes.values()), (
+        outcomes
+    )
+    assert {state for state, _ in outcomes.values()} == {"live", "held", "rejected"}
 
 
 async def test_silenced_sender_is_held(instance: RunningApp) -> None:

@@ -5,6 +5,7 @@ its fediverse identity and never changes."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from starlette.requests import Request
@@ -14,10 +15,14 @@ from app.core.clock import utcnow
 from app.core.errors import Invalid, NotFound
 from app.core.i18n import LANGUAGES
 from app.core.ids import new_id
+from app.fedi import outbound
+from app.fedi.board_profile import load_board_profile
 from app.moderation import admin_input
 from app.moderation.admin_input import format_duration
 from app.notes.actors import ensure_board_actor
+from app.services import Services
 from app.store import boards as board_store
+from app.store import local_actors
 from app.store.boards import DM_POSTING_MODES, PREMODERATION_MODES, Board
 from app.web.admin.auth import ADMIN, checked_form, requires, text_field
 from app.web.admin.render import invalid_message, render_admin
@@ -104,6 +109,14 @@ async def update_board(request: Request) -> Response:
             "error_board": board.slug,
         }
         return render_admin(request, "admin/boards.html", context, status_code=400)
+    edited = replace(
+        board,
+        title=profile.title,
+        description=profile.description,
+        language=profile.language,
+        rules=profile.rules,
+        default_ttl=default_ttl,
+    )
     async with services.db.transaction():
         await board_store.update_board_profile(services.db, board.id, profile)
         await board_store.update_board_settings(
@@ -113,7 +126,26 @@ async def update_board(request: Request) -> Response:
             services.db, board.id, text_field(form, "hashtags") == "on"
         )
         await board_store.update_board_dm_posting(services.db, board.id, dm_posting)
+        if _profile_shown(edited) != _profile_shown(board):
+            await _tell_followers(services, edited)
     return RedirectResponse(f"{services.urls.admin_boards()}#board-{board.slug}", status_code=303)
+
+
+def _profile_shown(board: Board) -> tuple[object, ...]:
+    """What the board's actor document shows of it (its summary and fields)."""
+    return (board.title, board.description, board.language, board.rules, board.default_ttl)
+
+
+async def _tell_followers(services: Services, board: Board) -> None:
+    actor = await local_actors.get_board_actor(services.db, board.id)
+    if actor is None:
+        return
+    profile = await load_board_profile(
+        services.db, services.urls, board, services.notes.translations, utcnow()
+    )
+    await outbound.enqueue_profile_update(
+        services.db, services.urls, services.settings.domain, board, actor, profile
+    )
 
 
 @requires(ADMIN)

@@ -1,5 +1,6 @@
 """Word and pattern filters (admins only): categories on or off with their action, admin terms
-and regular expressions per category, and the allowlist of words never to flag."""
+and regular expressions per category, the allowlist of words never to flag, and what each
+category caught over the last weeks (app/moderation/filter_stats.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from app.core.clock import utcnow
 from app.core.errors import Invalid
 from app.moderation import admin_input
+from app.moderation.filter_stats import category_stats
 from app.store import filters as filter_store
 from app.web.admin.auth import ADMIN, checked_form, requires, text_field
 from app.web.admin.render import invalid_message, render_admin
@@ -21,8 +23,12 @@ from app.web.context import services_of
 
 async def _context(request: Request) -> dict[str, Any]:
     db = services_of(request).db
+    categories = await filter_store.list_categories(db)
+    weeks, caught = await category_stats(db, utcnow(), [c.name for c in categories])
     return {
-        "categories": await filter_store.list_categories(db),
+        "categories": categories,
+        "weeks": weeks,
+        "caught": caught,
         "terms": await filter_store.list_terms(db),
         "allowlist": await filter_store.list_allowlist(db),
         "actions": filter_store.ACTIONS,

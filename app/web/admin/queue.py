@@ -1,5 +1,6 @@
-"""The review queue: held notes (local and remote), newest first, with the recorded reason;
-approve or remove one, or many at once with the checkboxes."""
+"""The review queue: held notes (local and remote), those held for care (the poster may be at
+risk) first, then the newest first, with the recorded reason; approve or remove one, or many at
+once with the checkboxes."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from starlette.responses import RedirectResponse, Response
 
 from app.core.clock import utcnow
 from app.moderation import review
+from app.notes.submit import CARE
 from app.store import notes as note_store
 from app.store.moderation import list_decisions
 from app.web.admin.auth import MODERATOR, checked_form, requires, text_field
@@ -22,7 +24,7 @@ ACTIONS = (review.APPROVE, review.REMOVE)
 @requires(MODERATOR)
 async def queue_page(request: Request) -> Response:
     db = services_of(request).db
-    held = await note_store.list_held_notes(db, QUEUE_PAGE_SIZE)
+    held = await note_store.list_held_notes(db, QUEUE_PAGE_SIZE, first_reason=CARE)
     decisions = await list_decisions(db, [note.id for note in held])
     # The reason a note waits is the last hold recorded for it.
     reasons = {
@@ -33,6 +35,7 @@ async def queue_page(request: Request) -> Response:
         "held": held,
         "reasons": reasons,
         "ctx": await load_note_context(db, held),
+        "care": CARE,
     }
     return render_admin(request, "admin/queue.html", context)
 

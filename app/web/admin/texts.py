@@ -107,6 +107,25 @@ ACTIONS = {
 
 KINDS = {"word": N_("Word"), "regex": N_("Regular expression")}
 
+# Which check of the pipeline decided (a moderation record's check), on the filter page.
+CHECKS = {
+    "filters": N_("word and pattern lists"),
+    "classifier": N_("English classifier"),
+    "links": N_("links and contact details"),
+    "duplicates": N_("near-duplicates"),
+    "self_harm": N_("self-harm question"),
+    "premoderation": N_("board premoderation"),
+    "silenced": N_("silenced sender"),
+    "under_attack": N_("circuit breaker"),
+}
+
+# What the pipeline did, on the filter page.
+OUTCOMES = {
+    "publish_with_warning": N_("warned"),
+    "hold": N_("held"),
+    "reject": N_("rejected"),
+}
+
 PREMODERATION = {
     "off": N_("Off"),
     "threads": N_("New threads wait for approval"),
@@ -168,6 +187,8 @@ LABELS = {
     "CATEGORIES": CATEGORIES,
     "ACTIONS": ACTIONS,
     "KINDS": KINDS,
+    "CHECKS": CHECKS,
+    "OUTCOMES": OUTCOMES,
     "PREMODERATION": PREMODERATION,
     "DM_POSTING": DM_POSTING,
     "SEVERITIES": SEVERITIES,

@@ -1,0 +1,1 @@
+"""The moderation evaluation: a labelled corpus (data/) and `make eval` (run.py)."""

@@ -1,0 +1,50 @@
+"""The labelled posts of eval/data/ (schema in eval/README.md)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+PARTS = {"dev": DATA / "dev.jsonl", "heldout": DATA / "heldout.jsonl"}
+STOP = "stop"
+CARE = "care"
+PUBLISH = "publish"
+# The categories in the order reports list them: must-stop, care, honest.
+CATEGORIES = (
+    "harassment", "threat", "hate", "sexual", "spam", "doxxing", "selfharm",
+    "benign", "venting", "tricky",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    id: str
+    part: str
+    lang: str
+    category: str
+    expect: str
+    evasions: tuple[str, ...]
+    text: str
+
+
+def load_part(part: str) -> list[Post]:
+    """The posts of one part (`dev` or `heldout`), in file order."""
+    posts = []
+    with PARTS[part].open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                row = json.loads(line)
+                posts.append(
+                    Post(
+                        id=row["id"],
+                        part=part,
+                        lang=row["lang"],
+                        category=row["category"],
+                        expect=row["expect"],
+                        evasions=tuple(row.get("evasions") or ()),
+                        text=row["text"],
+                    )
+                )
+    return posts
