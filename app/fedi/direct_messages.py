@@ -52,6 +52,7 @@ from app.store.remote_actors import RemoteActor
 from federation.parse import IncomingActivity, RemoteNoteDoc
 from federation.sanitize import plain_text
 
+
 @dataclass(frozen=True, slots=True)
 class DirectDeps:
     """What the direct-message way in is given: the note use cases' dependencies, the
