@@ -1,5 +1,5 @@
 """The `treehole` command: serve, migrate, worker, admin create|token, settings show|set,
-board add|follow|rotate-key."""
+board add|follow|rotate-key|dm-posting."""
 
 from __future__ import annotations
 
@@ -92,6 +92,15 @@ def _parser() -> argparse.ArgumentParser:
         help="the board's language: its pseudonyms and automatic content warnings",
     )  # fmt: skip
     add.add_argument("--rules", default="", help="the board's rules, one per line")
+    add.add_argument(
+        "--dm-posting", choices=boards.DM_POSTING_MODES, default=boards.DM_ANYONE,
+        help="who may post by direct message from a fediverse account",
+    )  # fmt: skip
+    dm = board.add_parser(
+        "dm-posting", help="who may post to a board by direct message (anyone|followers|off)"
+    )
+    dm.add_argument("slug")
+    dm.add_argument("mode", choices=boards.DM_POSTING_MODES)
     follow = board.add_parser("follow", help="make a board follow a remote actor or board")
     follow.add_argument("slug")
     follow.add_argument("target", help="user@host handle or actor URL")
@@ -247,6 +256,7 @@ def board_add(settings: Settings, args: argparse.Namespace) -> int:
         last_post_at=None,
         language=args.language,
         rules=args.rules,
+        dm_posting=args.dm_posting,
     )
     error = anyio.run(_add_board, settings, board)
     if error:
@@ -356,9 +366,27 @@ def settings_command(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _set_dm_posting(settings: Settings, slug: str, mode: str) -> str | None:
+    db = await connect(settings.database_url)
+    try:
+        board = await boards.get_board_by_slug(db, slug)
+        if board is None:
+            return f"no board {slug!r}"
+        await boards.update_board_dm_posting(db, board.id, mode)
+        return None
+    finally:
+        await disconnect(db)
+
+
 def board_command(settings: Settings, args: argparse.Namespace) -> int:
     if args.board_command == "add":
         return board_add(settings, args)
+    if args.board_command == "dm-posting":
+        error = anyio.run(_set_dm_posting, settings, args.slug, args.mode)
+        if error:
+            return _fail(error)
+        print(f"board {args.slug}: posting by direct message: {args.mode}")
+        return 0
     if args.board_command == "follow":
         error = anyio.run(_follow, settings, args.slug, args.target)
         if error:

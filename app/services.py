@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 import anyio
 from starlette.requests import Request
 
-from app.core.settings import Settings
+from app.core.settings import RateLimit, Settings
 from app.core.urls import Urls
 from app.db.engine import Db
+from app.fedi.direct_messages import DirectDeps
 from app.fedi.door_cache import DoorCache
 from app.fedi.inbound import Inbound
 from app.fedi.inbox_writer import InboxWriter
@@ -57,11 +58,21 @@ class Services:
 
     @property
     def inbound(self) -> Inbound:
-        return Inbound(self.db, self.urls, self.fetcher, self.moderator)
+        direct = DirectDeps(
+            notes=self.notes,
+            secret=self.secret_key,
+            sender_limit=_limit("dm", self.settings.dm_rate_limit),
+            domain_limit=_limit("dm_domain", self.settings.dm_domain_rate_limit),
+        )
+        return Inbound(self.db, self.urls, self.fetcher, self.moderator, direct)
 
     @property
     def secret_key(self) -> str:
         return self.settings.secret_key.value
+
+
+def _limit(scope: str, limit: RateLimit) -> Limit:
+    return Limit(scope, limit.count, limit.window_seconds)
 
 
 def services_of(request: Request) -> Services:

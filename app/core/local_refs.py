@@ -8,13 +8,14 @@ from typing import Literal
 
 from app.core.urls import Urls
 
-RefKind = Literal["instance", "board", "actor", "note", "thread"]
+RefKind = Literal["instance", "board", "actor", "note", "thread", "answer"]
 PATTERNS: tuple[tuple[RefKind, re.Pattern[str]], ...] = (
     ("instance", re.compile(r"^/actor$")),
     ("board", re.compile(r"^/b/([a-z0-9_]{1,32})$")),
     ("actor", re.compile(r"^/a/([a-z2-7]{26})$")),
     ("note", re.compile(r"^/n/([a-z2-7]{26})$")),
     ("thread", re.compile(r"^/t/([a-z2-7]{26})$")),
+    ("answer", re.compile(r"^/answers/([a-z2-7]{26})$")),
 )
 
 

@@ -48,6 +48,9 @@ class Settings:
     secret_key: Secret
     post_max_chars: int
     post_rate_limit: RateLimit
+    # Posts by direct message (issue #13): per sender, and per sender's server.
+    dm_rate_limit: RateLimit
+    dm_domain_rate_limit: RateLimit
     publish_delay_max: int
     max_ttl: int
     allow_loopback: bool
@@ -112,9 +115,10 @@ def _database_url(env: Mapping[str, str], data_dir: Path) -> str:
     return raw
 
 
-def _rate_limit(env: Mapping[str, str]) -> RateLimit:
-    name = "TREEHOLE_POST_RATE_LIMIT"
-    raw = _text(env, name, "10/600")
+def _rate_limit(
+    env: Mapping[str, str], name: str = "TREEHOLE_POST_RATE_LIMIT", default: str = "10/600"
+) -> RateLimit:
+    raw = _text(env, name, default)
     count, _, window = raw.partition("/")
     try:
         limit = RateLimit(int(count), int(window))
@@ -176,6 +180,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         secret_key=_secret_key(env, data_dir),
         post_max_chars=_int(env, "TREEHOLE_POST_MAX_CHARS", 2000, 1, 100_000),
         post_rate_limit=_rate_limit(env),
+        dm_rate_limit=_rate_limit(env, "TREEHOLE_DM_RATE_LIMIT", "5/3600"),
+        dm_domain_rate_limit=_rate_limit(env, "TREEHOLE_DM_DOMAIN_RATE_LIMIT", "60/3600"),
         publish_delay_max=_int(env, "TREEHOLE_PUBLISH_DELAY_MAX", 60, 0, 86_400),
         max_ttl=_int(env, "TREEHOLE_MAX_TTL", 30 * 86_400, 60, 365 * 86_400),
         allow_loopback=_bool(env, "TREEHOLE_ALLOW_LOOPBACK", False),

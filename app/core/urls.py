@@ -73,6 +73,10 @@ class Urls:
     def note_ledger(self, note_id: str) -> str:
         return f"{self.base}/n/{note_id}/ledger"
 
+    def dm_answer(self, answer_id: str) -> str:
+        """A board's direct-message answer to a sender (the Note; `delete` replies point here)."""
+        return f"{self.base}/answers/{answer_id}"
+
     def posted(self, note_id: str) -> str:
         return f"{self.base}/posted/{note_id}"
 

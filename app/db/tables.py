@@ -80,6 +80,8 @@ boards = sa.Table(
     sa.Column("rules", sa.Text, nullable=False, server_default=""),
     # Federated notes carry `#tags` as Hashtag tags and links (a board can switch it off).
     sa.Column("hashtags", sa.Boolean, nullable=False, server_default=sa.true()),
+    # Who may post by direct message to the board (issue #13): anyone | followers | off.
+    sa.Column("dm_posting", sa.String(16), nullable=False, server_default="anyone"),
 )
 
 # Our own actors: the instance actor, one per board, and throwaway authors (one per poster per
@@ -269,6 +271,24 @@ delivery_domains = sa.Table(
 )
 
 # Verified inbound activities, stored before they are answered 202 and applied by the worker.
+# A board's answer to a post sent by direct message (issue #13, docs/decisions/0013): what a
+# `delete` reply to the answer deletes. `sender_check` is an HMAC (the instance's secret key) of
+# the sender's actor id and the answer's id: it confirms a later reply comes from the same sender
+# without naming them. The `notify_*` columns name the sender only while a held post waits for a
+# moderator (the approval or removal is answered to them), and are cleared at the decision.
+dm_answers = sa.Table(
+    "dm_answers",
+    metadata,
+    sa.Column("id", Id, primary_key=True),
+    sa.Column("note_id", Id, nullable=False, index=True),
+    sa.Column("sender_check", sa.String(64), nullable=False),
+    sa.Column("board_id", Id, nullable=False),
+    sa.Column("notify_actor", Url, nullable=True),
+    sa.Column("notify_handle", sa.String(255), nullable=True),
+    sa.Column("notify_inbox", Url, nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
 inbox_items = sa.Table(
     "inbox_items",
     metadata,

@@ -8,7 +8,7 @@ service stores them); the board then Announces the member's Create embedded, and
 too, as Lemmy does for Mastodon's sake (LemmyNet/lemmy crates/apub/src/activities/community/
 announce.rs). Replies, edits, deletions and likes inside the board are passed on the same way.
 A message addressed to the board alone (no public, no followers collection) is a direct message,
-which is not a post (issue #13 decides what to do with those).
+which may become an anonymous post (issue #13, app/fedi/direct_messages.py).
 """
 
 from __future__ import annotations
@@ -51,6 +51,16 @@ def reach_of(activity: IncomingActivity, note: RemoteNoteDoc) -> Reach:
     if any(address.rstrip("/").endswith("/followers") for address in addresses):
         return "limited"
     return "direct"
+
+
+def mentions_board(note: dict[str, Any], board_url: str) -> bool:
+    """Whether the note carries a `Mention` tag of the board (how microblogs mention a board)."""
+    tags = note.get("tag")
+    tags = tags if isinstance(tags, list) else [tags]
+    return any(
+        isinstance(tag, dict) and tag.get("type") == "Mention" and tag.get("href") == board_url
+        for tag in tags
+    )
 
 
 def _audience_of(raw: dict[str, Any]) -> str | None:

@@ -20,6 +20,7 @@ from app.core.states import HELD, LIVE
 from app.core.urls import Urls
 from app.db.engine import Db
 from app.fedi import follows, groups
+from app.fedi.direct_messages import DirectDeps, receive_direct_message, refuse_public_mention
 from app.fedi.remote import RemoteFetcher
 from app.moderation.blocks import is_silenced, is_suspended_host, refuses_reports
 from app.moderation.decision import HOLD, PUBLISH_WITH_WARNING, REJECT
@@ -54,6 +55,7 @@ class Inbound:
     urls: Urls
     fetcher: RemoteFetcher
     moderator: Moderator
+    direct: DirectDeps
 
     async def apply(self, raw: dict[str, Any], now: datetime) -> str:
         """Apply one activity; returns what happened (for the item's record, no content)."""
@@ -147,13 +149,13 @@ async def on_create(
     note = parse_note(activity.object)
     if note.attributed_to != sender.ap_id:
         return "note not attributed to its sender: ignored"
-    slug = groups.addressed_board(ctx.urls, activity, note) if note.in_reply_to is None else None
+    slug = groups.addressed_board(ctx.urls, activity, note)
     if slug is not None:
         reach = groups.reach_of(activity, note)
         if reach == "direct":
-            return await on_direct_message_to_board(ctx, activity, sender, slug, now)
-        if reach == "public":
-            return await _post_to_board(ctx, activity, note, sender, slug, now)
+            return await on_direct_message_to_board(ctx, activity, note, sender, slug, now)
+        if note.in_reply_to is None:
+            return await _post_or_refuse(ctx, activity, note, sender, slug, reach, now)
     return await _store_remote_note(
         ctx, note, sender, await followers.list_boards_following(ctx.db, sender.id), now,
         activity.raw,
@@ -161,11 +163,42 @@ async def on_create(
 
 
 async def on_direct_message_to_board(
-    ctx: Inbound, activity: IncomingActivity, sender: RemoteActor, slug: str, now: datetime
+    ctx: Inbound,
+    activity: IncomingActivity,
+    note: RemoteNoteDoc,
+    sender: RemoteActor,
+    slug: str,
+    now: datetime,
 ) -> str:
-    """A note addressed to a board alone: a direct message, never a post (issue #13 gives
-    these a place; until then they are recorded as ignored, nothing is stored)."""
-    return "direct message to a board: not taken"
+    """A note addressed to a board alone: a direct message, which may become an anonymous post
+    (issue #13, app/fedi/direct_messages.py); never a post under the sender's name."""
+    board = await get_board_by_slug(ctx.db, slug)
+    if board is None:
+        return "direct message to a board we do not have: ignored"
+    return await receive_direct_message(ctx.direct, board, activity, note, sender, now)
+
+
+async def _post_or_refuse(
+    ctx: Inbound,
+    activity: IncomingActivity,
+    note: RemoteNoteDoc,
+    sender: RemoteActor,
+    slug: str,
+    reach: groups.Reach,
+    now: datetime,
+) -> str:
+    """A public post made in a board by a follower is a post in it (FEP-1b12); any other note
+    that mentions the board, public or for followers, is answered with how to post
+    anonymously: the sender's name is on it, so it is never posted as anonymous."""
+    board = await get_board_by_slug(ctx.db, slug)
+    if board is None:
+        return "post to a board we do not have: ignored"
+    if reach == "public" and await groups.is_member(ctx.db, board.id, sender.id):
+        return await _post_to_board(ctx, activity, note, sender, board, now)
+    mentions = groups.mentions_board(activity.object or {}, ctx.urls.board(board.slug))
+    if mentions:
+        return await refuse_public_mention(ctx.direct, board, activity, sender, now)
+    return "post to a board from someone who does not follow it: ignored"
 
 
 async def _post_to_board(
@@ -173,16 +206,11 @@ async def _post_to_board(
     activity: IncomingActivity,
     note: RemoteNoteDoc,
     author: RemoteActor,
-    slug: str,
+    board: Board,
     now: datetime,
 ) -> str:
     """A public post made in one of our boards by one of its followers (FEP-1b12): a new
     thread, screened like every post, and passed on to the board's followers once live."""
-    board = await get_board_by_slug(ctx.db, slug)
-    if board is None:
-        return "post to a board we do not have: ignored"
-    if not await groups.is_member(ctx.db, board.id, author.id):
-        return "post to a board from someone who does not follow it: ignored"
     if await note_store.get_note_by_ap_id(ctx.db, note.id) is not None:
         return "already stored"
     note_id = new_id()

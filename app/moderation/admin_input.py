@@ -314,3 +314,11 @@ def parse_board_profile(form: dict[str, str | None]) -> BoardProfile:
         language=language,
         rules="\n".join(parse_rules("board_rules", form.get("rules"))),
     )
+
+
+def parse_choice(name: str, raw: str | None, choices: tuple[str, ...]) -> str:
+    """One of `choices`, as a select sends it; `Invalid(name, "unknown")` otherwise."""
+    value = (raw or "").strip()
+    if value not in choices:
+        raise Invalid(name, "unknown")
+    return value

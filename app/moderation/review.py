@@ -9,12 +9,14 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from babel.support import NullTranslations
+
 from app.core.errors import Invalid, NotFound
 from app.core.ids import new_id
 from app.core.states import HELD, OPEN
 from app.core.urls import Urls
 from app.db.engine import Db
-from app.fedi import outbound
+from app.fedi import dm_answers, outbound
 from app.notes import deletion
 from app.store import local_actors, remote_actors
 from app.store import notes as note_store
@@ -31,8 +33,16 @@ DISMISS = "dismiss"
 FORWARD = "forward"
 
 
-async def approve_notes(db: Db, note_ids: Sequence[str], now: datetime) -> int:
-    """Publish held notes now (local ones federate on the worker's next pass); the count."""
+async def approve_notes(
+    db: Db,
+    note_ids: Sequence[str],
+    now: datetime,
+    urls: Urls | None = None,
+    translations: Mapping[str, NullTranslations] | None = None,
+) -> int:
+    """Publish held notes now (local ones federate on the worker's next pass); the count. With
+    `urls`, a note's sender by direct message is told (issue #13), in the board's language when
+    its catalogue is among `translations`."""
     approved = 0
     for note_id in dict.fromkeys(note_ids):
         note = await note_store.get_note(db, note_id)
@@ -43,15 +53,24 @@ async def approve_notes(db: Db, note_ids: Sequence[str], now: datetime) -> int:
             if await note_store.approve_held_note(db, note.id, federate_after):
                 await record_decision(db, note.id, NOTE, CHECK, APPROVE, "approved in review", now)
                 approved += 1
+        if urls is not None:
+            await dm_answers.answer_decision(db, urls, note.id, True, now, translations)
     return approved
 
 
 async def remove_notes(
-    db: Db, urls: Urls, note_ids: Sequence[str], now: datetime, reason: str = "removed in review"
+    db: Db,
+    urls: Urls,
+    note_ids: Sequence[str],
+    now: datetime,
+    reason: str = "removed in review",
+    translations: Mapping[str, NullTranslations] | None = None,
 ) -> int:
     """Delete notes (a root takes its thread) and federate the Deletes; the count removed."""
     removed = 0
     for note_id in dict.fromkeys(note_ids):
+        # Before the note goes (its answer rows go with it): a held post's sender is told.
+        await dm_answers.answer_decision(db, urls, note_id, False, now, translations)
         for purged in await deletion.delete_note(db, urls, note_id, deletion.BY_MODERATOR, now):
             await record_decision(db, purged.id, NOTE, CHECK, REMOVE, reason, now)
             removed += 1

@@ -19,7 +19,7 @@ from app.notes.deps import NoteDeps
 from app.notes.posting import hash_token
 from app.notes.submission import Deleted, WrongToken
 from app.store import boards as board_store
-from app.store import fingerprints, interactions
+from app.store import dm_answers, fingerprints, interactions
 from app.store import notes as note_store
 from app.store.notes import Note
 
@@ -48,6 +48,7 @@ async def delete_note(db: Db, urls: Urls, note_id: str, reason: str, now: dateti
             await interactions.delete_for_note(db, each_id)
             purged.append(before)
         await fingerprints.delete_for_subjects(db, [note.id for note in purged])
+        await dm_answers.delete_for_notes(db, [note.id for note in purged])
         for author in {n.local_actor_id for n in purged if n.local_actor_id} | set(likers):
             await actors.retire_if_unused(db, author)
     return purged

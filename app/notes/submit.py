@@ -55,6 +55,11 @@ SELF_HARM = "self_harm"
 # The reason a post that mentions self-harm waits: a person reads it before the public does.
 CARE = "care"
 
+# Called inside the transaction that stores a post, with what was stored and, when it is held,
+# why: a way in writes there what must commit with the post or not at all (the direct-message
+# way in: its answer, with the deletion token).
+AfterStore = Callable[[Posted, str | None], Awaitable[None]]
+
 
 @dataclass(frozen=True, slots=True)
 class ReplyTarget:
@@ -91,10 +96,16 @@ async def submit(
     now: datetime,
     *,
     self_harm: str = ASK_FIRST,
+    sender_silenced: bool = False,
+    after_store: AfterStore | None = None,
 ) -> PostOutcome:
     """Start a new thread on `board`. `proof`: the proof of work sent, checked when the board or
-    the circuit breaker asks for one; None for ways in that have none (never the web form)."""
-    screened = await _screen(deps, board, draft, poster, proof, now, True, self_harm)
+    the circuit breaker asks for one; None for ways in that have none (never the web form).
+    `sender_silenced`: the way in knows the poster's account or server is silenced (held);
+    `after_store`: what the way in writes in the post's own transaction."""
+    screened = await _screen(
+        deps, board, draft, poster, proof, now, True, self_harm, sender_silenced
+    )
     if not isinstance(screened, _Screened):
         return screened
 
@@ -103,7 +114,7 @@ async def submit(
             deps.db, board, decided, poster.secret, deps.policy, now, deps.rng, note_id
         )
 
-    return await _store(deps, screened, now, insert)
+    return await _store(deps, screened, now, insert, after_store)
 
 
 async def reply(
@@ -115,10 +126,14 @@ async def reply(
     now: datetime,
     *,
     self_harm: str = ASK_FIRST,
+    sender_silenced: bool = False,
+    after_store: AfterStore | None = None,
 ) -> PostOutcome:
     """Reply in a live thread (see `find_reply_target`), under the pseudonym the poster has in
     that thread."""
-    screened = await _screen(deps, target.board, draft, poster, proof, now, False, self_harm)
+    screened = await _screen(
+        deps, target.board, draft, poster, proof, now, False, self_harm, sender_silenced
+    )
     if not isinstance(screened, _Screened):
         return screened
 
@@ -128,7 +143,7 @@ async def reply(
             deps.policy, now, deps.rng, note_id,
         )  # fmt: skip
 
-    return await _store(deps, screened, now, insert)
+    return await _store(deps, screened, now, insert, after_store)
 
 
 async def _screen(
@@ -140,6 +155,7 @@ async def _screen(
     now: datetime,
     is_thread_start: bool,
     self_harm: str,
+    sender_silenced: bool = False,
 ) -> _Screened | PostOutcome:
     """Validation, proof of work, the self-harm question, the rate limit and the moderation
     pipeline, in that order. Nothing is stored on the way but the spent proof and a rejection's
@@ -168,7 +184,7 @@ async def _screen(
     # a moderator reads it before anyone else does.
     assessment = await moderate(
         deps.moderator, submission, board, settings, now, is_thread_start,
-        hold_for_care=mentions_self_harm,
+        hold_for_care=mentions_self_harm, sender_silenced=sender_silenced,
     )  # fmt: skip
     decision = assessment.decision
     if decision.outcome == REJECT:
@@ -191,12 +207,15 @@ async def moderate(
     is_thread_start: bool,
     *,
     hold_for_care: bool,
+    sender_silenced: bool = False,
 ) -> Assessment:
     """The moderation pipeline's decision on a local post, as the web form's posts get it (the
     evaluation in eval/ calls this too, so it measures what posters meet). `hold_for_care`: the
     post mentions self-harm and is posted anyway, so a moderator reads it first."""
     content = Content(submission.text, submission.summary, "local", is_thread_start)
-    assessment = await moderator.assess(content, now, board=board, settings=settings)
+    assessment = await moderator.assess(
+        content, now, board=board, sender_silenced=sender_silenced, settings=settings
+    )
     if hold_for_care and assessment.decision.outcome != REJECT:
         # First, so "care" is the reason recorded and the queue shows it before the rest; with
         # the self-harm warning it carries if a moderator lets it through.
@@ -227,6 +246,7 @@ async def _store(
     screened: _Screened,
     now: datetime,
     insert: Callable[[Submission, str], Awaitable[Posted]],
+    after_store: AfterStore | None = None,
 ) -> Published | Held:
     """The note, its fingerprint, its moderation record and the breaker's count in one
     transaction: one write turn on SQLite, and a failure anywhere stores none of them. The
@@ -240,6 +260,8 @@ async def _store(
         await record_moderation(db, posted.note_id, "note", decision, now)
         if decision.outcome != HOLD:
             await count_accepted_post(db, screened.settings, now)
+        if after_store is not None:
+            await after_store(posted, decision.reason if decision.outcome == HOLD else None)
     if decision.outcome == HOLD:
         return Held(posted, decision.reason)
     return Published(posted)

@@ -9,8 +9,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.core.states import PENDING
 from app.db.engine import Db
-from app.db.tables import activities
+from app.db.tables import activities, deliveries
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,3 +78,23 @@ async def clear_signing_key(db: Db, activity_id: str) -> None:
     await db.execute(
         activities.update().where(activities.c.id == activity_id).values(signing_key_pem=None)
     )
+
+
+async def purge_settled_under(db: Db, ap_id_prefix: str) -> int:
+    """Delete the activities whose id starts with `ap_id_prefix` once none of their deliveries is
+    still pending, with those deliveries: a board's direct-message answers name their recipient,
+    and are kept only until they are sent (issue #13). The count of activities deleted."""
+    pending = sa.exists().where(
+        deliveries.c.activity_id == activities.c.id, deliveries.c.state == PENDING
+    )
+    rows = await db.fetch_all(
+        sa.select(activities.c.id).where(
+            activities.c.ap_id.startswith(ap_id_prefix, autoescape=True), sa.not_(pending)
+        )
+    )
+    ids = [row["id"] for row in rows]
+    if ids:
+        async with db.transaction():
+            await db.execute(deliveries.delete().where(deliveries.c.activity_id.in_(ids)))
+            await db.execute(activities.delete().where(activities.c.id.in_(ids)))
+    return len(ids)

@@ -33,6 +33,8 @@ class Board:
     rules: str = ""
     # `#tags` in notes become Hashtag tags and links when federated (off: plain text).
     hashtags: bool = True
+    # Who may post by direct message (issue #13): one of DM_POSTING_MODES.
+    dm_posting: str = "anyone"
 
     @property
     def rule_list(self) -> tuple[str, ...]:
@@ -57,6 +59,7 @@ def _board(row: Mapping[str, Any]) -> Board:
         language=row["language"],
         rules=row["rules"],
         hashtags=bool(row["hashtags"]),
+        dm_posting=row["dm_posting"],
     )
 
 
@@ -96,6 +99,7 @@ async def insert_board(db: Db, board: Board) -> None:
             language=board.language,
             rules=board.rules,
             hashtags=board.hashtags,
+            dm_posting=board.dm_posting,
         )
     )
 
@@ -105,6 +109,9 @@ async def update_last_post_at(db: Db, board_id: str, now: datetime) -> None:
 
 
 PREMODERATION_MODES = ("off", "threads", "all")
+# Who may post to a board by direct message: anyone, the board's followers, or nobody.
+DM_ANYONE, DM_FOLLOWERS, DM_OFF = "anyone", "followers", "off"
+DM_POSTING_MODES = (DM_ANYONE, DM_FOLLOWERS, DM_OFF)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +168,12 @@ async def update_board_profile(db: Db, board_id: str, profile: BoardProfile) -> 
 
 async def update_board_hashtags(db: Db, board_id: str, hashtags: bool) -> None:
     await db.execute(boards.update().where(boards.c.id == board_id).values(hashtags=hashtags))
+
+
+async def update_board_dm_posting(db: Db, board_id: str, mode: str) -> None:
+    if mode not in DM_POSTING_MODES:
+        raise ValueError(f"unknown direct-message posting mode {mode!r}")
+    await db.execute(boards.update().where(boards.c.id == board_id).values(dm_posting=mode))
 
 
 async def list_boards_due_to_self_destruct(db: Db, now: datetime) -> Sequence[Board]:

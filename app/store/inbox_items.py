@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
+import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 
@@ -157,3 +158,23 @@ async def finish_item(
         )
         .values(values)
     )
+
+
+async def has_item(db: Db, ap_id: str) -> bool:
+    found = await db.fetch_val(sa.select(inbox_items.c.id).where(inbox_items.c.ap_id == ap_id))
+    return found is not None
+
+
+async def forget_sender(db: Db, ap_id: str, replacement_id: str) -> bool:
+    """Replace an item's activity id by `replacement_id` (a keyed digest, so a replay is still
+    recognised) and drop its actor and payload: nothing of the item names its sender any more.
+    When another item holds that digest already (this one is a replay), this one is deleted."""
+    if await has_item(db, replacement_id):
+        await db.execute(inbox_items.delete().where(inbox_items.c.ap_id == ap_id))
+        return False
+    await db.execute(
+        inbox_items.update()
+        .where(inbox_items.c.ap_id == ap_id)
+        .values(ap_id=replacement_id, actor_uri=replacement_id, payload="")
+    )
+    return True

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.db.engine import Db
-from app.db.tables import remote_actors
+from app.db.tables import followers, follows, interactions, notes, remote_actors, reports
 from app.store.upsert import insert_ignore
 
 # What `Db.writes` counts writes to this table under (caches watch it).
@@ -115,3 +115,26 @@ async def list_ids_under_domain(db: Db, domain: str) -> list[str]:
         )
     )
     return [row["id"] for row in rows]
+
+
+async def forget_if_unused(db: Db, actor_id: str) -> bool:
+    """Delete the cached actor unless something of ours refers to it (a note, a follow either
+    way, a like or boost, a report) or a moderator marked it (suspended, silenced): a sender of
+    direct messages leaves no row behind (issue #13). True if it was deleted."""
+    used = sa.or_(
+        *(
+            sa.exists().where(table.c.remote_actor_id == actor_id)
+            for table in (notes, followers, follows, interactions, reports)
+        )
+    )
+    deleted = await db.fetch_val(
+        remote_actors.delete()
+        .where(
+            remote_actors.c.id == actor_id,
+            remote_actors.c.suspended.is_(False),
+            remote_actors.c.silenced.is_(False),
+            sa.not_(used),
+        )
+        .returning(remote_actors.c.id)
+    )
+    return deleted is not None

@@ -20,6 +20,7 @@ from app.core.errors import DatabaseUnavailable
 from app.core.settings import Settings
 from app.core.urls import Urls
 from app.db.engine import Db
+from app.fedi import dm_answers
 from app.moderation.service import DUPLICATE_WINDOW
 from app.notes import deletion
 from app.notes.actors import refill_key_pool
@@ -36,6 +37,7 @@ EXPIRY_EVERY_SECONDS = 10.0
 KEYPOOL_EVERY_SECONDS = 5.0
 SALTS_EVERY_SECONDS = 600.0
 FINGERPRINTS_EVERY_SECONDS = 60.0
+ANSWERS_EVERY_SECONDS = 10.0
 
 Step = Callable[[datetime], Awaitable[int]]
 
@@ -62,8 +64,13 @@ def foundation_jobs(db: Db, urls: Urls, settings: Settings) -> list[PeriodicJob]
         await fingerprints.delete_older_than(db, now - DUPLICATE_WINDOW)
         return 0
 
+    async def purge_answers(now: datetime) -> int:
+        # A board's direct-message answers name their recipient: they go once sent.
+        return await dm_answers.purge_sent(db, urls)
+
     return [
         PeriodicJob("expire_notes", EXPIRY_EVERY_SECONDS, expire),
+        PeriodicJob("purge_sent_answers", ANSWERS_EVERY_SECONDS, purge_answers),
         PeriodicJob("refill_key_pool", KEYPOOL_EVERY_SECONDS, refill),
         PeriodicJob("forget_rate_salts", SALTS_EVERY_SECONDS, forget_salts),
         PeriodicJob("forget_fingerprints", FINGERPRINTS_EVERY_SECONDS, forget_fingerprints),

@@ -8,14 +8,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Page, Response
 
+from app.db.tables import notes
+from tests.support import fixtures_fedipeer
 from tests.support.browser import chromium_page
-from tests.support.dbquery import allow_links
+from tests.support.dbquery import allow_links, fetch_all
+from tests.support.fedipeer import Fedipeer
 from tests.support.instance import run_treehole
+from tests.support.sync_forms import post_note_sync
 
 pytestmark = pytest.mark.e2e
+fedipeer = fixtures_fedipeer.fedipeer
+peer = fixtures_fedipeer.peer
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
@@ -160,3 +168,39 @@ def test_browser_chinese_interface_and_switch(database_url: str, tmp_path: Path)
         assert page.locator("html").get_attribute("lang") == "en"
         assert page.get_by_role("button", name="Post reply").is_visible()
         assert "/t/" in page.url
+
+
+def test_note_posted_by_direct_message_shows_on_the_board(
+    database_url: str, tmp_path: Path, peer: Fedipeer
+) -> None:
+    """spec: dm-post-anonymous (a note sent by direct message from a Fedify account shows on the
+    board and in its thread exactly as a web post does: a pseudonym, no fediverse badge, nothing
+    of the sender)"""
+    text = "A note from a fediverse account"
+    with run_treehole(database_url, tmp_path / "data") as server:
+        with httpx.Client(base_url=server.url) as client:
+            post_note_sync(client, "A note from the web form")
+        handle = f"acct:main@{server.url.removeprefix('http://')}"
+        sent = peer.post("bob", text, visibility="direct", mentions=[handle])
+        assert sent["ok"], sent
+        # Database reads before the browser starts (Playwright's sync API runs its own loop).
+        query = sa.select(notes.c.id).where(notes.c.content == text)
+        [row] = peer.wait_until(lambda: fetch_all(database_url, query), timeout=30)
+        bob = peer.actor("bob")
+        with chromium_page() as page:
+            assert status_of(page.goto(f"{server.url}/b/main")) == 200
+            cards = page.locator("article.note")
+            assert cards.count() == 2
+            dm_card = cards.filter(has_text=text)
+            web_card = cards.filter(has_text="A note from the web form")
+            assert dm_card.count() == 1 and web_card.count() == 1
+            # The same shape as the web post: a pseudonym, the OP badge, no "fediverse" badge.
+            for card in (dm_card, web_card):
+                assert card.locator(".who").inner_text().strip()
+                assert card.locator(".badge.remote").count() == 0
+                assert card.locator(".badge").count() == 1
+            assert bob.id not in page.content() and "bob" not in dm_card.inner_text().lower()
+            pseudonym = dm_card.locator(".who").inner_text()
+            assert status_of(page.goto(f"{server.url}/t/{row['id']}")) == 200
+            assert page.locator("article.note .who").inner_text() == pseudonym
+            assert text in page.locator("article.note .body").inner_text()

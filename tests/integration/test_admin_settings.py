@@ -236,6 +236,14 @@ async def test_admin_boards_persist(admin: RunningApp) -> None:
         False,
         None,
     )
+    assert board.dm_posting == "anyone", "a form without the setting leaves it as it was"
+    for mode in ("followers", "off", "anyone"):
+        assert (
+            await post(admin, "/admin/boards", "/admin/boards/main", off | {"dm_posting": mode})
+            == ""
+        )
+        board = await get_board_by_slug(admin.services.db, "main")
+        assert board is not None and board.dm_posting == mode
 
 
 @pytest.mark.parametrize(
@@ -253,6 +261,7 @@ async def test_admin_boards_persist(admin: RunningApp) -> None:
         ({"title": "  "}, "title: empty"),
         ({"language": "fr"}, "language: unknown"),
         ({"rules": "\n".join(["rule"] * 21)}, "board_rules: too_many"),
+        ({"dm_posting": "everyone"}, "dm_posting: unknown"),
     ],
     ids=[
         "mode",
@@ -267,6 +276,7 @@ async def test_admin_boards_persist(admin: RunningApp) -> None:
         "title",
         "language",
         "rules",
+        "dm-posting",
     ],  # fmt: skip
 )
 async def test_admin_boards_refuse_bad_input(

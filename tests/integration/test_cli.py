@@ -148,6 +148,24 @@ def test_board_add_creates_board_and_its_actor(tmp_path: Path, database_url: str
     assert [actor["username"] for actor in actors] == ["late_night"]
 
 
+def test_board_dm_posting_sets_who_may_post_by_direct_message(
+    tmp_path: Path, database_url: str
+) -> None:
+    env = cli_env(tmp_path, database_url)
+    added = ["board", "add", "quiet", "--title", "Quiet", "--dm-posting", "followers"]
+    assert run_cli(added, env).returncode == 0
+    setting = sa.select(boards.c.dm_posting).where(boards.c.slug == "quiet")
+    assert select(database_url, setting)[0]["dm_posting"] == "followers"
+    changed = run_cli(["board", "dm-posting", "quiet", "off"], env)
+    assert changed.returncode == 0, changed.stderr
+    assert select(database_url, setting)[0]["dm_posting"] == "off"
+    refused = run_cli(["board", "dm-posting", "quiet", "everyone"], env)
+    assert refused.returncode == 2 and "invalid choice" in refused.stderr
+    missing = run_cli(["board", "dm-posting", "nosuch", "off"], env)
+    assert missing.returncode == 2 and "no board 'nosuch'" in missing.stderr
+    assert select(database_url, setting)[0]["dm_posting"] == "off"
+
+
 @pytest.mark.parametrize(
     ("args", "naming"),
     [

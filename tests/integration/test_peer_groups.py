@@ -155,12 +155,20 @@ async def test_post_made_in_the_board_by_a_stranger_is_not_taken(
 async def test_direct_message_to_the_board_is_never_a_post(
     instance: RunningApp, mastodon: FixturePeer
 ) -> None:
-    """spec: group-direct-message-not-a-post (to: [board] only; issue #13 handles these)"""
+    """spec: group-direct-message-not-a-post (to: [board] only: never a post under the sender's
+    name, nor passed on; it becomes an anonymous post, tests/integration/test_direct_messages.py)"""
     board = instance.services.urls.board("main")
     await deliver(instance, mastodon, "mia", mastodon.activity("mia", "Follow", board))
+    mastodon.clear()
     message = mastodon.post("mia", "<p>psst, a secret</p>", to=[board], cc=[board])
     await deliver(instance, mastodon, "mia", mastodon.create("mia", message))
-    assert await instance.services.db.fetch_all(sa.select(notes)) == []
+    rows = await instance.services.db.fetch_all(sa.select(notes))
+    assert [(r["origin"], r["ap_id"], r["remote_actor_id"]) for r in rows] == [
+        ("local", None, None)
+    ]
+    assert not mastodon.arrivals("Announce") or all(
+        isinstance(a.activity["object"], str) for a in mastodon.arrivals("Announce")
+    ), "the member's message itself is never passed on"
 
 
 async def test_mastodon_mention_of_the_board_is_a_post(

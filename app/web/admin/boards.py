@@ -1,6 +1,7 @@
 """Boards (admins only): create one, and for each its title, description, language and rules,
 pre-moderation, proof of work, self-destruct, lifetimes (written as `1h, 1d, 7d`) and whether
-`#tags` federate as hashtags. A board's slug is its fediverse identity and never changes."""
+`#tags` federate as hashtags, and who may post by direct message (issue #13). A board's slug is
+its fediverse identity and never changes."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from app.notes.actors import ensure_board_actor
 from app.services import Services
 from app.store import boards as board_store
 from app.store import local_actors
-from app.store.boards import PREMODERATION_MODES, Board
+from app.store.boards import DM_POSTING_MODES, PREMODERATION_MODES, Board
 from app.web.admin.auth import ADMIN, checked_form, requires, text_field
 from app.web.admin.render import invalid_message, render_admin
 from app.web.context import services_of
@@ -51,6 +52,7 @@ def _shown(board: Board) -> dict[str, str]:
         "default_ttl": format_duration(board.default_ttl),
         "allowed_ttls": ", ".join(format_duration(ttl) for ttl in board.allowed_ttls),
         "hashtags": "on" if board.hashtags else "",
+        "dm_posting": board.dm_posting,
     }
 
 
@@ -67,6 +69,7 @@ async def _context(
         "values": {**values, **(entered or {})},
         "new_board": new_board or {"language": "en"},
         "modes": PREMODERATION_MODES,
+        "dm_modes": DM_POSTING_MODES,
         "languages": LANGUAGES,
         "max_ttl": services.settings.max_ttl,
         "error_board": None,
@@ -88,7 +91,10 @@ async def update_board(request: Request) -> Response:
     entered: dict[str, str | None] = {
         name: text_field(form, name) for name in (*PROFILE_FIELDS, *SETTING_FIELDS)
     }
+    # Absent (a form from before the setting): unchanged.
+    entered_dm = text_field(form, "dm_posting") or board.dm_posting
     try:
+        dm_posting = admin_input.parse_choice("dm_posting", entered_dm, DM_POSTING_MODES)
         profile = admin_input.parse_board_profile(entered)
         moderation, default_ttl, allowed = admin_input.parse_board_settings(
             entered, services.settings.max_ttl
@@ -96,6 +102,7 @@ async def update_board(request: Request) -> Response:
     except Invalid as error:
         shown = {board.slug: {name: value or "" for name, value in entered.items()}}
         shown[board.slug]["hashtags"] = text_field(form, "hashtags") or ""
+        shown[board.slug]["dm_posting"] = text_field(form, "dm_posting") or ""
         context = {
             **await _context(request, shown),
             "error": invalid_message(request, error),
@@ -118,6 +125,7 @@ async def update_board(request: Request) -> Response:
         await board_store.update_board_hashtags(
             services.db, board.id, text_field(form, "hashtags") == "on"
         )
+        await board_store.update_board_dm_posting(services.db, board.id, dm_posting)
         if _profile_shown(edited) != _profile_shown(board):
             await _tell_followers(services, edited)
     return RedirectResponse(f"{services.urls.admin_boards()}#board-{board.slug}", status_code=303)

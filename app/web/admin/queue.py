@@ -54,8 +54,13 @@ async def queue_action(request: Request) -> Response:
         if one or bulk in (action, f"{action}_all"):
             chosen = [one] if one else (shown if bulk.endswith("_all") else ids)
             if action == review.APPROVE:
-                await review.approve_notes(services.db, chosen, utcnow())
+                await review.approve_notes(
+                    services.db, chosen, utcnow(), services.urls, services.notes.translations
+                )
             else:
-                await review.remove_notes(services.db, services.urls, chosen, utcnow())
+                await review.remove_notes(
+                    services.db, services.urls, chosen, utcnow(),
+                    translations=services.notes.translations,
+                )  # fmt: skip
             break
     return RedirectResponse(services.urls.admin_queue(), status_code=303)

@@ -40,6 +40,9 @@ INVALID = {
         "Choose nobody, holders of an API token or everyone."
     ),
     "premoderation: unknown": N_("Choose off, new threads or every post."),
+    "dm_posting: unknown": N_(
+        "Choose who may post by direct message: anyone, followers or nobody."
+    ),
     "self_destruct_hours: not_a_number": N_(
         "Self-destruct is a whole number of hours (at most a year), or empty for never."
     ),
@@ -129,6 +132,12 @@ PREMODERATION = {
     "all": N_("Every post waits for approval"),
 }
 
+DM_POSTING = {
+    "anyone": N_("Anyone may post by direct message"),
+    "followers": N_("Only the board's followers may post by direct message"),
+    "off": N_("No posting by direct message"),
+}
+
 SEVERITIES = {
     "suspend": N_("Suspend"),
     "silence": N_("Silence"),
@@ -181,6 +190,7 @@ LABELS = {
     "CHECKS": CHECKS,
     "OUTCOMES": OUTCOMES,
     "PREMODERATION": PREMODERATION,
+    "DM_POSTING": DM_POSTING,
     "SEVERITIES": SEVERITIES,
     "BREAKER_MODES": BREAKER_MODES,
     "REFUSALS": REFUSALS,

@@ -151,6 +151,7 @@ def admin_contexts() -> dict[str, tuple[str, dict[str, Any]]]:
         "default_ttl": "1d",
         "allowed_ttls": "1h, 1d",
         "hashtags": "on",
+        "dm_posting": "followers",
     }
     filters = {
         "categories": [
@@ -274,6 +275,7 @@ def admin_contexts() -> dict[str, tuple[str, dict[str, Any]]]:
                 "boards": [make_board()],
                 "values": {"main": board_values},
                 "modes": ("off", "threads", "all"),
+                "dm_modes": ("anyone", "followers", "off"),
                 "languages": LANGUAGES,
                 "new_board": {"language": "en"},
                 "max_ttl": 7 * DAY,
