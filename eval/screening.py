@@ -13,13 +13,12 @@ import importlib.metadata
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from app.core.clock import utcnow
 from app.db.engine import connect, disconnect
 from app.db.migrate import upgrade_to_head
-from app.moderation.classifier import Classifier
 from app.moderation.decision import HOLD, PUBLISH_WITH_WARNING, REJECT
 from app.moderation.service import Moderator
 from app.notes.posting import PostPolicy, validate_submission
@@ -81,15 +80,6 @@ class Screened:
         return self.stopped or self.help_shown
 
 
-class NoClassifier(Classifier):
-    """The English classifier switched off: every text scores 0, nothing is loaded."""
-
-    __slots__ = ()
-
-    def score(self, texts: Sequence[str]) -> list[float]:
-        return [0.0 for _ in texts]
-
-
 @dataclass(frozen=True, slots=True)
 class Run:
     screened: list[Screened]
@@ -138,9 +128,10 @@ async def _screen_all(url: str, posts: Sequence[Post], classifier: bool) -> Run:
     try:
         board = await get_board_by_slug(db, "main")
         assert board is not None, "a new instance has the main board"
-        settings = await get_moderation_settings(db)
-        # On: the classifier a Moderator is built with, as the app builds it.
-        moderator = Moderator(db) if classifier else Moderator(db, NoClassifier())
+        # The admin's `english_classifier` setting (off by default); the Moderator is built as
+        # the app builds it, so off means the classifier is never imported.
+        settings = replace(await get_moderation_settings(db), english_classifier=classifier)
+        moderator = Moderator(db)
         before = resident_kb()
         await _screen_one(moderator, board, settings, WARM_UP)
         warm = resident_kb()
@@ -161,7 +152,7 @@ async def _screen_one(
     """One post as a new thread from the web form, the poster going on past the help page."""
     submission = validate_submission(text, None, None, board, DEFAULT_POLICY)
     started = time.process_time()
-    help_shown = asks_for_help(moderator, submission)
+    help_shown = asks_for_help(moderator, submission, settings)
     assessment = await moderate(
         moderator, submission, board, settings, utcnow(), True, hold_for_care=help_shown
     )

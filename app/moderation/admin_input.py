@@ -1,4 +1,5 @@
-"""What admins may enter on the admin pages: filter terms and patterns, classifier thresholds,
+"""What admins may enter on the admin pages: filter terms and patterns, classifier and model
+thresholds,
 link allowlist domains, breaker settings, who sees the public domain-block list and board
 settings. Pure parsing: each function returns
 the clean value or raises `Invalid(field, reason)`; nothing here reads or writes the database."""
@@ -163,6 +164,21 @@ def parse_domains(raw: str | None) -> tuple[str, ...]:
     return domains
 
 
+MODEL_DEFAULT = "default"
+MODEL_OFF = "off"
+
+
+def parse_model_threshold(name: str, raw: str | None) -> float | None:
+    """A score from which an n-gram model head acts: empty or `default` keeps the shipped
+    threshold (None), `off` (or 1) turns the head off (1.0), else a number from 0 to 1."""
+    text = (raw or "").strip().lower()
+    if text in ("", MODEL_DEFAULT):
+        return None
+    if text == MODEL_OFF:
+        return 1.0
+    return _parse_fraction(name, text)
+
+
 def parse_moderation_settings(
     form: dict[str, str | None], current: ModerationSettings
 ) -> ModerationSettings:
@@ -179,6 +195,9 @@ def parse_moderation_settings(
         classifier_warn=warn,
         classifier_hold=hold,
         classifier_reject=reject,
+        english_classifier=form.get("english_classifier") == "on",
+        model_hold=parse_model_threshold("model_hold", form.get("model_hold")),
+        model_help=parse_model_threshold("model_help", form.get("model_help")),
         link_allowlist=parse_domains(form.get("link_allowlist")),
         pow_enabled=form.get("pow_enabled") == "on",
         breaker_posts_per_minute=parse_int(

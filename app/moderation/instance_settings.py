@@ -55,11 +55,20 @@ def shown_moderation_settings(settings: ModerationSettings) -> Values:
         "classifier_warn": str(settings.classifier_warn),
         "classifier_hold": str(settings.classifier_hold),
         "classifier_reject": str(settings.classifier_reject),
+        "english_classifier": ON if settings.english_classifier else "",
+        "model_hold": _shown_model_threshold(settings.model_hold),
+        "model_help": _shown_model_threshold(settings.model_help),
         "link_allowlist": "\n".join(settings.link_allowlist),
         "pow_enabled": ON if settings.pow_enabled else "",
         "breaker_posts_per_minute": str(settings.breaker_posts_per_minute),
         "breaker_mode": settings.breaker_mode,
     }
+
+
+def _shown_model_threshold(value: float | None) -> str:
+    if value is None:
+        return admin_input.MODEL_DEFAULT
+    return admin_input.MODEL_OFF if value >= 1.0 else str(value)
 
 
 async def _read_moderation(db: Db) -> Values:
@@ -139,6 +148,21 @@ SETTINGS: tuple[InstanceSetting, ...] = (
         "classifier score from which a post is refused (warn <= hold <= reject)",
     ),
     InstanceSetting(
+        "english_classifier", "english_classifier", MODERATION,
+        "on: also score English text with the optional classifier (treehole[classifier]; "
+        "~85 MB more memory per process); off by default, then never loaded (on | off)",
+    ),
+    InstanceSetting(
+        "model_hold", "model_hold", MODERATION,
+        "n-gram model score (0-1) from which a post it finds likely abusive waits for review: "
+        "default (the shipped threshold) | off | a number",
+    ),
+    InstanceSetting(
+        "model_help", "model_help", MODERATION,
+        "n-gram model score (0-1) from which a post is asked about self-harm and shown the "
+        "help page: default (the shipped threshold) | off | a number",
+    ),
+    InstanceSetting(
         "link_allowlist", "link_allowlist", MODERATION,
         "domains links may point to without review (separated by commas or spaces)",
     ),
@@ -203,6 +227,8 @@ SETTINGS: tuple[InstanceSetting, ...] = (
 BY_NAME: Mapping[str, InstanceSetting] = {setting.name: setting for setting in SETTINGS}
 
 
+# Checkboxes on their page: `on` | `off` on the command line.
+SWITCHES = frozenset({"pow_enabled", "english_classifier"})
 LINE_ESCAPE = re.compile(r"\\(\\|n)")
 
 
@@ -210,7 +236,7 @@ def _from_field(setting: InstanceSetting, value: str) -> str:
     """A value as its command line gives it, into what the page's form would send."""
     if setting.multiline:
         return LINE_ESCAPE.sub(lambda m: "\n" if m.group(1) == "n" else "\\", value)
-    if setting.name == "pow_enabled":
+    if setting.name in SWITCHES:
         if value not in (ON, OFF):
             raise Invalid(setting.field, "not_on_or_off")
         return ON if value == ON else ""
@@ -220,7 +246,7 @@ def _from_field(setting: InstanceSetting, value: str) -> str:
 def _to_shown(setting: InstanceSetting, value: str) -> str:
     if setting.multiline:
         return value.replace("\\", "\\\\").replace("\n", "\\n")
-    if setting.name == "pow_enabled":
+    if setting.name in SWITCHES:
         return ON if value == ON else OFF
     if setting.name == "link_allowlist":
         return ",".join(value.split())

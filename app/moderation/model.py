@@ -24,6 +24,7 @@ REASON = "likely_abuse"
 STOP = "stop"
 CARE = "care"
 _MAX_CHARS = 400
+OFF = 1.0
 
 
 def features(normalized: Normalized) -> set[str]:
@@ -59,12 +60,20 @@ class Head:
 class Model:
     heads: Mapping[str, Head]
 
-    def flags(self, normalized: Normalized) -> set[str]:
-        """The heads whose probability reaches their threshold."""
+    def flags(
+        self, normalized: Normalized, thresholds: Mapping[str, float | None] | None = None
+    ) -> set[str]:
+        """The heads whose probability reaches their threshold: the one in `thresholds` (set by
+        the admin) or else the shipped one. A threshold of 1 is never reached: the head is off."""
+        chosen = thresholds or {}
         found = features(normalized)
-        return {
-            name for name, head in self.heads.items() if head.probability(found) >= head.threshold
-        }
+        flagged: set[str] = set()
+        for name, head in self.heads.items():
+            threshold = chosen.get(name)
+            threshold = head.threshold if threshold is None else threshold
+            if threshold < OFF and head.probability(found) >= threshold:
+                flagged.add(name)
+        return flagged
 
 
 @cache
@@ -82,15 +91,26 @@ def default_model() -> Model | None:
     )
 
 
-def check_model(normalized: Normalized, model: Model | None = None) -> Verdict:
-    """HOLD when the `stop` head is confident; the rules name the category, this only catches
-    what they missed, so a person reads it before the public does."""
+def shipped_threshold(head: str) -> float | None:
+    """The threshold shipped with the weights for `head` (None when no weights are shipped)."""
+    model = default_model()
+    return None if model is None or head not in model.heads else model.heads[head].threshold
+
+
+def check_model(
+    normalized: Normalized, model: Model | None = None, threshold: float | None = None
+) -> Verdict:
+    """HOLD when the `stop` head is confident (from `threshold`, or the shipped one when None);
+    the rules name the category, this only catches what they missed, so a person reads it
+    before the public does."""
     model = model or default_model()
-    if model is not None and STOP in model.flags(normalized):
+    if model is not None and STOP in model.flags(normalized, {STOP: threshold}):
         return Verdict(HOLD, CHECK, REASON)
     return Verdict(ALLOW, CHECK)
 
 
-def model_says_care(normalized: Normalized, model: Model | None = None) -> bool:
+def model_says_care(
+    normalized: Normalized, model: Model | None = None, threshold: float | None = None
+) -> bool:
     model = model or default_model()
-    return model is not None and CARE in model.flags(normalized)
+    return model is not None and CARE in model.flags(normalized, {CARE: threshold})

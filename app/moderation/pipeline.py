@@ -71,10 +71,12 @@ def build_content_checks(
     max_distance: int,
     converter: Converter | None = None,
     normalized_text: Normalized | None = None,
+    model_hold: float | None = None,
 ) -> list[Check]:
     """The ordered checks for one submission. `classifier_score` None skips the classifier;
     `recent_fingerprints` is read once, here; `normalized_text` saves normalising again when the
-    caller already did (it must be `normalize(content_text(content))`)."""
+    caller already did (it must be `normalize(content_text(content))`); `model_hold` is the
+    admin's score from which the n-gram model holds (None: the shipped one; 1: off)."""
     recent = tuple(recent_fingerprints)
     domains = frozenset(allowed_domains)
 
@@ -107,7 +109,7 @@ def build_content_checks(
         return check_duplicate(normalized(content), recent, max_distance)
 
     def ngrams(content: Content) -> Verdict:
-        return check_model(normalized(content))
+        return check_model(normalized(content), threshold=model_hold)
 
     return [links, words, ngrams, classifier, duplicates]
 

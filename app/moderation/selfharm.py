@@ -31,7 +31,10 @@ def default_self_harm_matcher() -> TermMatcher:
     return build_self_harm_matcher(default_terms()[SELF_HARM], default_allowlist())
 
 
-def mentions_self_harm(normalized: Normalized, matcher: TermMatcher | None = None) -> bool:
+def mentions_self_harm(
+    normalized: Normalized, matcher: TermMatcher | None = None, care_threshold: float | None = None
+) -> bool:
+    """`care_threshold`: the admin's score for the model's self-harm head (None: shipped)."""
     matcher = matcher or default_self_harm_matcher()
     masked = matcher.masked(normalized)
     if any(_EN_RELAPSE.search(form) for form in masked.en):
@@ -40,7 +43,9 @@ def mentions_self_harm(normalized: Normalized, matcher: TermMatcher | None = Non
         _ZH_SUPPORT.search(form) for form in masked.zh
     ):
         return False
-    if SELF_HARM in matcher.labels_in(normalized) or model_says_care(masked):
+    if SELF_HARM in matcher.labels_in(normalized) or model_says_care(
+        masked, threshold=care_threshold
+    ):
         return True
     return any(_EN.search(form) or _EN_MORE.search(form) for form in masked.en) or any(
         _ZH.search(form) or _ZH_MORE.search(form) for form in masked.zh

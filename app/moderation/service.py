@@ -133,9 +133,14 @@ class Moderator:
         its fingerprint."""
         settings = settings or await get_moderation_settings(self.db)
         normalized = normalize(content_text(content))
-        # The classifier's verdict counts only for text that addresses someone (pipeline.py):
-        # other text is not scored at all.
-        score = await self.classifier_score(content) if addresses_someone(normalized) else None
+        # The classifier runs only when the admin turned it on (off, it is never imported), and
+        # its verdict counts only for text that addresses someone (pipeline.py): other text is
+        # not scored at all.
+        score = (
+            await self.classifier_score(content)
+            if settings.english_classifier and addresses_someone(normalized)
+            else None
+        )
         recent, mark = await fingerprints.list_recent_with_mark(self.db, now - DUPLICATE_WINDOW)
         checks = build_content_checks(
             await self.filter_set(),
@@ -147,6 +152,7 @@ class Moderator:
             recent,
             MAX_DISTANCE,
             normalized_text=normalized,
+            model_hold=settings.model_hold,
         )
         decision = run_checks(content, checks)
         extra = list(decision.verdicts)
@@ -205,8 +211,9 @@ class Moderator:
             return assessment.decision
         return combine([*assessment.decision.verdicts, Verdict(HOLD, DUPLICATES, DUPLICATE)])
 
-    def mentions_self_harm(self, text: str) -> bool:
-        return mentions_self_harm(normalize(text), default_self_harm_matcher())
+    def mentions_self_harm(self, text: str, care_threshold: float | None = None) -> bool:
+        """`care_threshold`: the admin's `model_help` (None: the shipped threshold)."""
+        return mentions_self_harm(normalize(text), default_self_harm_matcher(), care_threshold)
 
 
 async def record(

@@ -169,7 +169,7 @@ async def _screen(
         asked = proof if proof is not None and pow_required(board, settings, now) else None
         if asked is not None:
             await check_solution(deps.db, deps.pow_key, asked.solution)
-        mentions_self_harm = asks_for_help(deps.moderator, submission)
+        mentions_self_harm = asks_for_help(deps.moderator, submission, settings)
         if mentions_self_harm and self_harm == ASK_FIRST and not draft.help_seen:
             return NeedsHelp()
         if asked is not None:
@@ -193,9 +193,11 @@ async def _screen(
     return _Screened(submission, assessment, settings, board.language)
 
 
-def asks_for_help(moderator: Moderator, submission: Submission) -> bool:
+def asks_for_help(
+    moderator: Moderator, submission: Submission, settings: ModerationSettings
+) -> bool:
     """The self-harm question: does the post mention self-harm, so the help page comes first?"""
-    return moderator.mentions_self_harm(submission.text)
+    return moderator.mentions_self_harm(submission.text, settings.model_help)
 
 
 async def moderate(

@@ -37,6 +37,13 @@ class ModerationSettings:
     classifier_warn: float = 0.6
     classifier_hold: float = 0.8
     classifier_reject: float = 0.97
+    # The English classifier costs ~85 MB of memory once loaded and ~186 MB installed for one
+    # more held-out post caught (docs/decisions/0009): off unless the admin turns it on.
+    english_classifier: bool = False
+    # Scores from which the n-gram model's heads act; None keeps the threshold shipped with
+    # its weights (chosen by cross-validation), 1.0 turns the head off.
+    model_hold: float | None = None
+    model_help: float | None = None
     link_allowlist: tuple[str, ...] = ()
     pow_enabled: bool = False
     breaker_posts_per_minute: int = 30

@@ -272,6 +272,9 @@ def test_settings_show_lists_every_database_setting(tmp_path: Path, database_url
     assert list(shown) == [setting.name for setting in SETTINGS]
     assert shown["show_domain_blocks"] == "disabled"  # closed by default, as on Mastodon
     assert shown["classifier_warn"] == "0.6" and shown["pow_enabled"] == "off"
+    # The optional classifier is off by default; the model keeps its shipped thresholds.
+    assert shown["english_classifier"] == "off"
+    assert shown["model_hold"] == "default" and shown["model_help"] == "default"
 
 
 def test_settings_set_changes_what_the_instance_does(tmp_path: Path, database_url: str) -> None:
@@ -324,6 +327,10 @@ def test_settings_set_in_process_keeps_every_value_the_pages_keep(
         ("breaker_posts_per_minute", "45"),
         ("subscription_threshold_type", "pct"),
         ("subscription_max_share_pct", "12.5"),
+        ("english_classifier", "on"),
+        ("model_hold", "0.9"),
+        ("model_help", "off"),
+        ("model_hold", "default"),
     ):
         code, out, err = settings_command_in_process(
             ["set", key, value], tmp_path, database_url, capsys
@@ -334,6 +341,8 @@ def test_settings_set_in_process_keeps_every_value_the_pages_keep(
              out.splitlines()}  # fmt: skip
     assert shown["classifier_reject"] == "0.99" and shown["subscription_max_share_pct"] == "12.5"
     assert shown["show_domain_blocks_rationale"] == "users"
+    assert shown["english_classifier"] == "on" and shown["model_help"] == "off"
+    assert shown["model_hold"] == "default"
 
 
 @pytest.mark.parametrize(
@@ -345,6 +354,9 @@ def test_settings_set_in_process_keeps_every_value_the_pages_keep(
         (["link_allowlist", "not a domain!"], "not a valid domain name"),
         (["breaker_mode", "panic"], "proof of work or review"),
         (["pow_enabled", "yes"], "on or off"),
+        (["english_classifier", "maybe"], "English classifier is on or off"),
+        (["model_hold", "1.5"], "Model thresholds are numbers between 0 and 1"),
+        (["model_help", "lots"], "Model thresholds are numbers between 0 and 1"),
         (["subscription_mergeplan", "median"], "subscription_mergeplan"),
         (["instance_contact", "x" * 201], "at most 200 characters"),
         (["instance_rules", "\\n".join(["a rule"] * 21)], "at most 20 rules"),

@@ -1,4 +1,5 @@
-"""Instance moderation settings (admins only): classifier thresholds, link allowlist, proof of
+"""Instance moderation settings (admins only): the English classifier and its thresholds, the
+n-gram model's thresholds, link allowlist, proof of
 work, the "under attack" circuit breaker, and who may read the public domain-block list."""
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from starlette.responses import RedirectResponse, Response
 
 from app.core.errors import Invalid
 from app.moderation import admin_input, instance_settings
+from app.moderation.classifier import Classifier
+from app.moderation.model import CARE, STOP, shipped_threshold
 from app.store import moderation
 from app.store.blocklist_settings import (
     SHOW_DOMAIN_BLOCKS,
@@ -25,6 +28,9 @@ FIELDS = (
     "classifier_warn",
     "classifier_hold",
     "classifier_reject",
+    "english_classifier",
+    "model_hold",
+    "model_help",
     "link_allowlist",
     "pow_enabled",
     "breaker_posts_per_minute",
@@ -37,6 +43,10 @@ def _context(values: dict[str, str], visibility: dict[str, str]) -> dict[str, An
     # The breaker's state is the banner every admin page shows while it is on (admin/nav.py).
     return {
         "values": values,
+        # Whether the optional classifier's package is there: found, never imported.
+        "classifier_installed": Classifier().available(),
+        "model_stop": shipped_threshold(STOP),
+        "model_care": shipped_threshold(CARE),
         "modes": BREAKER_MODES,
         "visibility": visibility,
         "visibilities": VISIBILITIES,

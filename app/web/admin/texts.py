@@ -25,6 +25,19 @@ INVALID = {
     "classifier_warn: out_of_range": N_("Thresholds are numbers between 0 and 1."),
     "classifier_hold: out_of_range": N_("Thresholds are numbers between 0 and 1."),
     "classifier_reject: out_of_range": N_("Thresholds are numbers between 0 and 1."),
+    "english_classifier: not_on_or_off": N_("The English classifier is on or off."),
+    "model_hold: not_a_number": N_(
+        "Model thresholds are numbers between 0 and 1, default (the shipped one) or off."
+    ),
+    "model_hold: out_of_range": N_(
+        "Model thresholds are numbers between 0 and 1, default (the shipped one) or off."
+    ),
+    "model_help: not_a_number": N_(
+        "Model thresholds are numbers between 0 and 1, default (the shipped one) or off."
+    ),
+    "model_help: out_of_range": N_(
+        "Model thresholds are numbers between 0 and 1, default (the shipped one) or off."
+    ),
     "link_allowlist: bad_domain": N_("One of the link domains is not a valid domain name."),
     "link_allowlist: too_many": N_("The link allowlist holds at most 500 domains."),
     "breaker_posts_per_minute: not_a_number": N_(

@@ -61,6 +61,18 @@ ZH_ALLOWED_WORDS |= {"FediBlockHole", "MB", "http", "api", "v1", "export", "csv"
 ZH_ALLOWED_WORDS |= {"mastodon", "down", "gone", "connect", "failed", "HTTP"}
 # Lifetimes are written 30m, 12h, 1d, 2w (Chinese units are accepted too).
 ZH_ALLOWED_WORDS |= {"m", "h", "d", "w"}
+# The settings page: what a model threshold field takes, the model's kind, the install command.
+ZH_ALLOWED_WORDS |= {
+    "default",
+    "off",
+    "on",
+    "n",
+    "gram",
+    "pip",
+    "install",
+    "treehole",
+    "classifier",
+}
 
 
 def make_board() -> Board:
@@ -135,6 +147,9 @@ def admin_contexts() -> dict[str, tuple[str, dict[str, Any]]]:
         "classifier_warn": "0.6",
         "classifier_hold": "0.8",
         "classifier_reject": "0.97",
+        "english_classifier": "on",
+        "model_hold": "default",
+        "model_help": "0.9",
         "link_allowlist": "example.org",
         "pow_enabled": "on",
         "breaker_posts_per_minute": "30",
@@ -259,6 +274,9 @@ def admin_contexts() -> dict[str, tuple[str, dict[str, Any]]]:
             {
                 **admin,
                 "values": settings_values,
+                "classifier_installed": False,
+                "model_stop": 0.7251,
+                "model_care": 0.9617,
                 "modes": BREAKER_MODES,
                 "nav": AdminNav(3, 2, NOW + timedelta(minutes=5), "pow"),
                 "visibilities": VISIBILITIES,

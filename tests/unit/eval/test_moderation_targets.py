@@ -1,6 +1,6 @@
 """Issue #10's targets on the held-out part of the corpus, whole pipeline, default settings (as
-`make eval --part heldout` measures them, classifier as shipped): recall ≥ 0.9 in each
-language × category, false holds ≤ 0.05 and content warnings ≤ 0.05 on honest posts.
+`make eval --part heldout` measures them, the English classifier off as shipped): recall ≥ 0.9
+in each language × category, false holds ≤ 0.05 and content warnings ≤ 0.05 on honest posts.
 
 Targets not met yet are strict xfails, one per cell (`UNMET`): the day a cell passes, its xfail
 fails the suite and the cell comes off the list, so met targets stay met. Floors at today's level
@@ -34,7 +34,7 @@ FLOORS = {"recall": 0.80, "false_holds": TARGET_FALSE_HOLDS, "warnings": TARGET_
 
 @pytest.fixture(scope="module")
 def heldout() -> list[Screened]:
-    return screen_all(load_part("heldout"), classifier=True).screened
+    return screen_all(load_part("heldout"), classifier=False).screened
 
 
 def _xfail_unless(met: bool, reason: str) -> list[pytest.MarkDecorator]:

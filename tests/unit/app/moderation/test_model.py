@@ -1,7 +1,17 @@
 from __future__ import annotations
 
 from app.moderation.decision import ALLOW, HOLD
-from app.moderation.model import CARE, STOP, Head, Model, check_model, default_model, features
+from app.moderation.model import (
+    CARE,
+    STOP,
+    Head,
+    Model,
+    check_model,
+    default_model,
+    features,
+    model_says_care,
+    shipped_threshold,
+)
 from app.moderation.normalize import normalize
 
 
@@ -25,3 +35,27 @@ def test_the_shipped_weights_load_with_both_heads() -> None:
     assert model is not None
     assert set(model.heads) == {STOP, CARE}
     assert all(0.5 <= head.threshold <= 1 for head in model.heads.values())
+
+
+def test_an_admin_threshold_replaces_the_shipped_one_and_one_turns_a_head_off() -> None:
+    # sigmoid(-2 + 3) ≈ 0.73 for the stop head; sigmoid(-1 + 4) ≈ 0.95 for the care head.
+    model = Model({STOP: Head(-2.0, {"c废物": 3.0}, 0.7), CARE: Head(-1.0, {"c想死": 4.0}, 0.9)})
+    insult = normalize("你是个废物")
+    assert check_model(insult, model, threshold=None).action == HOLD
+    assert check_model(insult, model, threshold=0.8).action == ALLOW
+    assert check_model(insult, model, threshold=0.5).action == HOLD
+    assert check_model(insult, model, threshold=1.0).action == ALLOW
+    despair = normalize("我想死")
+    assert model_says_care(despair, model)
+    assert not model_says_care(despair, model, threshold=0.99)
+    assert not model_says_care(despair, model, threshold=1.0)
+    # A head that scores every text near 1 is still off at 1.
+    certain = Model({STOP: Head(50.0, {}, 0.7)})
+    assert check_model(insult, certain, threshold=1.0).action == ALLOW
+
+
+def test_the_shipped_thresholds_are_what_the_admin_page_offers_as_default() -> None:
+    model = default_model()
+    assert model is not None
+    assert shipped_threshold(STOP) == model.heads[STOP].threshold
+    assert shipped_threshold(CARE) == model.heads[CARE].threshold
