@@ -6,6 +6,11 @@ reports is what moderation adds to a process that has imported the app and opene
 and nothing an earlier measurement loaded stays resident. CPU per post is `time.process_time`
 around the self-harm question and `moderate` (app/notes/submit.py) for every post of the eval
 corpus (eval/data, both parts), on a fresh SQLite database, as `make eval` screens them.
+
+Variants: as shipped (default settings: the n-gram model on, the English classifier off, so
+never imported), and with the admin's `english_classifier` setting on. The install size counts
+moderation's runtime dependencies without the optional classifier extra (what `pip install
+treehole` brings), and the extra's stack beside it.
 """
 
 from __future__ import annotations
@@ -25,6 +30,10 @@ from eval.screening import (
     screen_all,
 )
 
+# What `pip install treehole` brings for moderation: the lists, matchers and converters.
+RUNTIME_DISTRIBUTIONS = tuple(
+    name for name in MODERATION_DISTRIBUTIONS if name not in CLASSIFIER_DISTRIBUTIONS
+)
 CPU_P99_TARGET_MS = 10.0
 RSS_TARGET_MB = 80.0
 INSTALL_TARGET_MB = 150.0
@@ -46,6 +55,8 @@ def measure_here(classifier: bool) -> dict[str, Any]:
         "rss_loaded_kb": run.rss_warm_kb,
         "rss_after_kb": run.rss_after_kb,
         "rss_added_mb": (run.rss_after_kb - run.rss_before_kb) / 1024,
+        # As shipped the classifier must not even be imported (its stack is what costs memory).
+        "classifier_imported": "profanity_check" in sys.modules or "sklearn" in sys.modules,
     }
 
 
@@ -64,16 +75,17 @@ def measure(classifier: bool) -> dict[str, Any]:
 def run_moderation() -> dict[str, Any]:
     print("moderation: CPU per post over the eval corpus, RSS, install size …", flush=True)
     return {
+        "as_shipped": measure(False),
         "with_classifier": measure(True),
-        "without_classifier": measure(False),
-        "install_mb": installed_kb(MODERATION_DISTRIBUTIONS) / 1024,
+        "install_mb": installed_kb(RUNTIME_DISTRIBUTIONS) / 1024,
         "classifier_install_mb": installed_kb(CLASSIFIER_DISTRIBUTIONS) / 1024,
     }
 
 
 def summary_rows(found: dict[str, Any]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    for key, label in (("with_classifier", "as shipped"), ("without_classifier", "no classifier")):
+    variants = (("as_shipped", "as shipped"), ("with_classifier", "English classifier on"))
+    for key, label in variants:
         run = found[key]
         p99 = run["cpu_p99_ms"]
         rows.append({
@@ -90,7 +102,8 @@ def summary_rows(found: dict[str, Any]) -> list[dict[str, Any]]:
         })  # fmt: skip
     installed = found["install_mb"]
     rows.append({
-        "name": f"moderation installed (classifier stack {found['classifier_install_mb']:.0f} MB)",
+        "name": "moderation installed, without the optional classifier (its stack "
+        f"{found['classifier_install_mb']:.0f} MB more)",
         "value": installed, "unit": "MB", "ratio": installed / INSTALL_TARGET_MB,
         "target": "≤ 150 MB", "target_ratio": 1.0, "met": installed <= INSTALL_TARGET_MB,
     })  # fmt: skip

@@ -5,12 +5,15 @@ may act) go through the moderation service and are recorded."""
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 import pytest
 import sqlalchemy as sa
 
 from app.core.clock import utcnow
 from app.db.tables import filter_terms, moderation_decisions, remote_actors
+from app.moderation.classifier import CHECK as CLASSIFIER_CHECK
+from app.moderation.classifier import Classifier
 from app.moderation.decision import HOLD, Decision
 from app.moderation.model import CHECK as MODEL_CHECK
 from app.moderation.pipeline import LOCAL, Content
@@ -461,3 +464,33 @@ async def test_admin_actors_suspend_silence_and_lift(moderator: RunningApp) -> N
         ("actor", "lift"),
         ("actor", "suspend"),
     ]
+
+
+class CountingClassifier(Classifier):
+    """The real classifier, counting the texts it is asked to score."""
+
+    __slots__ = ("scored",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scored = 0
+
+    def score(self, texts: Sequence[str]) -> list[float]:
+        self.scored += len(texts)
+        return super().score(texts)
+
+
+async def test_the_english_classifier_runs_only_when_the_admin_turns_it_on(
+    admin: RunningApp,
+) -> None:
+    moderator = Moderator(admin.services.db, CountingClassifier())
+    counting = moderator.classifier
+    assert isinstance(counting, CountingClassifier)
+    # English aimed at someone: the text the classifier would score if it were on.
+    content = Content("you are a stupid idiot", None, LOCAL, is_thread_start=True)
+    await moderator.assess(content, utcnow())
+    assert counting.scored == 0
+    assert await post(admin, "/admin/settings", "/admin/settings", GOOD_SETTINGS) == ""
+    decision = (await moderator.assess(content, utcnow())).decision
+    assert counting.scored == 1
+    assert any(verdict.check == CLASSIFIER_CHECK for verdict in decision.verdicts)
