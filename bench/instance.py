@@ -34,7 +34,8 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 # are (rightly) held as near-duplicates after the first, which would measure the hold path, and
 # real words from a small list are near-duplicates of each other by SimHash. Checked for the
 # first 2,500 numbers: none hits a word filter or the link check or is a near-duplicate of
-# another; one scores high enough with the English classifier to be held.
+# another (with the English classifier turned on, one would score high enough to be held;
+# as shipped it is off).
 CONSONANTS, VOWELS = "bdfghjklmnprstvwz", "aeiouy"
 POST_WORDS = 25
 # The flood breaker (30 accepted posts a minute by default) would start asking for proof of
