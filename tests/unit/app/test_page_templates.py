@@ -620,3 +620,11 @@ def test_page_template_form_keeps_chosen_lifetime_after_an_error() -> None:
         reader.feed(html)
         assert reader.selected == {"ttl-p": expected}
         assert 'aria-describedby="error-p"' in html
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_settings_page_says_when_the_classifier_is_not_installed(language: str) -> None:
+    _, page = read_page(language, "admin-settings")  # the context has it turned on, missing
+    assert 'id="classifier-missing"' in page
+    assert 'name="english_classifier" aria-describedby="english-classifier-help" checked' in page
+    assert "0.7251" in page  # the shipped threshold, beside the model's fields
