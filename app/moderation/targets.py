@@ -71,7 +71,8 @@ _EN_THREAT = re.compile(
     r"| put (?:him|her|you|them) in (?:the )?hospital | teach (?:\w+ ){1,5}a lesson "
     r"| watch your back | sleep tight | you re dead | you are dead | dead meat | your last "
     r"(?:week|day|days|chance|warning) | you ll regret | you will regret | regret it "
-    r"| see what happens | you ll be seeing me | i know where you | we know where you "
+    r"| see what happens | you ll be seeing me "
+    r"| (?:i|we) know where you (?!can |could |should |might |got |bought |find |get )"
     r"| i have your (?:schedule|address|plate|number|location|photos|pics|nudes) "
     r"| (?:i|we) (?:got|have|know) your (?:plate|address|schedule|car|house|door) "
     r"| would be a shame if | teach (?:\w+ ){1,3}a lesson | i ll be waiting | walk home alone "
@@ -276,7 +277,8 @@ _EN_THREAT_MORE = re.compile(
     r"(?:neck|face|nose|jaw|arm|arms|legs|knees|teeth)) | beat the (?:shit|crap|hell) out of "
     r"| beat you (?:up|senseless|to death) | kick your (?:ass|teeth) | smash your (?:face|head|"
     r"car|windows) | slash your tires | burn (?:down )?your (?:house|car|place) | set fire to "
-    r"| run you over | (?:wait|waiting) for you (?:outside|after|at) | i ll be outside "
+    r"| run you over | (?:wait|waiting) for you (?:outside|after|at) "
+    r"| i ll be outside (?:your|ur|waiting|tonight|when|after) "
     r"| i know (?:your address|what car you|where you work|where your|your schedule|your route|"
     r"where you park|which house) | would hate for something to happen | accidents happen "
     r"| careful walking home | leak your | expose you | tell everyone (?:your|about your|what you)"
@@ -322,6 +324,53 @@ _ZH_THREAT_MORE = re.compile(
 )
 
 
+# Abuse without a swear word, written as families for the probes in
+# tests/unit/app/moderation/test_target_families.py: contempt for a person's face, mind, worth
+# and welcome ("你怎么还有脸", "建议你回炉重造", "没人欢迎你"), in Chinese and mixed text.
+_ZH_HARASS_EXTRA = re.compile(
+    r"你(?:怎么|还|居然)(?:还)?有脸|你\w{0,10}(?:回炉重造|重新投胎)|(?:建议|劝)你\w{0,6}(?:回炉重造|重新投胎|去看看脑子|照照镜子|"
+    r"多读点书|别出门|退群|消失|去死|闭嘴)|你\w{0,8}(?:check|检查|看看|治治|查查)\w{0,4}(?:脑子|脑袋)|"
+    r"你妈(?:没|就没|从来没)教(?:过)?你|(?:就|凭)你这(?:智商|脑子|长相|样子|水平|德行|level|颜值|"
+    r"身材|鬼样)|你这\w{0,8}也(?:敢|好意思|配)|谁会(?:喜欢|爱|要|看得上|娶|嫁给)你|"
+    r"你(?:是不是|就是|是)?没长脑子|看(?:见|到)你就(?:想吐|恶心|烦|来气|反胃)|"
+    r"你\w{0,10}(?:让人|令人|叫人)(?:反胃|恶心|作呕|想吐)|"
+    r"(?:没人|没有人|谁都不|nobody|noone)(?:会)?(?:欢迎|喜欢|想理|理|在乎|要|爱)你|"
+    r"你(?:活着|存在)(?:就是|纯属|只是)?(?:在)?浪费|(?:别|不要)(?:再)?出(?:门|来)(?:吓人|丢人|现眼)|"
+    r"你(?:这|的)?张?脸\w{0,4}车祸现场|(?:你爸妈|你妈|你爸|你父母|你家里人)(?:生你|当初|养你)"
+    r"\w{0,8}(?:后悔|失望|丢人)|你这(?:样|种)的?人\w{0,8}(?:怎么还|活该|就该|不配|还没被|怎么有脸)|"
+    r"你也就这点(?:本事|能耐|出息)|(?:怪不得|难怪)(?:没人|大家都不|没有人)\w{0,4}(?:跟|和|理|喜欢|要)你|"
+    r"(?:你|像你这种人)\w{0,6}(?:连狗都不如|猪狗不如)|(?:装可怜|装纯|装无辜|装清高)给谁看|"
+    r"你是来搞笑的|你\w{0,10}不怕被(?:人)?笑|你的(?:iq|智商|情商)(?:是负|为负|是零|欠费|掉线|不够)|"
+    r"(?:你|@\w+)(?:(?!我|自己)\w){0,12}?(?:joke|annoying|theworst|pathetic|cringe|weirdo|creep|"
+    r"disgusting|useless|gross|负数)"
+)
+# Veiled threats in English: a schedule or home known, a warning that something may happen, a
+# loved one or a pet named beside "would be a shame", "if you know what's good for you".
+_EN_THREAT_EXTRA = re.compile(
+    r" i know (?:what time|when|where|how) you (?:leave|get off|get home|finish|walk|park|sleep|"
+    r"live|go to|take) | (?:should|better|d better) be careful (?:who|what|where) you "
+    r"| people like you (?:end up|get|disappear|go missing|tend to) "
+    r"| keep (?:talking|it up|running your mouth|pushing)(?: \w+)? and (?:see|find out|you ll) "
+    r"| enjoy your last | (?:don t|do not) be surprised (?:when|if) (?:something|anything) "
+    r"| something (?:bad )?(?:happens|could happen|might happen|will happen) to (?:you|your) "
+    r"| hate to see (?:your|you) | things happen to (?:people|those|snitches) "
+    r"| snitches get stitches | hope your (?:brakes|tires|tyres|locks|car|house) "
+    r"| (?:parked|waiting|sitting|standing) outside your (?:place|house|door|apartment|work|"
+    r"school|building) | enjoy (?:her|his|their|your) \w+ while (?:she|he|they|you) (?:still )?can "
+    r"| (?:would|d) be (?:sad|a pity|a shame|terrible|awful|tragic) if (?:it|she|he|they|your"
+    r"|something)(?: \w+){0,3} (?:went missing|got hurt|disappeared|had an accident|got lost|"
+    r"found out|burned|happened) "
+    r"| (?:we|i) know where your (?:kids|children|son|daughter|wife|husband|mom|mum|dad|family|"
+    r"parents|sister|brother|girlfriend|boyfriend) | sleep with one eye open "
+    r"| watch (?:my|your) back if | (?:you re|you are) lucky (?:i|we) (?:m|re|am|are) not "
+    r"| (?:bullet|grave|coffin) with your name | if you know what s good for you "
+    r"| you ll (?:\w+ ){1,4}and i ll be (?:there|waiting|behind you) "
+    r"| no idea what i m capable of | what i m capable of "
+    r"| your (?:house|car|place|apartment|shop) (?:would|will|could) (?:burn|go up) "
+    r"| how (?:fast|quickly|easily) your \w+ (?:would|could|will) (?:burn|break|crash) "
+)
+
+
 @lru_cache(maxsize=64)
 def _unquoted_forms(plain: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return canon_forms(_QUOTED.sub(" ", plain))
@@ -334,16 +383,16 @@ def target_labels(normalized: Normalized) -> set[str]:
     if _QUOTED.search(normalized.plain):
         en, zh = _unquoted_forms(normalized.plain)
     found: set[str] = set()
-    if any(_EN_THREAT.search(f) or _EN_THREAT_MORE.search(f) for f in en) or any(
-        _ZH_THREAT.search(f) or _ZH_THREAT_MORE.search(f) for f in zh
-    ):
+    if any(
+        _EN_THREAT.search(f) or _EN_THREAT_MORE.search(f) or _EN_THREAT_EXTRA.search(f) for f in en
+    ) or any(_ZH_THREAT.search(f) or _ZH_THREAT_MORE.search(f) for f in zh):
         found.add(VIOLENCE)
     if any(_EN_HATE.search(f) or _EN_HATE_MORE.search(f) for f in en) or any(
         _ZH_HATE.search(f) or _ZH_HATE_MORE.search(f) for f in zh
     ):
         found.add(HATE)
     if any(_EN_DIRECT.search(f) or _EN_HARASS_MORE.search(f) for f in en) or any(
-        _ZH_HARASS.search(f) or _ZH_HARASS_MORE.search(f) for f in zh
+        _ZH_HARASS.search(f) or _ZH_HARASS_MORE.search(f) or _ZH_HARASS_EXTRA.search(f) for f in zh
     ):
         found.add(HARASSMENT)
     return found

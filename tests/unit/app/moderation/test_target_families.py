@@ -1,0 +1,183 @@
+"""Abuse aimed at a person, veiled threats and solicitation, written as families (not from
+the evaluation corpus): contempt without a swear word in Chinese and mixed text, threats that
+name a schedule, a home or a loved one, and offers of a night, a price or worn clothes; beside
+them the ordinary sentences that share their words."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.moderation.normalize import normalize
+from app.moderation.solicitation import mentions_solicitation
+from app.moderation.targets import target_labels
+from app.moderation.wordlists import HARASSMENT, VIOLENCE
+
+HARASSMENT_AT_A_PERSON = [
+    "你怎么还有脸来上课",
+    "建议你回炉重造",
+    "你妈没教过你做人吗",
+    "就你这智商还考研？",
+    "你这种人就不配有朋友",
+    "谁会喜欢你啊，照照镜子吧",
+    "你是不是没长脑子",
+    "离我们远点，看见你就想吐",
+    "你说话的样子真让人反胃",
+    "赶紧退群吧，没人欢迎你",
+    "你就是个笑话",
+    "你活着就是浪费空气",
+    "劝你别出门吓人了",
+    "你这张脸真是车祸现场",
+    "你爸妈生你的时候是不是后悔了",
+    "你这样的人怎么还没被开除",
+    "多读点书吧，别出来丢人了",
+    "你也就这点本事了",
+    "怪不得没人跟你玩",
+    "你连狗都不如",
+    "像你这种人，建议重新投胎",
+    "三班那个戴眼镜的女生，天天装可怜给谁看",
+    "你 really 是个 joke",
+    "@lily 你这 face 真的 ugly 到我了",
+    "你这 level 也敢来 apply？",
+    "nobody 喜欢你 ok",
+    "你是 the worst roommate ever",
+    "你的 IQ 是负数吧",
+    "你真的 so annoying，赶紧 leave 我们 group",
+    "你这种 person 活该没朋友",
+    "建议你去 check 一下脑子",
+    "你穿成这样出门不怕被笑吗",
+    "你是来搞笑的吧",
+]
+
+NOT_HARASSMENT = [
+    "我真是个笑话",
+    "我长得好丑",
+    "这个设计好丑",
+    "你好，请问图书馆几点关门",
+    "你真的好可爱",
+    "老师说你这次考得好",
+    "这个 app 真的 so annoying",
+    "我连狗都不如，天天加班",
+    "我觉得你说得对",
+    "建议你多喝水早点睡",
+    "你的 IQ 测试结果出来了吗",
+    "你是来面试的吧？在三楼",
+    "你这张照片拍得真好",
+    "你穿成这样出门好好看",
+]
+
+VEILED_THREATS = [
+    "i know what time you leave work",
+    "you should be careful who you talk to",
+    "people like you end up in ditches",
+    "keep talking and see where it gets you",
+    "enjoy your last weekend",
+    "don't be surprised when something happens to you",
+    "you won't be so brave when i find you",
+    "i'd hate to see your face on the news",
+    "things happen to people who snitch",
+    "snitches get stitches",
+    "i hope your brakes work",
+    "i've been parked outside your place all night",
+    "tell your mom to enjoy her garden while she can",
+    "your dog looks friendly, would be sad if it went missing",
+    "we know where your kids go to school",
+    "sleep with one eye open",
+    "i'd watch my back if i were you",
+    "you're lucky i'm not there right now",
+    "i've got a bullet with your name on it",
+    "don't go to the party saturday if you know what's good for you",
+    "one day you'll turn a corner and i'll be there",
+    "you have no idea what i'm capable of",
+    "i wonder how fast your house would burn",
+]
+
+NOT_THREATS = [
+    "watch your step, the floor is wet",
+    "I'm coming for the title this season",
+    "that joke killed",
+    "i'll be outside the cafe at 5, see you there!",
+    "you have until friday to submit the form",
+    "i know where you can buy that cheaper",
+    "enjoy your weekend everyone",
+    "be careful driving, the roads are icy",
+    "the party saturday is going to be fun",
+    "my dog went missing yesterday, please help",
+    "you're lucky you missed the storm",
+]
+
+SOLICITATION = [
+    "有没有小哥哥今晚一起过夜",
+    "单身女生，想找个男生晚上陪陪我，私",
+    "寂寞了，求一个能陪我过夜的",
+    "收女大学生，每月给生活费",
+    "今晚酒店有人吗，房已开好",
+    "附近的哥哥来玩，价格美丽",
+    "一晚800，可以过夜",
+    "男，25，找个同城的女生释放一下压力",
+    "有没有男生想看我穿黑丝，私聊发",
+    "姐姐腿好看，想舔",
+    "求个p友",
+    "可以上门，价格私聊",
+    "深夜求陪，互相安慰身体",
+    "想被哥哥疼爱一晚",
+    "出售我的私密视频，20一部",
+    "找个女生睡一觉，给红包",
+    "anyone want to come over and keep me warm tonight",
+    "looking for a generous gentleman",
+    "selling my worn socks, dm",
+    "new in town, looking for some adult fun",
+    "who's up for something casual tonight, my place",
+    "car date tonight? dms open",
+    "$200/hr, discreet, verified",
+    "my spicy page link in bio",
+    "29m here, who wants to play tonight",
+    "need a sugar mommy",
+    "come sit on my face",
+    "i'll show you everything for $20",
+    "rate my body and i'll send more",
+    "massage with extras, ask for details",
+    "need a girl to spend the night, will pay",
+    "wanna see what's under my dress?",
+]
+
+NOT_SOLICITATION = [
+    "Sex Education season 4 is out",
+    "how do I talk to my kid about sex",
+    "我们约个饭吧",
+    "今晚有人一起跑步吗",
+    "酒店房间已经订好了，明天出差",
+    "looking for a roommate downtown",
+    "anyone want to come over and play board games tonight",
+    "our cat got neutered",
+    "massage therapist recommendations for back pain",
+    "my gp asked about my sexual health",
+    "new in town, looking for some hiking buddies",
+    "一晚800的酒店太贵了",
+    "收二手教材，私聊",
+    "who wants to play mario kart tonight",
+]
+
+
+@pytest.mark.parametrize("text", HARASSMENT_AT_A_PERSON)
+def test_contempt_at_a_person_is_harassment(text: str) -> None:
+    assert HARASSMENT in target_labels(normalize(text))
+
+
+@pytest.mark.parametrize("text", NOT_HARASSMENT + NOT_THREATS)
+def test_ordinary_sentences_with_the_same_words_are_not_abuse(text: str) -> None:
+    assert not target_labels(normalize(text))
+
+
+@pytest.mark.parametrize("text", VEILED_THREATS)
+def test_veiled_threats_are_violence(text: str) -> None:
+    assert VIOLENCE in target_labels(normalize(text))
+
+
+@pytest.mark.parametrize("text", SOLICITATION)
+def test_offers_of_a_night_a_price_or_worn_clothes_are_solicitation(text: str) -> None:
+    assert mentions_solicitation(normalize(text))
+
+
+@pytest.mark.parametrize("text", NOT_SOLICITATION)
+def test_dates_errands_and_sex_education_are_not_solicitation(text: str) -> None:
+    assert not mentions_solicitation(normalize(text))
