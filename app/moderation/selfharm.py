@@ -62,10 +62,12 @@ _EN_HYPERBOLE = re.compile(
     r"| want to disappear (?:into|for a|for the|to a|on a) "
 )
 _ZH_HYPERBOLE = re.compile(
-    r"(?:累|烦|困|热|冷|饿|笑|尴尬|丢人|气|痛|疼|难吃|难听|无聊|忙|卷|热)(?:到|得)(?:我)?想死"
+    r"(?:累|烦|困|热|冷|饿|笑|尴尬|丢人|气|痛|疼|难吃|难听|无聊|忙|卷|吓|冻|渴)(?:到|得)(?:我)?"
+    r"(?:想|要|快)死|想死(?=\w{0,10}(?:哈|hh|233|lol|xd))|想消失在人海"
     r"|(?:使|让|逼得)我想死(?=\w{0,6}(?:哈|h|233|笑|lol|xd))|终于不想死|(?<=想死)(?:哈{2,}|h{3,})"
     r"|想(?:结束|离开)这(?:段|份|个)(?:感情|关系|恋爱|工作|项目|城市|公司|学校)"
-    r"|(?:项目|公司|店|工作|生意|团队|婚姻|感情|关系|乐队)\w{0,4}撑不下去"
+    r"|(?:项目|公司|店|工作|生意|团队|婚姻|感情|关系|乐队|工资|钱|存款|预算|电量|手机)"
+    r"\w{0,4}撑不下去"
     r"|撑不下去了?\w{0,3}想(?:辞职|离职|转行|分手|退学|换工作)"
     r"|makesmewanttodie(?:lol|lmao|haha|xd)|想消失(?:一会|一下|几天|一周|一段时间|一个月)|不想醒来(?:太早|那么早)"
 )
@@ -232,6 +234,17 @@ _EN_EXTRA = re.compile(
     r"go on) | no (?:reason|will|energy) (?:left )?to (?:live|keep going|go on|stay) "
     r"| (?:can t|cannot) find (?:a|any|one) reason to (?:live|stay|keep going) "
     r"| (?:ending|end) (?:things|it) (?:this|next|on|by|before) "
+    r"| (?:don t|do not) think i ll (?:be around|be here|make it|last|see) (?:for|until|till|"
+    r"through|past|much|to|another|the) | i should (?:just )?end (?:it|things|everything|my) "
+    r"| (?:fall|falling) asleep and stay asleep | stay asleep forever "
+    r"| sorry (?:\w+ ){0,2}i (?:tried|really tried|did my best) "
+    r"| tell my (?:mom|mum|dad|sister|brother|parents|family|kids|friends|wife|husband|partner|"
+    r"girlfriend|boyfriend|cat|dog)(?: \w+){0,2} (?:i love|that i love|i m sorry|i was sorry) "
+    r"| (?:so )?why (?:stay|bother (?:living|staying|existing|waking up|going on|trying)) "
+    r"| feel like dying (?:every|all|constantly|again|most|inside) "
+    r"| (?:sh|self harm) (?:urges|urge|relapse|scars|again|tonight) | urges? to sh "
+    r"| (?:done|finished) with (?:everything|it all|life)(?: \w+){0,3} (?:goodbye|bye|farewell) "
+    r"| let go for good | time to let go (?:for good|forever|of everything|of life) "
 )
 _ZH_EXTRA = re.compile(
     r"添(?:了)?(?:这么多|太多|很多)?麻烦(?:了)?(?:对不起|真的对不起|再见|以后不会|抱歉)|"
@@ -260,7 +273,13 @@ _ZH_EXTRA = re.compile(
     r"(?:想|怎么|如何|打算|准备)\w{0,4}离开这个世界|"
     r"(?:买|攒|囤|存|配)(?:了)?(?:很多|好多|一堆|够)\w{0,4}药\w{0,8}(?:够了|足够)|"
     r"不想(?:再)?睁开眼|不用(?:再)?醒来|别再醒来|再也不睁开|醒不过来就好|"
-    r"我(?:要是|如果)?死了(?:会有人|有人会|谁会|大家会|也没人|你们会|会不会有人)"
+    r"我(?:要是|如果)?死了(?:会有人|有人会|谁会|大家会|也没人|你们会|会不会有人)|"
+    r"自己(?:是|就是|只是)(?:个|一个)?(?:负担|累赘|拖油瓶|多余的)|"
+    r"药(?:都|已经|也)?(?:攒|存|囤|准备|买)?(?:够|好|ready)(?:了)|(?:刀|绳子|药)\w{0,2}ready|"
+    r"来生(?:再)?(?:报答|做|见|还)|清空\w{0,8}(?:以后|再也)\w{0,4}不会再|"
+    r"(?:总是|老是|一直|每天|经常|最近)(?:都)?(?:会)?想到(?:死|自杀|结束自己)|"
+    r"(?:去|到)一个没有(?:痛苦|烦恼)的地方|我(?:不配|没资格)活|"
+    r"(?:离开|走|睡)(?:了)?\w{0,3}永远的那种|cantanymore\w{0,4}(?:想走|想死|走了|消失)"
 )
 
 # Talk about self-harm that is not the poster's own: supporting someone, a recovery
@@ -277,5 +296,5 @@ _EN_SUPPORT = re.compile(
 _ZH_SUPPORT = re.compile(
     r"(?:如果你身边|身边(?:的)?人|(?:室友|朋友|同学)\w{0,4}(?:总|一直|老是)?说|担心(?:他|她)|劝(?:他|她)|(?:朋友|室友|同学|roommate|friend)\w{0,4}说|help(?:他|她)|怎么(?:帮|安慰|陪)|帮(?:助)?(?:他|她|朋友)|"
     r"热线|干预|志愿者|心理课|科普|预防|停止自伤的|(?:天|个月|年)没有?(?:自伤|自残|划)|"
-    r"会变好|电影|小说|歌|剧|医生(?:给我)?开|副作用|新闻|报道)"
+    r"会变好|好多了|走出来了|康复|鼓励大家|电影|小说|歌|剧|医生(?:给我)?开|副作用|新闻|报道)"
 )
