@@ -102,7 +102,8 @@ _EN_GROUP = (
 _EN_DEGRADE = (
     r"vermin|animals|rats|parasites|subhuman|sub human|cockroaches|roaches|disease|diseased|"
     r"filth|filthy|trash|garbage|scum|savages|criminals|terrorists|thieves|beggars|inferior|"
-    r"mentally ill|sick|disgusting|a plague|a cancer|cancer|not human|not people|dirty|stupid|"
+    r"mentally (?:ill|i will)|sick|disgusting|a plague|a cancer|cancer|not human|not people|"
+    r"dirty|stupid|"
     r"dumb|useless|property|objects|monkeys|apes|dogs|pigs|bugs|locusts|invaders|groomers|"
     r"pedophiles|predators|devils|demons|evil|freaks|sluts|whores|scammers|liars|rapists|"
     r"lazy|a drain|less intelligent|genetically|broken|greedy|soulless|robots|insects|"
@@ -194,7 +195,7 @@ _ZH_DEGRADE = (
     r"恐怖分子|流氓|混社会|累赘|废物|该死|去死|死|烧死|滚|脏|懒|蠢|傻|笨|贱|婊|骚|"
     r"艾滋|隔离|抓起来|赶出|驱逐|关起来|整容怪|没一个好东西|不洗澡|厕所|养不熟|"
     r"只配|天生就该|就该被|被男人管|不配|没资格|骗钱|inferior|animals|monkeys|scammers|"
-    r"terrorists|whores|savages|pigs|locusts|mentally ill|freaks|devils|parasites|"
+    r"terrorists|whores|savages|pigs|locusts|mentally (?:ill|i will)|freaks|devils|parasites|"
     r"gold diggers|sick|阉|好东西|讨饭|要饭|乞丐|whores|trash|thieves|monsters|dirty|disgusting|"
     r"freaks|bitches|smell|stink|toilet|scum|vermin|rats|野蛮|灾难|不是人"
 )
@@ -343,6 +344,40 @@ _ZH_HARASS_EXTRA = re.compile(
     r"你是来搞笑的|你\w{0,10}不怕被(?:人)?笑|你的(?:iq|智商|情商)(?:是负|为负|是零|欠费|掉线|不够)|"
     r"(?:你|@\w+)(?:(?!我|自己)\w){0,12}?(?:joke|annoying|theworst|pathetic|cringe|weirdo|creep|"
     r"disgusting|useless|gross|负数)"
+    r"|你\w{0,6}(?:拖油瓶|扫把星|拖后腿)|被你(?:连累|拖累|害)|你(?:做)?(?:什么|啥)(?:事)?都(?:做不好|干不好|不会|不行)"
+    r"|你(?:一无是处|啥也不是)|你长得(?:跟|像)(?:个|一个|一头|一只)|长得(?:真|好|太)?(?:抱歉|着急|寒碜|感人)"
+    r"|说话(?:能不能|不)过(?:过)?脑子|(?:暴露|拉低)(?:了)?(?:你的)?(?:智商|平均智商)"
+    r"|(?:我要是你|换我是你|要是我是你)\w{0,8}(?:没脸|去死|跳楼|不活|自杀|撞死)"
+    r"|(?:养|生|教)出你这(?:种|样的)?(?:东西|玩意|货|人)|你这(?:种|个)(?:东西|玩意)"
+    r"|(?:you|ur)(?:(?!我)\w){0,10}?(?:fake|joke|annoying|loser|ugly|pathetic|stupid|dumb|cringe"
+    r"|broken|trash)|(?:everyone|大家|所有人|全班|全校)\w{0,8}(?:hates?|讨厌|恨|烦)(?:you|你)"
+)
+# Harassment in English without the usual insults: the most useless person, dressing like,
+# talking behind your back, never amounting to anything.
+_EN_HARASS_EXTRA = re.compile(
+    r" (?:you re|you are|ur|your)(?: \w+){0,2} the most (?:useless|annoying|pathetic|boring|"
+    r"stupid|ugly|disgusting|worthless|insufferable|unbearable|irritating|selfish|fake) "
+    r"| (?:says|say|talk|talks|laugh|laughs|saying|talking|laughing) (?:\w+ )?behind your back "
+    r"| do (?:us|everyone|the world)(?: all)? a favou?r and (?:stop|shut|leave|quit|go|delete|"
+    r"never|disappear|die|kill) | you re (?:the )?(?:reason|why) your (?:parents|mom|mum|dad|"
+    r"family) | go cry to your (?:mommy|mom|mum|daddy|mama) | crybaby "
+    r"| you (?:dress|talk|act|walk|eat|dance) like (?:a|an) "
+    r"| your (?:laugh|voice|face|breath|existence|personality|outfit)(?: is| s)?(?: \w+){0,2} "
+    r"(?:annoying|disgusting|ugly|unbearable|cringe|painful|embarrassing|grating) "
+    r"| you ll never (?:amount to|be anything|be loved|be good enough|find anyone) "
+)
+# Hate in English phrased as a trait or a danger ascribed to a whole group.
+_EN_HATE_EXTRA = re.compile(
+    r"(?<!said)(?<!says)(?<!claimed)(?<!claims)(?<!think)(?<!thinks)(?<!believes)"
+    rf" (?:{_EN_GROUP}) (?:are|re|r) (?:all |just |naturally |inherently |genetically |basically "
+    r"|too |so |more |a |simply |honestly )*(?:ruining|destroying|poisoning|infesting|invading|"
+    r"taking over|replacing|danger|threat|menace|dangerous|violent|emotional|"
+    r"mentally (?:ill|i will)|drug dealers|criminals|rapists|terrorists|thieves|waste|ugly|"
+    r"incapable|unfit|disease) "
+    r"| (?:can t|cannot|never|don t) trust (?:a|an|any) (?:jew|muslim|black|mexican|gay|woman|"
+    r"immigrant|arab|indian|chinese|gypsy|asian|refugee|foreigner) "
+    r"| the only good \w+ is a (?:dead|deported|gone|silent) "
+    rf"| (?:{_EN_GROUP}) should (?:just |all )?(?:hurry up and |go )?(?:die|disappear|be wiped) "
 )
 # Veiled threats in English: a schedule or home known, a warning that something may happen, a
 # loved one or a pet named beside "would be a shame", "if you know what's good for you".
@@ -387,11 +422,13 @@ def target_labels(normalized: Normalized) -> set[str]:
         _EN_THREAT.search(f) or _EN_THREAT_MORE.search(f) or _EN_THREAT_EXTRA.search(f) for f in en
     ) or any(_ZH_THREAT.search(f) or _ZH_THREAT_MORE.search(f) for f in zh):
         found.add(VIOLENCE)
-    if any(_EN_HATE.search(f) or _EN_HATE_MORE.search(f) for f in en) or any(
-        _ZH_HATE.search(f) or _ZH_HATE_MORE.search(f) for f in zh
-    ):
+    if any(
+        _EN_HATE.search(f) or _EN_HATE_MORE.search(f) or _EN_HATE_EXTRA.search(f) for f in en
+    ) or any(_ZH_HATE.search(f) or _ZH_HATE_MORE.search(f) for f in zh):
         found.add(HATE)
-    if any(_EN_DIRECT.search(f) or _EN_HARASS_MORE.search(f) for f in en) or any(
+    if any(
+        _EN_DIRECT.search(f) or _EN_HARASS_MORE.search(f) or _EN_HARASS_EXTRA.search(f) for f in en
+    ) or any(
         _ZH_HARASS.search(f) or _ZH_HARASS_MORE.search(f) or _ZH_HARASS_EXTRA.search(f) for f in zh
     ):
         found.add(HARASSMENT)

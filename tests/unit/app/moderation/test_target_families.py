@@ -10,7 +10,7 @@ import pytest
 from app.moderation.normalize import normalize
 from app.moderation.solicitation import mentions_solicitation
 from app.moderation.targets import target_labels
-from app.moderation.wordlists import HARASSMENT, VIOLENCE
+from app.moderation.wordlists import HARASSMENT, HATE, VIOLENCE
 
 HARASSMENT_AT_A_PERSON = [
     "你怎么还有脸来上课",
@@ -156,6 +156,120 @@ NOT_SOLICITATION = [
     "收二手教材，私聊",
     "who wants to play mario kart tonight",
 ]
+
+
+# A second round: English contempt without the usual insults, group hate phrased as a trait or
+# a danger, more Chinese and English offers.
+HARASSMENT_AT_A_PERSON += [
+    "you're honestly the most useless person i've ever met",
+    "imagine being this ugly and still posting selfies",
+    "nobody at work can stand you, just so you know",
+    "@mike_t you smell, everyone says it behind your back",
+    "do us all a favor and stop talking in meetings",
+    "you're why your parents divorced",
+    "go cry to your mommy, crybaby",
+    "you dress like a homeless person",
+    "your laugh is the most annoying sound on earth",
+    "you'll never amount to anything",
+    "你就是个拖油瓶，大家都被你连累",
+    "你做什么都做不好",
+    "你长得跟个土豆一样",
+    "你这种人就该一辈子单身",
+    "你说话能不能过过脑子",
+    "你还是别说话了，一开口就暴露智商",
+    "我要是你早就没脸活了",
+    "你爸妈怎么养出你这种东西",
+    "@小林 你天天装什么装",
+    "you 真的 so fake，大家都看穿你了",
+    "你这个 loser 连个 girlfriend 都找不到",
+    "ur 脑子 是不是 broken",
+    "everyone in 班里 都 hates you",
+]
+
+NOT_HARASSMENT += [
+    "you're the most helpful person i've ever met",
+    "i look so ugly in this photo lol",
+    "nobody at work can stand the new coffee machine",
+    "do us all a favor and bring cookies tomorrow",
+    "你做的饭真好吃",
+    "我做什么都做不好，好烦",
+    "你说话好有道理",
+    "你还是别熬夜了，身体要紧",
+]
+
+HATE_AT_A_GROUP = [
+    "immigrants are ruining this country and everyone knows it",
+    "muslims can't be trusted, they're all the same",
+    "gay people are a danger to children",
+    "women are too emotional to be in charge of anything",
+    "trans people are mentally ill, not brave",
+    "you can't trust a jew with money",
+    "those people breed like rabbits and live off welfare",
+    "black people are naturally more violent",
+    "asians can't drive, it's genetic",
+    "disabled people are a waste of resources",
+    "poor people are poor because they're lazy and stupid",
+    "indians smell like curry and never shower",
+    "mexicans are all drug dealers",
+    "the only good immigrant is a deported one",
+    "refugees are just criminals with a sob story",
+    "feminists are ugly women nobody wanted",
+    "old people should hurry up and die already",
+    "gays shouldn't be allowed near schools",
+]
+
+NOT_HATE = [
+    "immigrants built this city and i'm proud of my grandparents",
+    "a muslim classmate explained ramadan to me today",
+    "my gay uncle is the best cook in the family",
+    "women in tech panel was great",
+    "trans people deserve healthcare",
+    "the jewish deli near me has the best bagels",
+    "he said black people are violent and i reported him",
+    "asians are underrepresented in film, says the study",
+]
+
+SOLICITATION += [
+    "晚上有没有男生来我家，我一个人",
+    "可以陪聊，也可以线下，价格私",
+    "姐妹们，有没有想赚快钱的，陪老板吃饭喝酒，懂的",
+    "高价收女生的照片，尺度越大越好",
+    "我男朋友满足不了我，想找个人",
+    "今晚想要，谁来",
+    "兼职模特，可以拍私房，可以过夜",
+    "找个女大学生当女朋友，每个月给零花钱",
+    "出差一个人住酒店，有没有附近的妹妹来聊聊",
+    "加v看我洗澡视频",
+    "looking for a discreet affair, married is fine",
+    "horny and alone, who's around",
+    "i do private shows on snap, $15 a pop",
+    "anyone want to hook up after the party",
+    "paying for a girl to keep me company overnight",
+    "sub looking for a dom tonight",
+    "dm me if you want to see more of me ;)",
+    "selling pictures of my feet and more",
+]
+
+NOT_SOLICITATION += [
+    "晚上有没有人来我家打麻将",
+    "可以陪聊天，我也失眠，一起熬夜吧",
+    "找个人一起合租，价格私聊",
+    "加v发作业答案",
+    "we're hosting a board game night, everyone welcome",
+    "looking for a discreet way to tell my boss i'm quitting",
+    "dm me if you want the recipe",
+    "我们班的性教育课讲得很好",
+]
+
+
+@pytest.mark.parametrize("text", HATE_AT_A_GROUP)
+def test_a_trait_or_danger_ascribed_to_a_group_is_hate(text: str) -> None:
+    assert HATE in target_labels(normalize(text))
+
+
+@pytest.mark.parametrize("text", NOT_HATE)
+def test_talk_about_a_group_is_not_hate(text: str) -> None:
+    assert not target_labels(normalize(text))
 
 
 @pytest.mark.parametrize("text", HARASSMENT_AT_A_PERSON)
