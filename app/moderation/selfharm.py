@@ -230,8 +230,10 @@ _EN_EXTRA = re.compile(
     r"| (?:set|picked|chose) (?:a|the) date (?:for it|to go|to do it) | (?:my|a) method "
     r"| (?:scratch|scratching|scratched|bang|banging|banged) (?:my )?(?:arms|wrists|head|skin)"
     r"(?: \w+){0,3} (?:bleed|bled|blood|raw|hurt) "
-    r"| (?:想|要|好想|真想|不 想) (?:kill|die|end it|end my life|live|exist|be alive|wake up|"
-    r"go on) | no (?:reason|will|energy) (?:left )?to (?:live|keep going|go on|stay) "
+    r"| (?:想|要|好想|真想|就) (?:kill (?:myself|自 己)|die|end it|end my life|jump|unalive) "
+    r"| 不 想 (?:live|exist|be alive|wake up|go on|continue|keep living) "
+    r"| end it (?:吧|了) | feel like (?:a|such a) burden | (?:好|better|happier|easier|fine) "
+    r"without me | no (?:reason|will|energy) (?:left )?to (?:live|keep going|go on|stay) "
     r"| (?:can t|cannot) find (?:a|any|one) reason to (?:live|stay|keep going) "
     r"| (?:ending|end) (?:things|it) (?:this|next|on|by|before) "
     r"| (?:don t|do not) think i ll (?:be around|be here|make it|last|see) (?:for|until|till|"
@@ -279,7 +281,7 @@ _ZH_EXTRA = re.compile(
     r"来生(?:再)?(?:报答|做|见|还)|清空\w{0,8}(?:以后|再也)\w{0,4}不会再|"
     r"(?:总是|老是|一直|每天|经常|最近)(?:都)?(?:会)?想到(?:死|自杀|结束自己)|"
     r"(?:去|到)一个没有(?:痛苦|烦恼)的地方|我(?:不配|没资格)活|"
-    r"(?:离开|走|睡)(?:了)?\w{0,3}永远的那种|cantanymore\w{0,4}(?:想走|想死|走了|消失)"
+    r"(?:一瓶|一整瓶|好几瓶|几盒|一盒)安眠药|又sh|(?:离开|走|睡)(?:了)?\w{0,3}永远的那种|cantanymore\w{0,4}(?:想走|想死|走了|消失)"
 )
 
 # Talk about self-harm that is not the poster's own: supporting someone, a recovery

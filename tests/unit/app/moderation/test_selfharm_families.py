@@ -237,6 +237,46 @@ NOT_FOUND += [
 ]
 
 
+# Mixed Chinese–English, the weakest language of the help page.
+FOUND += [
+    "最近真的 really want to disappear",
+    "每天都 feel like a burden to everyone",
+    "今晚就 end it 吧",
+    "不想 wake up 了",
+    "my mom 会更好 without me",
+    "我已经 write 好 goodbye letter 了",
+    "想 jump 下去",
+    "bought 了一瓶安眠药",
+    "又 hurt myself 了，手臂上全是",
+    "真的 no reason to live 了",
+    "好想 sleep 然后不要醒来",
+    "i 真的 want to die",
+    "kms 算了",
+    "想 ctb",
+    "感觉 life 没有意义 想结束",
+    "活着 好累 i'm so done with life",
+    "再见了 everyone，谢谢你们",
+    "我的 cat 以后拜托你了",
+    "不想 continue living",
+    "今天又 sh 了",
+    "救命 我真的 want to kill myself",
+    "i can't do this anymore 真的撑不住了",
+    "everything 都没意思 不想活",
+]
+
+NOT_FOUND += [
+    "今天的 presentation 我 killed it",
+    "这个 deadline 要 kill me 了哈哈",
+    "我想 disappear 去 Bali 一周",
+    "my friend 说 she wants to die，我该怎么 help 她",
+    "I'm so done with this project 啊",
+    "好想 sleep 到中午",
+    "终于 ready to go 去机场了",
+    "我 cat 今天好可爱",
+    "dead 了 dead 了 笑死",
+]
+
+
 @pytest.mark.parametrize("text", FOUND)
 def test_help_page_is_shown_for(text: str) -> None:
     assert mentions_self_harm(normalize(text))
