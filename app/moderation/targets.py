@@ -172,7 +172,7 @@ _ZH_THREAT = re.compile(
     r"小心你的|路上小心|走夜路|别让我(?:碰到|看到|遇到|再看到)|见(?:你)?一次打一次|出来一次打一次|"
     r"让你(?:在|这辈子|后悔|好看|社死|生不如死|待不下去|走不了|身败名裂|付出代价|混不下去|"
     r"\w{0,6}不下去)|不会放过你|你试试|试试看|有种你|跑不了|拿刀|带刀|刀去|带人去|"
-    r"去你(?:家|宿舍|公司|学校|单位|班)|拜访你|知道你(?:住|家|是谁|每天|几点)|你家(?:地址|在哪)|"
+    r"去你(?:家|宿舍|公司|学校|单位|班)|拜访你|知道你(?:住|家|是谁|每天(?:几点|在哪|走|去|回|上下班|什么时候)|几点)|你家(?:地址|在哪)|"
     r"查到你|找到你|我认识人|收拾\w{0,2}你|别以为我不敢|等我出来|第一个收拾|你看着办|"
     r"(?:照片|裸照|视频|聊天记录|截图|那些事|破事|见不得人)\w{0,10}(?:发|挂|传|曝光|公开|抖)"
     r"|(?:发|挂|传|曝光|公开|抖)(?:到|给|出来|出去|在)\w{0,8}(?:群|网上|表白墙|朋友圈|全校|"
@@ -317,7 +317,10 @@ _ZH_HARASS_MORE = re.compile(
 _ZH_THREAT_MORE = re.compile(
     r"(?:废|卸|残)了你|打残|有你好看|有你好果子|没你好果子|给你点颜色|教训(?:你|一下你)|"
     r"让你知道|让你后悔|你会后悔|(?:出门|晚上|回家|走路)(?:的时候)?(?:小心|当心)|当心点|"
-    r"(?:你|你的)(?:孩子|家人|爸妈|女朋友|男朋友)\w{0,8}(?:小心|出事|好看|安全)|泼(?:硫酸|汽油)|"
+    r"(?:你|你的)(?:孩子|家人|爸妈|女朋友|男朋友)\w{0,8}(?:小心|出事|好看|安全)|"
+    r"(?:幼儿园|学校|公司|住哪|在哪)\w{0,4}我都知道|我都知道你(?:家|住|在)|"
+    r"(?:你家门口|你楼下)\w{0,10}(?:挺新|挺好|不错|是你的吧)|保证(?:让)?你(?:后悔|好看|完蛋)|"
+    r"等着收尸|给你收尸|泼(?:硫酸|汽油)|"
     r"(?:放火|烧了)(?:你|你家)|发到网上|传到网上|让所有人(?:看到|知道)|让(?:全校|全公司|全班)"
     r"(?:都)?(?:知道|看到)|身败名裂|打到你|捅你|砍你|弄残|搞你|整你|你(?:走|出)不了|"
     r"找人(?:弄|打|砍|堵|收拾)|叫人(?:弄|打|砍|堵|收拾)|(?:我|老子)(?:一定|迟早|早晚)\w{0,6}"
@@ -350,7 +353,11 @@ _ZH_HARASS_EXTRA = re.compile(
     r"|(?:我要是你|换我是你|要是我是你)\w{0,8}(?:没脸|去死|跳楼|不活|自杀|撞死)"
     r"|(?:养|生|教)出你这(?:种|样的)?(?:东西|玩意|货|人)|你这(?:种|个)(?:东西|玩意)"
     r"|(?:you|ur)(?:(?!我)\w){0,10}?(?:fake|joke|annoying|loser|ugly|pathetic|stupid|dumb|cringe"
-    r"|broken|trash)|(?:everyone|大家|所有人|全班|全校)\w{0,8}(?:hates?|讨厌|恨|烦)(?:you|你)"
+    r"|broken|trash)|知道你这么(?:cheap|贱|随便|easy)|(?:everyone|大家|所有人|全班|全校)\w{0,8}(?:hates?|讨厌|恨|烦)(?:you|你)"
+    r"|(?<!我)不知道自己几斤几两|(?:你|@\w+)\w{0,12}辣眼睛|你\w{0,8}(?:谁沾上谁倒霉|晦气)"
+    r"|你\w{0,6}(?:去)?整(?:个)?容(?:吧|吗|去)|你\w{0,6}(?:没读过书|没文化|小学没毕业)"
+    r"|(?:你|you)\w{0,10}(?:act|装|演)\w{0,2}累不累|(?:装|演)得累不累|(?:你|you)\w{0,16}没人受得了"
+    r"|没人受得了你|你\w{0,4}(?:mirror|镜子)坏了|(?:ugly|丑)\w{0,4}还好意思"
 )
 # Harassment in English without the usual insults: the most useless person, dressing like,
 # talking behind your back, never amounting to anything.
@@ -403,6 +410,13 @@ _EN_THREAT_EXTRA = re.compile(
     r"| no idea what i m capable of | what i m capable of "
     r"| your (?:house|car|place|apartment|shop) (?:would|will|could) (?:burn|go up) "
     r"| how (?:fast|quickly|easily) your \w+ (?:would|could|will) (?:burn|break|crash) "
+    r"| you re (?:going to|gonna) wish you (?:never|hadn t|didn t|had) "
+    r"| (?:memorized|memorised|wrote down|noted|got|have) your (?:license|licence|number) plate "
+    r"| find (?:out )?where you (?:sleep|live|work|park|stay) | see you (?:\w+ ){0,3}alone "
+    r"| next time you won t (?:be )?(?:walking|walk|get|getting) (?:away|off|out) "
+    r"| hope you like hospital | walks? home alone | (?:watch|see) what happens to you "
+    r"| i know your (?:daughter|son|kids|wife|husband|mom|mum|sister|brother|girlfriend|"
+    r"boyfriend) s (?:school|work|address|route|class|job) | (?:shame|pity) to ruin "
 )
 
 

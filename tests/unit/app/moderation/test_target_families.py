@@ -262,6 +262,66 @@ NOT_SOLICITATION += [
 ]
 
 
+# A third round: threats naming a plate, a school, a car at the door (en, zh), and digs at a
+# person in Chinese and mixed text.
+VEILED_THREATS += [
+    "you're going to wish you never posted that",
+    "i've memorized your license plate",
+    "it'd be easy to find out where you sleep",
+    "i'll see you after class, alone",
+    "next time you won't be walking away",
+    "i hope you like hospital food",
+    "keep it up and you'll find out what happens",
+    "your little brother walks home alone, right?",
+    "i know your daughter's school",
+    "something might happen to your car tonight",
+    "you've got a nice face, would be a shame to ruin it",
+    "tell anyone and you'll regret being born",
+    "watch what happens to you on monday",
+    "我知道你每天几点下班",
+    "你女儿在哪个幼儿园我都知道",
+    "再发一次试试，看我怎么弄你",
+    "明天放学你等着",
+    "你家门口那辆车是你的吧，挺新的",
+    "小心你的车",
+    "信不信我让你在这个城市待不下去",
+    "你再敢说一句，我保证你后悔",
+    "我会让你付出代价的",
+    "等着收尸吧",
+]
+
+NOT_THREATS += [
+    "i'll see you after class for the study group",
+    "i memorized the lyrics to the whole album",
+    "next time you're in town let me know",
+    "watch what happens on monday's episode",
+    "我知道你每天很辛苦",
+    "明天放学一起去吃饭吧",
+    "小心路滑",
+    "我会让你看到我的进步",
+]
+
+HARASSMENT_AT_A_PERSON += [
+    "你怎么这么没用啊，废了",
+    "有些人真的不知道自己几斤几两",
+    "@王磊 别再发你那些自拍了，辣眼睛",
+    "你这种人谁沾上谁倒霉",
+    "你就不能去整个容吗",
+    "看你的帖子就知道你没读过书",
+    "你 everyday 都在 act，累不累",
+    "你这个 personality 真的没人受得了",
+    "hey @jess 你 boyfriend 知道你这么 cheap 吗",
+    "so ugly 还好意思 post 出来，你 mirror 坏了吗",
+]
+
+NOT_HARASSMENT += [
+    "我怎么这么没用啊，又睡过头了",
+    "有些人真的很努力，我很佩服",
+    "我不知道自己几斤几两，先试试吧",
+    "这个 personality test 真的很准",
+]
+
+
 @pytest.mark.parametrize("text", HATE_AT_A_GROUP)
 def test_a_trait_or_danger_ascribed_to_a_group_is_hate(text: str) -> None:
     assert HATE in target_labels(normalize(text))
