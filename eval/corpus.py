@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
-PARTS = {"dev": DATA / "dev.jsonl", "heldout": DATA / "heldout.jsonl"}
+PARTS = {
+    "dev": DATA / "dev.jsonl",
+    "heldout": DATA / "heldout.jsonl",
+    # Written by a second, independent author who never read the detectors or the other parts.
+    "heldout2": DATA / "heldout2.jsonl",
+}
 STOP = "stop"
 CARE = "care"
 PUBLISH = "publish"
@@ -30,7 +35,7 @@ class Post:
 
 
 def load_part(part: str) -> list[Post]:
-    """The posts of one part (`dev` or `heldout`), in file order."""
+    """The posts of one part (`dev`, `heldout` or `heldout2`), in file order."""
     posts = []
     with PARTS[part].open(encoding="utf-8") as lines:
         for line in lines:

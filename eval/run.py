@@ -1,12 +1,13 @@
 """`make eval`: the moderation pipeline over the labelled corpus, with the English classifier on
 and off.
 
-    python -m eval.run [--part dev|heldout|all] [--classifier on|off|both] [--json] [--misses]
+    python -m eval.run [--part dev|heldout|heldout2|all] [--classifier on|off|both] [--json]
+        [--misses]
 
 Prints recall (must-stop posts held or rejected, self-harm posts shown the help page), false
 holds (honest posts held, rejected or shown the help page) and content warnings on honest posts,
 per part × language × category, per evasion tag and overall, and the CPU per post (p50/p99).
-`--misses` lists the posts it got wrong, for the development part only: the held-out part is
+`--misses` lists the posts it got wrong, for the development part only: the held-out parts are
 run to report, never read to tune (eval/README.md).
 """
 
@@ -18,7 +19,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from eval.corpus import PUBLISH, load_part
+from eval.corpus import PARTS, PUBLISH, load_part
 from eval.scoring import (
     LANGS,
     TARGET_FALSE_HOLDS,
@@ -41,14 +42,14 @@ def evaluate(parts: Sequence[str], classifier: bool) -> tuple[dict[str, Any], Ru
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.run", description=__doc__.split("\n")[0])
-    parser.add_argument("--part", choices=("dev", "heldout", "all"), default="all")
+    parser.add_argument("--part", choices=(*PARTS, "all"), default="all")
     parser.add_argument("--classifier", choices=("on", "off", "both"), default="both")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.add_argument("--misses", action="store_true", help="list misses (dev only)")
     args = parser.parse_args(argv)
     if args.misses and args.part != "dev":
         parser.error("--misses lists posts of the development part only: add --part dev")
-    parts = ["dev", "heldout"] if args.part == "all" else [args.part]
+    parts = list(PARTS) if args.part == "all" else [args.part]
     chosen = ["on", "off"] if args.classifier == "both" else [args.classifier]
     # Off first: the process has not loaded the classifier yet, so its RSS delta shows.
     results: dict[str, Any] = {}

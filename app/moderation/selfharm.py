@@ -43,13 +43,40 @@ def mentions_self_harm(
         _ZH_SUPPORT.search(form) for form in masked.zh
     ):
         return False
-    if SELF_HARM in matcher.labels_in(normalized) or model_says_care(
-        masked, threshold=care_threshold
+    figurative = any(_EN_HYPERBOLE.search(f) for f in masked.en) or any(
+        _ZH_HYPERBOLE.search(f) for f in masked.zh
+    )
+    # A figure of speech trips the term list and the model ("想死" in "累到想死"), so with one
+    # present only the first-person rules, over the text without it, decide.
+    if not figurative and (
+        SELF_HARM in matcher.labels_in(normalized)
+        or model_says_care(masked, threshold=care_threshold)
     ):
         return True
-    return any(_EN.search(form) or _EN_MORE.search(form) for form in masked.en) or any(
-        _ZH.search(form) or _ZH_MORE.search(form) for form in masked.zh
+    en = [_EN_HYPERBOLE.sub(" ", form) for form in masked.en]
+    zh = [_ZH_HYPERBOLE.sub("", form) for form in masked.zh]
+    return any(_EN.search(f) or _EN_MORE.search(f) or _EN_EXTRA.search(f) for f in en) or any(
+        _ZH.search(f) or _ZH_MORE.search(f) or _ZH_EXTRA.search(f) for f in zh
     )
+
+
+# Figures of speech blanked before the first-person rules: "累到想死", "学习使我想死", a wish
+# to end a relationship or a project, "this traffic makes me want to die lol".
+_EN_HYPERBOLE = re.compile(
+    r" (?:makes|made|making) me (?:want to|wanna) die (?:lol|lmao|haha|hahaha|xd|rofl) "
+    r"| (?:don t|do not|dont) want to wake up (?:for|at|early|before) "
+    r"| want to disappear (?:into|for a|for the|to a|on a) "
+)
+_ZH_HYPERBOLE = re.compile(
+    r"(?:累|烦|困|热|冷|饿|笑|尴尬|丢人|气|痛|疼|难吃|难听|无聊|忙|卷|吓|冻|渴)(?:到|得)(?:我)?"
+    r"(?:想|要|快)死|想死(?=\w{0,10}(?:哈|hh|233|lol|xd))|想消失在人海"
+    r"|(?:使|让|逼得)我想死(?=\w{0,6}(?:哈|h|233|笑|lol|xd))|终于不想死|(?<=想死)(?:哈{2,}|h{3,})"
+    r"|想(?:结束|离开)这(?:段|份|个)(?:感情|关系|恋爱|工作|项目|城市|公司|学校)"
+    r"|(?:项目|公司|店|工作|生意|团队|婚姻|感情|关系|乐队|工资|钱|存款|预算|电量|手机)"
+    r"\w{0,4}撑不下去"
+    r"|撑不下去了?\w{0,3}想(?:辞职|离职|转行|分手|退学|换工作)"
+    r"|makesmewanttodie(?:lol|lmao|haha|xd)|想消失(?:一会|一下|几天|一周|一段时间|一个月)|不想醒来(?:太早|那么早)"
+)
 
 
 # A relapse reported beside a milestone ("three months clean and I ruined it tonight").
@@ -99,7 +126,7 @@ _EN = re.compile(
     r"| dead myself | kill myself "
 )
 _ZH = re.compile(
-    r"(?:想|要|准备|打算|决定|计划|干脆|还是|不如|好想|真想|只想)(?:去)?(?:死|自杀|轻生|结束自己|"
+    r"(?<!不)(?:想|要|准备|打算|决定|计划|干脆|还是|不如|好想|真想|只想)(?:去)?(?:死|自杀|轻生|结束自己|"
     r"结束生命|了结|跳楼|跳河|跳桥|跳下去|割腕|上吊|烧炭|吃药|走了算了|消失|解脱|离开这个世界)"
     r"|不想活|活不下去|活着(?:好累|没意思|太累|真累|就是浪费|没有意义|有什么意思|干嘛)|"
     r"不想(?:继续|再活|醒来|存在)|(?:死了|走了|消失了)(?:算了|就好了|一了百了|大家|他们|就轻松|"
@@ -175,6 +202,94 @@ _ZH_MORE = re.compile(
     r"给我的(?:猫|狗)找个|去找我(?:妈|爸|奶奶|爷爷)了|这辈子就这样吧|我撑不下去"
 )
 
+# Families written for the help-page probes (tests/unit/app/moderation/test_selfharm_families.py):
+# unaliving, a world better without me, notes and pets left in order, means made ready,
+# painless ways, wounds counted, reasons to live not found, wishing not to wake.
+_EN_EXTRA = re.compile(
+    r" (?:i|i m|i ve|me|been|thinking about|think about|want to|wanna|going to|plan to|"
+    r"planning to|might|will|ll)(?: \w+){0,3} (?:unaliv\w*|kill) (?:myself|me|tonight|soon) "
+    r"| unaliving | (?:happier|better|easier|lighter) (?:\w+ )?(?:if|when|once) i (?:wasn t|"
+    r"was not|m not|am not|wasnt|were not|weren t|m gone|am gone|disappear|die|was gone) "
+    r"| (?:wrote|writing|written|left|leaving) (?:\w+ ){0,2}(?:notes|letters|a note|a letter) "
+    r"(?:for|to) (?:my |everyone|each|all)(?:\w+ )?(?:mom|mum|dad|parents|family|sister|"
+    r"brother|kids|friends|everyone|of them)? "
+    r"| (?:when|after|once|if) i m (?:not (?:here|around) anymore|no longer (?:here|around)|"
+    r"gone|dead) | (?:who|someone) (?:will|ll|can) (?:take|look after|feed) my (?:dog|cat|"
+    r"cats|dogs|pets|kids|plants) (?:when|after|once) "
+    r"| how (?:tall|high) .{0,40}(?:enough|high enough|would do it) "
+    r"| (?:rope|noose|pills|blade|gun)(?: \w+){0,4} (?:today|know what it s for|know what they"
+    r" re for|for later|for when) "
+    r"| (?:want|wish|need) (?:it|this|everything|all of it|it all) (?:all )?to be over "
+    r"| just want it (?:all )?over | razor(?: blades?)? | the only thing that helps "
+    r"| painless (?:ways?|methods?|way out|death|way to go) | (?:quickest|easiest|best) way to "
+    r"(?:die|go|end it|kill myself) "
+    r"| hope (?:i|a (?:car|bus|truck|train)) (?:get |gets |will )?(?:hit|run over|crash|hits me"
+    r"|kill|take me) | (?:wish|hope) (?:i|something) (?:would |will )?(?:get|gets) (?:hit|"
+    r"killed|run over) "
+    r"| (?:took|taken|swallowed|downed|took like) (?:a bunch of|all of|all|a lot of|loads of|"
+    r"like \d+|\d+|a whole bottle of|the whole bottle of|a handful of) "
+    r"(?:my |the )?(?:\w+ s |\w+s )?"
+    r"(?:pills|tablets|meds|sleeping pills|painkillers|tylenol) "
+    r"| i (?:don t|do not) deserve to (?:be alive|live|exist|be here|wake up) "
+    r"| (?:go to sleep|sleep|fall asleep|drift off) and (?:never|not) wake(?: up)? "
+    r"| (?:fall asleep|go to sleep) forever | nobody would (?:notice|care|miss me) "
+    r"| (?:set|picked|chose) (?:a|the) date (?:for it|to go|to do it) | (?:my|a) method "
+    r"| (?:scratch|scratching|scratched|bang|banging|banged) (?:my )?(?:arms|wrists|head|skin)"
+    r"(?: \w+){0,3} (?:bleed|bled|blood|raw|hurt) "
+    r"| (?:想|要|好想|真想|就) (?:kill (?:myself|自 己)|die|end it|end my life|jump|unalive) "
+    r"| 不 想 (?:live|exist|be alive|wake up|go on|continue|keep living) "
+    r"| end it (?:吧|了) | feel like (?:a|such a) burden | (?:好|better|happier|easier|fine) "
+    r"without me | no (?:reason|will|energy) (?:left )?to (?:live|keep going|go on|stay) "
+    r"| (?:can t|cannot) find (?:a|any|one) reason to (?:live|stay|keep going) "
+    r"| (?:ending|end) (?:things|it) (?:this|next|on|by|before) "
+    r"| (?:don t|do not) think i ll (?:be around|be here|make it|last|see) (?:for|until|till|"
+    r"through|past|much|to|another|the) | i should (?:just )?end (?:it|things|everything|my) "
+    r"| (?:fall|falling) asleep and stay asleep | stay asleep forever "
+    r"| sorry (?:\w+ ){0,2}i (?:tried|really tried|did my best) "
+    r"| tell my (?:mom|mum|dad|sister|brother|parents|family|kids|friends|wife|husband|partner|"
+    r"girlfriend|boyfriend|cat|dog)(?: \w+){0,2} (?:i love|that i love|i m sorry|i was sorry) "
+    r"| (?:so )?why (?:stay|bother (?:living|staying|existing|waking up|going on|trying)) "
+    r"| feel like dying (?:every|all|constantly|again|most|inside) "
+    r"| (?:sh|self harm) (?:urges|urge|relapse|scars|again|tonight) | urges? to sh "
+    r"| (?:done|finished) with (?:everything|it all|life)(?: \w+){0,3} (?:goodbye|bye|farewell) "
+    r"| let go for good | time to let go (?:for good|forever|of everything|of life) "
+)
+_ZH_EXTRA = re.compile(
+    r"添(?:了)?(?:这么多|太多|很多)?麻烦(?:了)?(?:对不起|真的对不起|再见|以后不会|抱歉)|"
+    r"(?:对不起|抱歉)\w{0,6}添(?:了)?(?:这么多|太多|很多)?麻烦|"
+    r"(?:猫|狗|猫咪|狗狗|兔子|仓鼠|宠物|孩子)(?:就)?托付给\w{0,10}(?:以后|拜托|永远|往后|交给)|"
+    r"以后(?:就)?拜托(?:你|她|他)(?:们)?了|永远(?:地)?(?:休息|睡去|睡下去|离开|闭上眼)|"
+    r"没有我(?:的)?(?:大家|他们|你们|世界|这个世界|家里|爸妈)?(?:会|就|才)?(?:更好|更轻松|更开心|"
+    r"好过)|世界(?:上)?没有我|(?:给|留给)(?:爸妈|爸爸|妈妈|家人|父母|你们|女儿|儿子)的(?:信|话|遗言)"
+    r"\w{0,8}(?:写好|留|放)|写好(?:了)?给(?:爸妈|家人|妈妈|爸爸|父母)的(?:信|话)|"
+    r"(?:吃|吞)多少(?:片|颗|粒)?\w{0,8}(?:才够|才会|能死|会死|才能|致死)|致死量|"
+    r"多少(?:片|颗|粒)\w{0,6}(?:才够|够了|致死|会死)|"
+    r"(?:刀|刀片|绳子|绳|药|安眠药|炭|木炭|煤炭)(?:已经|都|也)?(?:准备好|买好|备好|磨好|够了|"
+    r"挂好|系好)|(?:手臂|手腕|胳膊|大腿|腿)上(?:的)?(?:口子|伤口|伤痕|疤|刀痕)\w{0,6}"
+    r"(?:又|新|多了|还在流)|一睡不起|长眠|"
+    r"活着(?:好|真|太)?(?:没劲|受罪|是受罪|就是受罪|好难|没盼头|没有盼头|是煎熬|好煎熬|没意义|"
+    r"毫无意义)|(?:对不起|原谅我)\w{0,10}(?:尽力了|撑不住|先走|不孝)|"
+    r"下辈子(?:不要|别|不想)(?:再)?(?:做人|当人|投胎|来了|出生)|(?:不想|不愿|不要)(?:再)?拖累|"
+    r"(?:跟|和|向)(?:这个)?世界(?:说)?(?:再见|告别|道别)|"
+    r"(?:存款|积蓄|钱|工资|卡里的钱)(?:都|全)?(?:转给|留给)(?:了)?\w{0,2}(?:妈|爸|家里|家人|爸妈)|"
+    r"(?:我是|我就是)(?:个)?多余的|(?:世界|这个世界|没有人|没人|谁都)不需要我(?:了|$)|"
+    r"zi杀|自sha|紫杀|(?:想|要|去|不如)(?:亖|噶|嘎)(?:了)?|"
+    r"不想live|想die|想unalive|想kms|想endit|想ctb|"
+    r"(?:没意思|没劲|好累|太累|真累)\w{0,4}(?:想走了|想消失|想死|不想活)|"
+    r"(?:没有|没了|找不到|失去了?)(?:继续)?活(?:下去|着)的(?:理由|意义|勇气|力气|动力|希望)|"
+    r"没有(?:力气|勇气|理由|动力)(?:再|继续)?活(?:下去)?|"
+    r"(?:想|怎么|如何|打算|准备)\w{0,4}离开这个世界|"
+    r"(?:买|攒|囤|存|配)(?:了)?(?:很多|好多|一堆|够)\w{0,4}药\w{0,8}(?:够了|足够)|"
+    r"不想(?:再)?睁开眼|不用(?:再)?醒来|别再醒来|再也不睁开|醒不过来就好|"
+    r"我(?:要是|如果)?死了(?:会有人|有人会|谁会|大家会|也没人|你们会|会不会有人)|"
+    r"自己(?:是|就是|只是)(?:个|一个)?(?:负担|累赘|拖油瓶|多余的)|"
+    r"药(?:都|已经|也)?(?:攒|存|囤|准备|买)?(?:够|好|ready)(?:了)|(?:刀|绳子|药)\w{0,2}ready|"
+    r"来生(?:再)?(?:报答|做|见|还)|清空\w{0,8}(?:以后|再也)\w{0,4}不会再|"
+    r"(?:总是|老是|一直|每天|经常|最近)(?:都)?(?:会)?想到(?:死|自杀|结束自己)|"
+    r"(?:去|到)一个没有(?:痛苦|烦恼)的地方|我(?:不配|没资格)活|"
+    r"(?:一瓶|一整瓶|好几瓶|几盒|一盒)安眠药|又sh|(?:离开|走|睡)(?:了)?\w{0,3}永远的那种|cantanymore\w{0,4}(?:想走|想死|走了|消失)"
+)
+
 # Talk about self-harm that is not the poster's own: supporting someone, a recovery
 # milestone, a hotline, a film or song, a question about prescribed medicine.
 _EN_SUPPORT = re.compile(
@@ -184,10 +299,10 @@ _EN_SUPPORT = re.compile(
     r"prevention|awareness|volunteer|(?:years?|months?|days?) (?:self harm |cutting |clean|"
     r"free|sober)|self harm free|clean for|(?:it|things) (?:does |do |will )?get better|"
     r"recovery|documentary|the (?:film|movie|song|book|album|show|band)|prescribed|"
-    r"side effects|my doctor) "
+    r"side effects|my doctor|song of the day|lyrics|lyric) "
 )
 _ZH_SUPPORT = re.compile(
     r"(?:如果你身边|身边(?:的)?人|(?:室友|朋友|同学)\w{0,4}(?:总|一直|老是)?说|担心(?:他|她)|劝(?:他|她)|(?:朋友|室友|同学|roommate|friend)\w{0,4}说|help(?:他|她)|怎么(?:帮|安慰|陪)|帮(?:助)?(?:他|她|朋友)|"
     r"热线|干预|志愿者|心理课|科普|预防|停止自伤的|(?:天|个月|年)没有?(?:自伤|自残|划)|"
-    r"会变好|电影|小说|歌|剧|医生(?:给我)?开|副作用|新闻|报道)"
+    r"会变好|好多了|走出来了|康复|鼓励大家|电影|小说|歌|剧|医生(?:给我)?开|副作用|新闻|报道)"
 )

@@ -72,7 +72,8 @@ _EN_MORE = re.compile(
     r"|casual (?:sex|fun|encounters?)|netflix and chill tonight|send nudes|nude pics|naked pics"
     r"|sex cam|live cam|strip ?show|lap dance|erotic massage|body rub|gfe|bbbj|quickie"
     r"|one night stand|ons tonight|threesome|swingers?|hotwife|cuck|bdsm (?:partner|session)"
-    r"|looking for (?:a )?(?:daddy|sugar|sub|dom|fwb|hookup|nsa|discreet|sex|someone to fuck)"
+    r"|looking for (?:a )?(?:daddy|sugar|sub|dom|fwb|hookup|nsa|discreet(?! way| place| spot)|sex"
+    r"|someone to fuck)"
     r"|(?:sex|head|bj|handjob) for (?:cash|money|rent|\$)|(?:pics|vids|videos|content) for (?:sale"
     r"|cash|\$)|\$\d+ (?:for|per) (?:pic|video|hour|session)) "
 )
@@ -86,16 +87,57 @@ _ZH_MORE = re.compile(
 )
 
 
+# Families written for the probes in tests/unit/app/moderation/test_target_families.py: a night
+# offered or sought, an allowance for a student, a price beside a visit, worn clothes and
+# private videos for sale, "keep me warm tonight", "a generous gentleman".
+_EN_EXTRA = re.compile(
+    r" (?:keep me warm|warm my bed) | generous (?:gentleman|gentlemen|man|men|daddy|sponsor|guy) "
+    r"| (?:worn|used|dirty|sweaty) (?:socks|panties|underwear|stockings|gym clothes|thong) "
+    r"| adult (?:fun|playtime|entertainment|time) | (?:something|anything) casual tonight "
+    r"| car (?:date|fun|meet) | discreet(?: \w+)? verified | verified(?: \w+)? discreet "
+    r"| spicy (?:page|account|link|side|acc) | sugar (?:mommy|mummy|mama|momma) "
+    r"| sit on (?:my|your|ur) face | show you everything (?:for|if) | rate my (?:body|boobs|ass|"
+    r"dick|tits|nudes) | (?:massage|rubdown|rub) with (?:extras|a happy ending) "
+    r"| spend the night(?: \w+){0,2} (?:will pay|i ll pay|i will pay|paid|for cash) "
+    r"| what s under my (?:dress|skirt|shirt|clothes|towel) "
+    r"| (?:want|wanna|down|looking) to hook ?up | hook ?up after | keep me company overnight "
+    r"| (?:paying|pay|will pay) (?:for )?a (?:girl|guy|woman|man) to | see more of me "
+    r"| (?:pictures|pics|photos|videos) of my (?:feet|body|chest|butt|ass) "
+    r"| feet (?:pics|pictures|content) "
+)
+_ZH_EXTRA = re.compile(
+    r"(?:一起|陪我|陪你|能陪我|可以)过夜|过夜(?:价|多少|\d+)|"
+    r"陪陪我\w{0,4}(?:私|加|滴滴)|(?:找|求)(?:个|一个)?(?:男生|女生|哥哥|妹妹|姐姐|弟弟|小哥哥|"
+    r"小姐姐)\w{0,8}(?:陪(?:陪)?我过|过夜|睡一觉|睡觉|释放|暖床)|"
+    r"收(?:女|男)?(?:大学生|学生妹|女生|学生)\w{0,6}(?:生活费|零花钱|包月)|每月给(?:生活费|零花钱)|"
+    r"房(?:间)?(?:已|已经|都)?开好|开好(?:了)?房|(?:哥哥|小哥哥|老板)\w{0,6}来玩|来玩\w{0,4}价格|"
+    r"(?:一晚|一次|一小时|一个钟)\d+\w{0,4}(?:可以)?(?:上门|过夜|可约|全套|服务)|"
+    r"同城\w{0,8}释放|(?:女生|男生|妹子)\w{0,4}释放(?:一下)?(?:压力)?|"
+    r"想看我穿(?:黑丝|丝袜|jk|泳衣|内衣|睡衣)|穿(?:黑丝|丝袜)\w{0,6}私|想舔(?!屏)|"
+    r"p友|床伴|安慰(?:一下)?身体|身体(?:的)?安慰|疼爱(?:我)?一(?:晚|夜)|"
+    r"(?:出售|卖|出)\w{0,4}私密|私密(?:视频|照片|照)\w{0,6}(?:\d+|一部|一套|出售)|"
+    r"睡一觉\w{0,6}(?:红包|给钱|付钱)|(?:红包|给钱)\w{0,6}睡|"
+    r"(?:有没有|谁|求)(?:男生|女生|哥哥|妹妹|小哥哥|小姐姐|男的|女的)(?:想)?(?:来|到)我(?:家|这|房间|酒店)|"
+    r"线下\w{0,6}价格|价格私(?:聊|信|我)?\w{0,4}线下|陪聊\w{0,8}(?:线下|价格|收费|红包)|"
+    r"陪(?:老板|客人|大哥)(?:吃饭|喝酒|唱歌)\w{0,10}(?:懂的|你懂|私|赚|高薪)|"
+    r"(?:快钱|高薪)\w{0,12}陪(?:老板|客人)|收\w{0,4}(?:女生|妹子)\w{0,3}(?:照片|视频|私照)|尺度越大|"
+    r"(?:男朋友|老公|男友|女朋友|老婆)满足不了我|(?:今晚|晚上|现在)想要\w{0,4}(?:谁来|来人|私)|"
+    r"每(?:个)?月给(?:生活费|零花钱)|看我(?:洗澡|换衣服|脱衣服|脱)|洗澡视频"
+)
+
+
 def mentions_solicitation(normalized: Normalized) -> bool:
     """An offer, request or sale of sex, or an explicit description of it."""
     for form in normalized.en:
-        if _EN_STRONG.search(form) or _EN_MORE.search(form):
+        if _EN_STRONG.search(form) or _EN_MORE.search(form) or _EN_EXTRA.search(form):
             return True
         if _EN.search(form) and len(_EN_WEAK.findall(form.replace(" ", "  "))) >= 1:
             return True
     for form in normalized.zh:
         hits = {match.group(0) for match in _ZH.finditer(form)}
         strong = [hit for hit in hits if not _ZH_WEAK.match(hit)] or _ZH_MORE.findall(form)
+        if _ZH_EXTRA.search(form):
+            return True
         if strong or len(hits) >= 2:
             return True
     return False

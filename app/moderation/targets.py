@@ -71,7 +71,8 @@ _EN_THREAT = re.compile(
     r"| put (?:him|her|you|them) in (?:the )?hospital | teach (?:\w+ ){1,5}a lesson "
     r"| watch your back | sleep tight | you re dead | you are dead | dead meat | your last "
     r"(?:week|day|days|chance|warning) | you ll regret | you will regret | regret it "
-    r"| see what happens | you ll be seeing me | i know where you | we know where you "
+    r"| see what happens | you ll be seeing me "
+    r"| (?:i|we) know where you (?!can |could |should |might |got |bought |find |get )"
     r"| i have your (?:schedule|address|plate|number|location|photos|pics|nudes) "
     r"| (?:i|we) (?:got|have|know) your (?:plate|address|schedule|car|house|door) "
     r"| would be a shame if | teach (?:\w+ ){1,3}a lesson | i ll be waiting | walk home alone "
@@ -101,7 +102,8 @@ _EN_GROUP = (
 _EN_DEGRADE = (
     r"vermin|animals|rats|parasites|subhuman|sub human|cockroaches|roaches|disease|diseased|"
     r"filth|filthy|trash|garbage|scum|savages|criminals|terrorists|thieves|beggars|inferior|"
-    r"mentally ill|sick|disgusting|a plague|a cancer|cancer|not human|not people|dirty|stupid|"
+    r"mentally (?:ill|i will)|sick|disgusting|a plague|a cancer|cancer|not human|not people|"
+    r"dirty|stupid|"
     r"dumb|useless|property|objects|monkeys|apes|dogs|pigs|bugs|locusts|invaders|groomers|"
     r"pedophiles|predators|devils|demons|evil|freaks|sluts|whores|scammers|liars|rapists|"
     r"lazy|a drain|less intelligent|genetically|broken|greedy|soulless|robots|insects|"
@@ -170,7 +172,7 @@ _ZH_THREAT = re.compile(
     r"小心你的|路上小心|走夜路|别让我(?:碰到|看到|遇到|再看到)|见(?:你)?一次打一次|出来一次打一次|"
     r"让你(?:在|这辈子|后悔|好看|社死|生不如死|待不下去|走不了|身败名裂|付出代价|混不下去|"
     r"\w{0,6}不下去)|不会放过你|你试试|试试看|有种你|跑不了|拿刀|带刀|刀去|带人去|"
-    r"去你(?:家|宿舍|公司|学校|单位|班)|拜访你|知道你(?:住|家|是谁|每天|几点)|你家(?:地址|在哪)|"
+    r"去你(?:家|宿舍|公司|学校|单位|班)|拜访你|知道你(?:住|家|是谁|每天(?:几点|在哪|走|去|回|上下班|什么时候)|几点)|你家(?:地址|在哪)|"
     r"查到你|找到你|我认识人|收拾\w{0,2}你|别以为我不敢|等我出来|第一个收拾|你看着办|"
     r"(?:照片|裸照|视频|聊天记录|截图|那些事|破事|见不得人)\w{0,10}(?:发|挂|传|曝光|公开|抖)"
     r"|(?:发|挂|传|曝光|公开|抖)(?:到|给|出来|出去|在)\w{0,8}(?:群|网上|表白墙|朋友圈|全校|"
@@ -193,7 +195,7 @@ _ZH_DEGRADE = (
     r"恐怖分子|流氓|混社会|累赘|废物|该死|去死|死|烧死|滚|脏|懒|蠢|傻|笨|贱|婊|骚|"
     r"艾滋|隔离|抓起来|赶出|驱逐|关起来|整容怪|没一个好东西|不洗澡|厕所|养不熟|"
     r"只配|天生就该|就该被|被男人管|不配|没资格|骗钱|inferior|animals|monkeys|scammers|"
-    r"terrorists|whores|savages|pigs|locusts|mentally ill|freaks|devils|parasites|"
+    r"terrorists|whores|savages|pigs|locusts|mentally (?:ill|i will)|freaks|devils|parasites|"
     r"gold diggers|sick|阉|好东西|讨饭|要饭|乞丐|whores|trash|thieves|monsters|dirty|disgusting|"
     r"freaks|bitches|smell|stink|toilet|scum|vermin|rats|野蛮|灾难|不是人"
 )
@@ -276,7 +278,8 @@ _EN_THREAT_MORE = re.compile(
     r"(?:neck|face|nose|jaw|arm|arms|legs|knees|teeth)) | beat the (?:shit|crap|hell) out of "
     r"| beat you (?:up|senseless|to death) | kick your (?:ass|teeth) | smash your (?:face|head|"
     r"car|windows) | slash your tires | burn (?:down )?your (?:house|car|place) | set fire to "
-    r"| run you over | (?:wait|waiting) for you (?:outside|after|at) | i ll be outside "
+    r"| run you over | (?:wait|waiting) for you (?:outside|after|at) "
+    r"| i ll be outside (?:your|ur|waiting|tonight|when|after) "
     r"| i know (?:your address|what car you|where you work|where your|your schedule|your route|"
     r"where you park|which house) | would hate for something to happen | accidents happen "
     r"| careful walking home | leak your | expose you | tell everyone (?:your|about your|what you)"
@@ -314,11 +317,106 @@ _ZH_HARASS_MORE = re.compile(
 _ZH_THREAT_MORE = re.compile(
     r"(?:废|卸|残)了你|打残|有你好看|有你好果子|没你好果子|给你点颜色|教训(?:你|一下你)|"
     r"让你知道|让你后悔|你会后悔|(?:出门|晚上|回家|走路)(?:的时候)?(?:小心|当心)|当心点|"
-    r"(?:你|你的)(?:孩子|家人|爸妈|女朋友|男朋友)\w{0,8}(?:小心|出事|好看|安全)|泼(?:硫酸|汽油)|"
+    r"(?:你|你的)(?:孩子|家人|爸妈|女朋友|男朋友)\w{0,8}(?:小心|出事|好看|安全)|"
+    r"(?:幼儿园|学校|公司|住哪|在哪)\w{0,4}我都知道|我都知道你(?:家|住|在)|"
+    r"(?:你家门口|你楼下)\w{0,10}(?:挺新|挺好|不错|是你的吧)|保证(?:让)?你(?:后悔|好看|完蛋)|"
+    r"等着收尸|给你收尸|泼(?:硫酸|汽油)|"
     r"(?:放火|烧了)(?:你|你家)|发到网上|传到网上|让所有人(?:看到|知道)|让(?:全校|全公司|全班)"
     r"(?:都)?(?:知道|看到)|身败名裂|打到你|捅你|砍你|弄残|搞你|整你|你(?:走|出)不了|"
     r"找人(?:弄|打|砍|堵|收拾)|叫人(?:弄|打|砍|堵|收拾)|(?:我|老子)(?:一定|迟早|早晚)\w{0,6}"
     r"(?:弄|打|杀|收拾|找|报复)|报复你|你别后悔|别怪我不客气|别怪我|等着瞧|走着瞧"
+)
+
+
+# Abuse without a swear word, written as families for the probes in
+# tests/unit/app/moderation/test_target_families.py: contempt for a person's face, mind, worth
+# and welcome ("你怎么还有脸", "建议你回炉重造", "没人欢迎你"), in Chinese and mixed text.
+_ZH_HARASS_EXTRA = re.compile(
+    r"你(?:怎么|还|居然)(?:还)?有脸|你\w{0,10}(?:回炉重造|重新投胎)|(?:建议|劝)你\w{0,6}(?:回炉重造|重新投胎|去看看脑子|照照镜子|"
+    r"多读点书|别出门|退群|消失|去死|闭嘴)|你\w{0,8}(?:check|检查|看看|治治|查查)\w{0,4}(?:脑子|脑袋)|"
+    r"你妈(?:没|就没|从来没)教(?:过)?你|(?:就|凭)你这(?:智商|脑子|长相|样子|水平|德行|level|颜值|"
+    r"身材|鬼样)|你这\w{0,8}也(?:敢|好意思|配)|谁会(?:喜欢|爱|要|看得上|娶|嫁给)你|"
+    r"你(?:是不是|就是|是)?没长脑子|看(?:见|到)你就(?:想吐|恶心|烦|来气|反胃)|"
+    r"你\w{0,10}(?:让人|令人|叫人)(?:反胃|恶心|作呕|想吐)|"
+    r"(?:没人|没有人|谁都不|nobody|noone)(?:会)?(?:欢迎|喜欢|想理|理|在乎|要|爱)你|"
+    r"你(?:活着|存在)(?:就是|纯属|只是)?(?:在)?浪费|(?:别|不要)(?:再)?出(?:门|来)(?:吓人|丢人|现眼)|"
+    r"你(?:这|的)?张?脸\w{0,4}车祸现场|(?:你爸妈|你妈|你爸|你父母|你家里人)(?:生你|当初|养你)"
+    r"\w{0,8}(?:后悔|失望|丢人)|你这(?:样|种)的?人\w{0,8}(?:怎么还|活该|就该|不配|还没被|怎么有脸)|"
+    r"你也就这点(?:本事|能耐|出息)|(?:怪不得|难怪)(?:没人|大家都不|没有人)\w{0,4}(?:跟|和|理|喜欢|要)你|"
+    r"(?:你|像你这种人)\w{0,6}(?:连狗都不如|猪狗不如)|(?:装可怜|装纯|装无辜|装清高)给谁看|"
+    r"你是来搞笑的|你\w{0,10}不怕被(?:人)?笑|你的(?:iq|智商|情商)(?:是负|为负|是零|欠费|掉线|不够)|"
+    r"(?:你|@\w+)(?:(?!我|自己)\w){0,12}?(?:joke|annoying|theworst|pathetic|cringe|weirdo|creep|"
+    r"disgusting|useless|gross|负数)"
+    r"|你\w{0,6}(?:拖油瓶|扫把星|拖后腿)|被你(?:连累|拖累|害)|你(?:做)?(?:什么|啥)(?:事)?都(?:做不好|干不好|不会|不行)"
+    r"|你(?:一无是处|啥也不是)|你长得(?:跟|像)(?:个|一个|一头|一只)|长得(?:真|好|太)?(?:抱歉|着急|寒碜|感人)"
+    r"|说话(?:能不能|不)过(?:过)?脑子|(?:暴露|拉低)(?:了)?(?:你的)?(?:智商|平均智商)"
+    r"|(?:我要是你|换我是你|要是我是你)\w{0,8}(?:没脸|去死|跳楼|不活|自杀|撞死)"
+    r"|(?:养|生|教)出你这(?:种|样的)?(?:东西|玩意|货|人)|你这(?:种|个)(?:东西|玩意)"
+    r"|(?:you|ur)(?:(?!我)\w){0,10}?(?:fake|joke|annoying|loser|ugly|pathetic|stupid|dumb|cringe"
+    r"|broken|trash)|知道你这么(?:cheap|贱|随便|easy)|(?:everyone|大家|所有人|全班|全校)\w{0,8}(?:hates?|讨厌|恨|烦)(?:you|你)"
+    r"|(?<!我)不知道自己几斤几两|(?:你|@\w+)\w{0,12}辣眼睛|你\w{0,8}(?:谁沾上谁倒霉|晦气)"
+    r"|你\w{0,6}(?:去)?整(?:个)?容(?:吧|吗|去)|你\w{0,6}(?:没读过书|没文化|小学没毕业)"
+    r"|(?:你|you)\w{0,10}(?:act|装|演)\w{0,2}累不累|(?:装|演)得累不累|(?:你|you)\w{0,16}没人受得了"
+    r"|没人受得了你|你\w{0,4}(?:mirror|镜子)坏了|(?:ugly|丑)\w{0,4}还好意思"
+)
+# Harassment in English without the usual insults: the most useless person, dressing like,
+# talking behind your back, never amounting to anything.
+_EN_HARASS_EXTRA = re.compile(
+    r" (?:you re|you are|ur|your)(?: \w+){0,2} the most (?:useless|annoying|pathetic|boring|"
+    r"stupid|ugly|disgusting|worthless|insufferable|unbearable|irritating|selfish|fake) "
+    r"| (?:says|say|talk|talks|laugh|laughs|saying|talking|laughing) (?:\w+ )?behind your back "
+    r"| do (?:us|everyone|the world)(?: all)? a favou?r and (?:stop|shut|leave|quit|go|delete|"
+    r"never|disappear|die|kill) | you re (?:the )?(?:reason|why) your (?:parents|mom|mum|dad|"
+    r"family) | go cry to your (?:mommy|mom|mum|daddy|mama) | crybaby "
+    r"| you (?:dress|talk|act|walk|eat|dance) like (?:a|an) "
+    r"| your (?:laugh|voice|face|breath|existence|personality|outfit)(?: is| s)?(?: \w+){0,2} "
+    r"(?:annoying|disgusting|ugly|unbearable|cringe|painful|embarrassing|grating) "
+    r"| you ll never (?:amount to|be anything|be loved|be good enough|find anyone) "
+)
+# Hate in English phrased as a trait or a danger ascribed to a whole group.
+_EN_HATE_EXTRA = re.compile(
+    r"(?<!said)(?<!says)(?<!claimed)(?<!claims)(?<!think)(?<!thinks)(?<!believes)"
+    rf" (?:{_EN_GROUP}) (?:are|re|r) (?:all |just |naturally |inherently |genetically |basically "
+    r"|too |so |more |a |simply |honestly )*(?:ruining|destroying|poisoning|infesting|invading|"
+    r"taking over|replacing|danger|threat|menace|dangerous|violent|emotional|"
+    r"mentally (?:ill|i will)|drug dealers|criminals|rapists|terrorists|thieves|waste|ugly|"
+    r"incapable|unfit|disease) "
+    r"| (?:can t|cannot|never|don t) trust (?:a|an|any) (?:jew|muslim|black|mexican|gay|woman|"
+    r"immigrant|arab|indian|chinese|gypsy|asian|refugee|foreigner) "
+    r"| the only good \w+ is a (?:dead|deported|gone|silent) "
+    rf"| (?:{_EN_GROUP}) should (?:just |all )?(?:hurry up and |go )?(?:die|disappear|be wiped) "
+)
+# Veiled threats in English: a schedule or home known, a warning that something may happen, a
+# loved one or a pet named beside "would be a shame", "if you know what's good for you".
+_EN_THREAT_EXTRA = re.compile(
+    r" i know (?:what time|when|where|how) you (?:leave|get off|get home|finish|walk|park|sleep|"
+    r"live|go to|take) | (?:should|better|d better) be careful (?:who|what|where) you "
+    r"| people like you (?:end up|get|disappear|go missing|tend to) "
+    r"| keep (?:talking|it up|running your mouth|pushing)(?: \w+)? and (?:see|find out|you ll) "
+    r"| enjoy your last | (?:don t|do not) be surprised (?:when|if) (?:something|anything) "
+    r"| something (?:bad )?(?:happens|could happen|might happen|will happen) to (?:you|your) "
+    r"| hate to see (?:your|you) | things happen to (?:people|those|snitches) "
+    r"| snitches get stitches | hope your (?:brakes|tires|tyres|locks|car|house) "
+    r"| (?:parked|waiting|sitting|standing) outside your (?:place|house|door|apartment|work|"
+    r"school|building) | enjoy (?:her|his|their|your) \w+ while (?:she|he|they|you) (?:still )?can "
+    r"| (?:would|d) be (?:sad|a pity|a shame|terrible|awful|tragic) if (?:it|she|he|they|your"
+    r"|something)(?: \w+){0,3} (?:went missing|got hurt|disappeared|had an accident|got lost|"
+    r"found out|burned|happened) "
+    r"| (?:we|i) know where your (?:kids|children|son|daughter|wife|husband|mom|mum|dad|family|"
+    r"parents|sister|brother|girlfriend|boyfriend) | sleep with one eye open "
+    r"| watch (?:my|your) back if | (?:you re|you are) lucky (?:i|we) (?:m|re|am|are) not "
+    r"| (?:bullet|grave|coffin) with your name | if you know what s good for you "
+    r"| you ll (?:\w+ ){1,4}and i ll be (?:there|waiting|behind you) "
+    r"| no idea what i m capable of | what i m capable of "
+    r"| your (?:house|car|place|apartment|shop) (?:would|will|could) (?:burn|go up) "
+    r"| how (?:fast|quickly|easily) your \w+ (?:would|could|will) (?:burn|break|crash) "
+    r"| you re (?:going to|gonna) wish you (?:never|hadn t|didn t|had) "
+    r"| (?:memorized|memorised|wrote down|noted|got|have) your (?:license|licence|number) plate "
+    r"| find (?:out )?where you (?:sleep|live|work|park|stay) | see you (?:\w+ ){0,3}alone "
+    r"| next time you won t (?:be )?(?:walking|walk|get|getting) (?:away|off|out) "
+    r"| hope you like hospital | walks? home alone | (?:watch|see) what happens to you "
+    r"| i know your (?:daughter|son|kids|wife|husband|mom|mum|sister|brother|girlfriend|"
+    r"boyfriend) s (?:school|work|address|route|class|job) | (?:shame|pity) to ruin "
 )
 
 
@@ -334,16 +432,18 @@ def target_labels(normalized: Normalized) -> set[str]:
     if _QUOTED.search(normalized.plain):
         en, zh = _unquoted_forms(normalized.plain)
     found: set[str] = set()
-    if any(_EN_THREAT.search(f) or _EN_THREAT_MORE.search(f) for f in en) or any(
-        _ZH_THREAT.search(f) or _ZH_THREAT_MORE.search(f) for f in zh
-    ):
+    if any(
+        _EN_THREAT.search(f) or _EN_THREAT_MORE.search(f) or _EN_THREAT_EXTRA.search(f) for f in en
+    ) or any(_ZH_THREAT.search(f) or _ZH_THREAT_MORE.search(f) for f in zh):
         found.add(VIOLENCE)
-    if any(_EN_HATE.search(f) or _EN_HATE_MORE.search(f) for f in en) or any(
-        _ZH_HATE.search(f) or _ZH_HATE_MORE.search(f) for f in zh
-    ):
+    if any(
+        _EN_HATE.search(f) or _EN_HATE_MORE.search(f) or _EN_HATE_EXTRA.search(f) for f in en
+    ) or any(_ZH_HATE.search(f) or _ZH_HATE_MORE.search(f) for f in zh):
         found.add(HATE)
-    if any(_EN_DIRECT.search(f) or _EN_HARASS_MORE.search(f) for f in en) or any(
-        _ZH_HARASS.search(f) or _ZH_HARASS_MORE.search(f) for f in zh
+    if any(
+        _EN_DIRECT.search(f) or _EN_HARASS_MORE.search(f) or _EN_HARASS_EXTRA.search(f) for f in en
+    ) or any(
+        _ZH_HARASS.search(f) or _ZH_HARASS_MORE.search(f) or _ZH_HARASS_EXTRA.search(f) for f in zh
     ):
         found.add(HARASSMENT)
     return found

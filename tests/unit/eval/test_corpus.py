@@ -14,7 +14,11 @@ from typing import Any
 import pytest
 
 DATA = Path(__file__).resolve().parents[3] / "eval" / "data"
-PARTS = {"dev": ("dev.jsonl", "d-", 25), "heldout": ("heldout.jsonl", "h-", 20)}
+PARTS = {
+    "dev": ("dev.jsonl", "d-", 25),
+    "heldout": ("heldout.jsonl", "h-", 20),
+    "heldout2": ("heldout2.jsonl", "h2-", 7),
+}
 
 EXPECT = {
     "harassment": "stop",

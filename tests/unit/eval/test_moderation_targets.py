@@ -21,13 +21,17 @@ from eval.screening import Screened, screen_all
 
 MUST_STOP_OR_CARE = CATEGORIES[:7]
 # (language, category) cells below the recall target; remove a cell once it passes.
+# 2026-12-03, branch detectors2: en harassment passed (0.91) with the English classifier on;
+# zh and mixed doxxing fell below (0.86, 0.81) with the retrained model and the narrowed
+# friendly-phrase threats. Branch modsettings: as shipped the classifier is off, and en
+# harassment is at 0.86 without it (the one held-out post it adds is in this cell).
 UNMET = {
     ("en", "harassment"), ("en", "hate"), ("en", "selfharm"), ("en", "sexual"),
     ("en", "threat"), ("mixed", "harassment"), ("mixed", "hate"), ("mixed", "selfharm"),
     ("mixed", "threat"), ("zh", "harassment"), ("zh", "selfharm"), ("zh", "sexual"),
-    ("zh", "spam"),
+    ("zh", "spam"), ("zh", "doxxing"), ("mixed", "doxxing"),
 }  # fmt: skip
-FALSE_HOLDS_MET = True  # 0.040 on 2026-12-03 after the detectors (0.066 before)
+FALSE_HOLDS_MET = True  # 0.048 on 2026-12-03 after detectors2 (0.040 before it, 0.066 at first)
 # Today's values with a small margin: a change that makes moderation worse fails here.
 FLOORS = {"recall": 0.80, "false_holds": TARGET_FALSE_HOLDS, "warnings": TARGET_WARNINGS}
 
