@@ -5,7 +5,7 @@ Each measurement runs in a fresh subprocess (`python -m bench.moderation on|off`
 reports is what moderation adds to a process that has imported the app and opened its database,
 and nothing an earlier measurement loaded stays resident. CPU per post is `time.process_time`
 around the self-harm question and `moderate` (app/notes/submit.py) for every post of the eval
-corpus (eval/data, both parts), on a fresh SQLite database, as `make eval` screens them.
+corpus (eval/data, every part), on a fresh SQLite database, as `make eval` screens them.
 
 Variants: as shipped (default settings: the n-gram model on, the English classifier off, so
 never imported), and with the admin's `english_classifier` setting on. The install size counts
