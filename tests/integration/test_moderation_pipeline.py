@@ -169,6 +169,20 @@ async def test_self_harm_shows_help_page_then_posts_after_confirming(instance: R
     assert len(await note_rows(instance)) == 1
 
 
+# Made up for this test; no self-harm rule matches it, the model's care head scores it ~0.97.
+ONLY_THE_MODEL_ASKS = "活得好累，每天都在想是不是该放弃了"
+
+
+async def test_model_help_set_to_off_stops_the_models_help_pages(instance: RunningApp) -> None:
+    answer = await submit(instance, ONLY_THE_MODEL_ASKS)
+    assert answer.status_code == 200 and "You are not alone" in answer.text
+    db = instance.services.db
+    await update_moderation_settings(db, replace(await get_moderation_settings(db), model_help=1.0))
+    posted = await submit(instance, ONLY_THE_MODEL_ASKS)
+    assert posted.status_code == 303
+    assert [row["content"] for row in await note_rows(instance)] == [ONLY_THE_MODEL_ASKS]
+
+
 async def test_self_harm_help_keeps_the_post_and_its_proof_of_work_while_the_breaker_asks(
     instance: RunningApp,
 ) -> None:
