@@ -23,7 +23,10 @@ from app.core.urls import Urls
 from app.db.engine import Db
 from app.fedi.outbound import enqueue_group_announce, store_and_enqueue
 from app.store import followers, local_actors
-from app.store.boards import get_board
+from app.store import notes as note_store
+from app.store.boards import Board, get_board
+from app.store.local_actors import LocalActor
+from app.store.notes import LOCAL
 from federation.builders import build_announce
 from federation.parse import IncomingActivity, RemoteNoteDoc
 from federation.vocab import PUBLIC
@@ -94,17 +97,44 @@ async def pass_on(
     if board is None or board_actor is None:
         return False
     passed = await enqueue_group_announce(db, urls, board, board_actor, activity, note_id, now)
-    inboxes = await followers.list_follower_inboxes(db, board_actor.id)
     for post_id in post_ids:
-        if not inboxes:
-            break
-        announce_id = new_id()
-        announce = build_announce(
-            activity_id=urls.activity(announce_id),
-            actor=urls.board(board.slug),
-            note_id=post_id,
-            followers=urls.board_followers(board.slug),
-            published=now,
-        )
-        await store_and_enqueue(db, urls, announce_id, announce, board_actor, note_id, inboxes, now)
+        await _boost(db, urls, board, board_actor, post_id, note_id, now)
     return passed
+
+
+async def boost_approved_post(db: Db, urls: Urls, note_id: str, now: datetime) -> bool:
+    """A post made in the board that waited for review goes out once approved: the board boosts
+    it by id to every follower. (The member's own Create was not kept while it waited, so group
+    servers get the boost too rather than the embedded Create.) Call inside a transaction."""
+    note = await note_store.get_note(db, note_id)
+    if note is None or note.origin == LOCAL or note.ap_id is None or note.id != note.thread_id:
+        return False
+    board = await get_board(db, note.board_id)
+    board_actor = await local_actors.get_board_actor(db, note.board_id)
+    if board is None or board_actor is None:
+        return False
+    return await _boost(db, urls, board, board_actor, note.ap_id, note.id, now)
+
+
+async def _boost(
+    db: Db,
+    urls: Urls,
+    board: Board,
+    board_actor: LocalActor,
+    post_id: str,
+    note_id: str | None,
+    now: datetime,
+) -> bool:
+    inboxes = await followers.list_follower_inboxes(db, board_actor.id)
+    if not inboxes:
+        return False
+    announce_id = new_id()
+    announce = build_announce(
+        activity_id=urls.activity(announce_id),
+        actor=urls.board(board.slug),
+        note_id=post_id,
+        followers=urls.board_followers(board.slug),
+        published=now,
+    )
+    await store_and_enqueue(db, urls, announce_id, announce, board_actor, note_id, inboxes, now)
+    return True

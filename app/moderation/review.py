@@ -16,7 +16,7 @@ from app.core.ids import new_id
 from app.core.states import HELD, OPEN
 from app.core.urls import Urls
 from app.db.engine import Db
-from app.fedi import dm_answers, outbound
+from app.fedi import dm_answers, groups, outbound
 from app.notes import deletion
 from app.store import local_actors, remote_actors
 from app.store import notes as note_store
@@ -52,6 +52,8 @@ async def approve_notes(
             federate_after = now if note.origin == LOCAL else None
             if await note_store.approve_held_note(db, note.id, federate_after):
                 await record_decision(db, note.id, NOTE, CHECK, APPROVE, "approved in review", now)
+                if urls is not None:
+                    await groups.boost_approved_post(db, urls, note.id, now)
                 approved += 1
         if urls is not None:
             await dm_answers.answer_decision(db, urls, note.id, True, now, translations)

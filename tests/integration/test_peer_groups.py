@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.db.tables import notes
+from tests.support.admin import form_token, signed_in
 from tests.support.app_client import RunningApp
 from tests.support.delivery import trust_our_keys
 from tests.support.fixture_peer import LEMMY, MASTODON, FixturePeer, run_fixture_peer
@@ -185,3 +186,30 @@ async def test_mastodon_mention_of_the_board_is_a_post(
     await deliver(instance, mastodon, "mia", mastodon.create("mia", post))
     rows = await instance.services.db.fetch_all(sa.select(notes.c.ap_id, notes.c.state))
     assert [(r["ap_id"], r["state"]) for r in rows] == [(post["id"], "live")]
+
+
+async def test_held_post_in_the_board_is_boosted_once_approved(
+    instance: RunningApp, lemmy: FixturePeer, mastodon: FixturePeer
+) -> None:
+    """spec: group-post-from-follower (a post moderation holds is passed on only when a
+    moderator approves it: boosted by id to every follower)"""
+    await followed(instance, lemmy, mastodon)
+    board = instance.services.urls.board("main")
+    page = lemmy.post(
+        "lea", "<p>Spring sale at https://shop-deals.example/today</p>", to=[board, PUBLIC],
+        audience=board, title="Sale",
+    )  # fmt: skip
+    await deliver(instance, lemmy, "lea", lemmy.create("lea", page), mastodon)
+    row = await instance.services.db.fetch_one(sa.select(notes).where(notes.c.ap_id == page["id"]))
+    assert row is not None and row["state"] == "held"
+    assert announced(lemmy) == ([], []) and announced(mastodon) == ([], [])
+
+    await signed_in(instance.client, instance.services.db, "root", "admin")
+    token = await form_token(instance.client, "/admin/queue")
+    answer = await instance.client.post(
+        "/admin/queue", data={"csrf_token": token, "approve_one": row["id"]}
+    )
+    assert answer.status_code == 303, answer.text
+    await work(instance, lemmy, mastodon)
+    assert announced(lemmy) == ([], [page["id"]])
+    assert announced(mastodon) == ([], [page["id"]])
