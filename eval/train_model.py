@@ -1,6 +1,6 @@
 """Train the n-gram model's weights (app/moderation/data/model.json) on the development part.
 
-    python -m eval.train_model [--folds 5] [--max-false 0.015] [--max-false-care 0.005]
+    python -m eval.train_model [--folds 5] [--max-false 0.01] [--max-false-care 0.005]
 
 Only `eval/data/dev.jsonl` and `eval/data/train_extra*.txt` (posts written for training) are
 read: the held-out part is never trained or tuned on. Two logistic
@@ -108,7 +108,7 @@ def extra_texts(kind: str) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.train_model")
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--max-false", type=float, default=0.015, help="for the stop head")
+    parser.add_argument("--max-false", type=float, default=0.01, help="for the stop head")
     parser.add_argument("--max-false-care", type=float, default=0.005, help="for the care head")
     args = parser.parse_args(argv)
     posts = load_part("dev")

@@ -24,6 +24,7 @@ REASON = "likely_abuse"
 STOP = "stop"
 CARE = "care"
 _MAX_CHARS = 400
+MIN_WORDS = 6
 OFF = 1.0
 
 
@@ -97,14 +98,29 @@ def shipped_threshold(head: str) -> float | None:
     return None if model is None or head not in model.heads else model.heads[head].threshold
 
 
+def long_enough(normalized: Normalized) -> bool:
+    """Whether a text gives the `stop` head enough to go on: at least MIN_WORDS words, or twice
+    as many Chinese characters. In a shorter text a few n-grams decide alone, and honest lines
+    ("You are not alone.", "already live") scored as abuse; the rules judge short texts."""
+    words = len(normalized.en[0].split()) if normalized.en else 0
+    han = (
+        sum(1 for char in normalized.zh[0] if "\u4e00" <= char <= "\u9fff") if normalized.zh else 0
+    )
+    return words >= MIN_WORDS or han >= 2 * MIN_WORDS
+
+
 def check_model(
     normalized: Normalized, model: Model | None = None, threshold: float | None = None
 ) -> Verdict:
-    """HOLD when the `stop` head is confident (from `threshold`, or the shipped one when None);
-    the rules name the category, this only catches what they missed, so a person reads it
-    before the public does."""
+    """HOLD when the `stop` head is confident (from `threshold`, or the shipped one when None)
+    about a text long enough to judge; the rules name the category, this only catches what they
+    missed, so a person reads it before the public does."""
     model = model or default_model()
-    if model is not None and STOP in model.flags(normalized, {STOP: threshold}):
+    if (
+        model is not None
+        and long_enough(normalized)
+        and STOP in model.flags(normalized, {STOP: threshold})
+    ):
         return Verdict(HOLD, CHECK, REASON)
     return Verdict(ALLOW, CHECK)
 
