@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -24,6 +25,10 @@ REASON = "likely_abuse"
 STOP = "stop"
 CARE = "care"
 _MAX_CHARS = 400
+_HAN = re.compile("[\u4e00-\u9fff]")
+# Links and run-together nonsense are the link policy's business, not evidence of abuse: the
+# corpus's made-up domains (example.*) had taught the model that a link is spam.
+_LINKISH = re.compile(r"^(?:https?|www)|^[a-z0-9]{21,}$|example")
 MIN_WORDS = 6
 OFF = 1.0
 
@@ -34,8 +39,13 @@ def features(normalized: Normalized) -> set[str]:
     joined = normalized.zh[0][:_MAX_CHARS] if normalized.zh else ""
     for size in (2, 3):
         for index in range(len(joined) - size + 1):
-            found.add(f"c{joined[index : index + size]}")
-    words = normalized.en[0].split()[:_MAX_CHARS] if normalized.en else []
+            gram = joined[index : index + size]
+            # Latin text is read as words below; as characters it only added noise (the letters
+            # of a long word or a link each tipped the sum a little).
+            if _HAN.search(gram):
+                found.add(f"c{gram}")
+    all_words = normalized.en[0].split()[:_MAX_CHARS] if normalized.en else []
+    words = [word for word in all_words if not _LINKISH.search(word)]
     for index, word in enumerate(words):
         found.add(f"w{word}")
         padded = f" {word} "

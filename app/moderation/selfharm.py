@@ -140,7 +140,8 @@ _ZH = re.compile(
     r"累赘|(?:自杀|死)(?:是|才是)?(?:唯一|最好)|怎么死|死(?:得|的)?(?:不痛|不疼|不麻烦|比较)|"
     r"(?:自杀|轻生|死)的念头|想自杀|要自杀|(?:我|想|要|去)自杀|自杀\w{0,4}(?:方法|怎么|不会疼|"
     r"计划|这次|认真)|撑不下去|不想撑|结束(?:这一切|一切|自己)|用不(?:到|上)了|送人了|"
-    r"wanttodie|wannadie|killmyself|endmylife|(?:goodbye|再见了?|永别了?)(?:树洞|世界|大家|everyone)|"
+    r"wanttodie|wannadie|killmyself|endmylife|(?:wantto|wanna|gonna|goingto|needto|justwantto)"
+    r"(?:去)?(?:死|自杀|轻生|跳楼|割腕|消失)|(?:goodbye|再见了?|永别了?)(?:树洞|世界|大家|everyone)|"
     r"又cut|cut了|cut自己|"
     r"早点结束|对不起\w{0,8}(?:太累|下辈子)|就差一个决心|自杀(?:is|feels|the|only)"
 )

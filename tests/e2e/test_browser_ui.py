@@ -141,7 +141,7 @@ def ui(
     down_port = free_port()
     with (
         run_fake_inbox(host=UP_DOMAIN) as (peer, _),
-        run_treehole(database_url, data_dir) as server,
+        run_treehole(database_url, data_dir, {"TREEHOLE_POST_RATE_LIMIT": "60/600"}) as server,
         chromium_browser() as browser,
     ):
         run_async(_seed(database_url, peer, down_port))

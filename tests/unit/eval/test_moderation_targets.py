@@ -27,16 +27,17 @@ MUST_STOP_OR_CARE = CATEGORIES[:7]
 # harassment is at 0.86 without it (the one held-out post it adds is in this cell). Then the
 # model's stop head became stricter (1 % out-of-fold false positives instead of 1.5 %, and only
 # texts of six words or more: decision 0009): zh hate and en doxxing fell below (0.82, 0.86),
-# overall recall 0.824 -> 0.798 for false holds 0.048 -> 0.040.
+# overall recall 0.824 -> 0.798 for false holds 0.048 -> 0.040. Then its features left links and
+# Latin letters-as-characters out (retrained): 0.822 / 0.038, zh and mixed hate back above 0.9.
 UNMET = {
     ("en", "harassment"), ("en", "hate"), ("en", "selfharm"), ("en", "sexual"),
-    ("en", "threat"), ("mixed", "harassment"), ("mixed", "hate"), ("mixed", "selfharm"),
+    ("en", "threat"), ("mixed", "harassment"), ("mixed", "selfharm"),
     ("mixed", "threat"), ("zh", "harassment"), ("zh", "selfharm"), ("zh", "sexual"),
-    ("zh", "spam"), ("zh", "doxxing"), ("mixed", "doxxing"), ("zh", "hate"), ("en", "doxxing"),
+    ("zh", "spam"), ("zh", "doxxing"), ("mixed", "doxxing"), ("en", "doxxing"),
 }  # fmt: skip
-FALSE_HOLDS_MET = True  # 0.040 on 2026-12-03 with the stricter model head (0.066 at first)
+FALSE_HOLDS_MET = True  # 0.038 on 2026-12-03 with the stricter model head (0.066 at first)
 # Today's values with a small margin: a change that makes moderation worse fails here.
-FLOORS = {"recall": 0.78, "false_holds": TARGET_FALSE_HOLDS, "warnings": TARGET_WARNINGS}
+FLOORS = {"recall": 0.80, "false_holds": TARGET_FALSE_HOLDS, "warnings": TARGET_WARNINGS}
 
 
 @pytest.fixture(scope="module")
