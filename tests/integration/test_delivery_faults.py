@@ -174,7 +174,7 @@ async def test_delivery_gone_personal_inbox_drops_that_follower(
     assert (await one_row(db, "Announce", fake.shared_inbox_url))["state"] == "delivered"
     assert await count_followers(instance) == 2  # z only
     fake.clear()
-    await post_note(instance.client, "nobody at z's inbox any more")
+    await post_note(instance.client, "z has moved away, so this goes to the shared inbox")
     await run_worker(instance, fake)
     await run_worker(instance, fake, utcnow() + timedelta(days=1))
     assert [a.path for a in fake.arrivals(type="Announce")] == ["/inbox"]
