@@ -12,6 +12,8 @@ PARTS = {
     "heldout": DATA / "heldout.jsonl",
     # Written by a second, independent author who never read the detectors or the other parts.
     "heldout2": DATA / "heldout2.jsonl",
+    # Written by a third, independent author, reserved for reporting like heldout2.
+    "heldout3": DATA / "heldout3.jsonl",
 }
 STOP = "stop"
 CARE = "care"
@@ -35,7 +37,7 @@ class Post:
 
 
 def load_part(part: str) -> list[Post]:
-    """The posts of one part (`dev`, `heldout` or `heldout2`), in file order."""
+    """The posts of one part (`dev`, `heldout`, `heldout2` or `heldout3`), in file order."""
     posts = []
     with PARTS[part].open(encoding="utf-8") as lines:
         for line in lines:

@@ -1,7 +1,7 @@
 """`make eval`: the moderation pipeline over the labelled corpus, with the English classifier on
 and off.
 
-    python -m eval.run [--part dev|heldout|heldout2|all] [--classifier on|off|both] [--json]
+    python -m eval.run [--part dev|heldout|heldout2|heldout3|all] [--classifier on|off|both] [--json]
         [--misses]
 
 Prints recall (must-stop posts held or rejected, self-harm posts shown the help page), false

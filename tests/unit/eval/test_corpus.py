@@ -18,6 +18,7 @@ PARTS = {
     "dev": ("dev.jsonl", "d-", 25),
     "heldout": ("heldout.jsonl", "h-", 20),
     "heldout2": ("heldout2.jsonl", "h2-", 7),
+    "heldout3": ("heldout3.jsonl", "h3-", 20),
 }
 
 EXPECT = {
