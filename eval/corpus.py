@@ -12,6 +12,8 @@ PARTS = {
     "heldout": DATA / "heldout.jsonl",
     # Written by a second, independent author who never read the detectors or the other parts.
     "heldout2": DATA / "heldout2.jsonl",
+    # Training part written by an independent helper author (train2): read and train on it freely.
+    "train2": DATA / "train2.jsonl",
 }
 STOP = "stop"
 CARE = "care"
