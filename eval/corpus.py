@@ -12,6 +12,8 @@ PARTS = {
     "heldout": DATA / "heldout.jsonl",
     # Written by a second, independent author who never read the detectors or the other parts.
     "heldout2": DATA / "heldout2.jsonl",
+    # Training data by a third independent author (train3): read it, train on it.
+    "train3": DATA / "train3.jsonl",
 }
 STOP = "stop"
 CARE = "care"

@@ -18,6 +18,7 @@ PARTS = {
     "dev": ("dev.jsonl", "d-", 25),
     "heldout": ("heldout.jsonl", "h-", 20),
     "heldout2": ("heldout2.jsonl", "h2-", 7),
+    "train3": ("train3.jsonl", "t3-", 25),
 }
 
 EXPECT = {
