@@ -16,6 +16,8 @@ PARTS = {
     "heldout3": DATA / "heldout3.jsonl",
     # Training part written by an independent helper author (train2): read and train on it freely.
     "train2": DATA / "train2.jsonl",
+    # Training data by a third independent author (train3): read it, train on it.
+    "train3": DATA / "train3.jsonl",
 }
 STOP = "stop"
 CARE = "care"
@@ -40,6 +42,7 @@ class Post:
 
 def load_part(part: str) -> list[Post]:
     """The posts of one part (`dev`, `heldout`, `heldout2` or `heldout3`), in file order."""
+    """The posts of one part (`dev`, `heldout`, `heldout2` or `train3`), in file order."""
     posts = []
     with PARTS[part].open(encoding="utf-8") as lines:
         for line in lines:

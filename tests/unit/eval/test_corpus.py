@@ -20,6 +20,7 @@ PARTS = {
     "heldout2": ("heldout2.jsonl", "h2-", 7),
     "heldout3": ("heldout3.jsonl", "h3-", 20),
     "train2": ("train2.jsonl", "t2-", 25),
+    "train3": ("train3.jsonl", "t3-", 25),
 }
 
 EXPECT = {
