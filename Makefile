@@ -38,6 +38,12 @@ lint: venv
 	$(BIN)/mypy --strict app federation eval
 	$(BIN)/vulture
 
+# The suite runs in parallel processes (pytest-xdist): one more than the cores, at least three,
+# since most of a test's time is spent waiting on servers it started. Each process has its own
+# databases and ports. `make test PYTEST_ARGS=...` replaces this, e.g. "-n0 tests/unit" for one.
+TEST_PROCESSES ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 2 ? 3 : n + 1 )))
+PYTEST_ARGS ?= -n $(TEST_PROCESSES) --dist worksteal
+
 test: venv browser lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 

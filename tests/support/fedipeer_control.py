@@ -16,6 +16,7 @@ import anyio
 import httpx
 
 from tests.support.fedipeer_install import FedipeerError
+from tests.support.ports import PATIENCE
 
 CONTROL_TIMEOUT = 60.0
 
@@ -245,6 +246,7 @@ class FedipeerControl(_ControlCalls[JSON]):
         Bounded polling: raises `TimeoutError` after `timeout` seconds, naming `message` (or the
         predicate) and the last value or exception seen.
         """
+        timeout *= PATIENCE
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -317,6 +319,7 @@ class AsyncFedipeerControl(_ControlCalls[Awaitable[JSON]]):
         message: str | None = None,
     ) -> Any:
         """Like `FedipeerControl.wait_until`; `predicate` may be sync or async."""
+        timeout *= PATIENCE
         deadline = time.monotonic() + timeout
         while True:
             try:

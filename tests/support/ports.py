@@ -16,6 +16,11 @@ import httpx
 
 LOOPBACK = "127.0.0.1"
 T = TypeVar("T")
+# Bounded polls wait up to this many times the timeout a test states. `make test` runs the suite
+# in several processes on as few as two cores, where a server that answers in a second alone can
+# take twenty; a poll that succeeds returns at once, so the factor costs nothing when things work,
+# and no test waits for a timeout to pass.
+PATIENCE = 3.0
 
 
 def free_port() -> int:
@@ -75,6 +80,7 @@ def wait_for_http(
     server fails at once instead of after `timeout`. Raises `TimeoutError` naming the last error.
     """
     is_ready = ready or (lambda response: response.status_code < 500)
+    timeout *= PATIENCE
     deadline = time.monotonic() + timeout
     last = "no attempt made"
     # trust_env=False: an HTTP(S)_PROXY in the environment must never see loopback traffic.
@@ -98,7 +104,9 @@ def wait_for_http(
 def wait_until(
     predicate: Callable[[], T | None | bool], timeout: float, message: str, interval: float = 0.2
 ) -> T:
-    """Poll `predicate` until it returns something truthy (bounded); return that value."""
+    """Poll `predicate` until it returns something truthy (bounded by `timeout` × PATIENCE);
+    return that value."""
+    timeout *= PATIENCE
     deadline = time.monotonic() + timeout
     last: object = None
     while True:

@@ -57,8 +57,8 @@ def test_percentile_is_nearest_rank() -> None:
     assert percentile([], 0.99) == 0
 
 
-@pytest.mark.parametrize("part", ["heldout", "all"])
-def test_misses_are_refused_outside_the_development_part(part: str) -> None:
+@pytest.mark.parametrize("part", ["heldout", "heldout2", "heldout3", "all"])
+def test_misses_are_refused_outside_the_parts_one_may_read(part: str) -> None:
     with pytest.raises(SystemExit) as refused:
         main(["--part", part, "--misses"])
     assert refused.value.code == 2
