@@ -20,9 +20,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from eval.corpus import PARTS, PUBLISH, load_part
-
-# The parts one may read to tune (eval/README.md); every other part is held out.
-READABLE = ("dev", "train2", "train3")
 from eval.scoring import (
     LANGS,
     TARGET_FALSE_HOLDS,
@@ -33,6 +30,8 @@ from eval.scoring import (
 from eval.screening import CLASSIFIER_DISTRIBUTIONS, Run, Screened, installed_kb, screen_all
 
 SETTINGS = {"on": True, "off": False}
+# The parts one may read to tune (eval/README.md); every other part is held out.
+READABLE = ("dev", "train2", "train3")
 
 
 def evaluate(parts: Sequence[str], classifier: bool) -> tuple[dict[str, Any], Run]:
