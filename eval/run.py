@@ -34,10 +34,12 @@ SETTINGS = {"on": True, "off": False}
 READABLE = ("dev", "train2", "train3")
 
 
-def evaluate(parts: Sequence[str], classifier: bool) -> tuple[dict[str, Any], Run]:
+def evaluate(
+    parts: Sequence[str], classifier: bool, model: bool = True
+) -> tuple[dict[str, Any], Run]:
     """Screen the parts' posts in one run; the summary of each part, and the run."""
     posts = [post for part in parts for post in load_part(part)]
-    run = screen_all(posts, classifier)
+    run = screen_all(posts, classifier, model)
     by_part = {part: summary([s for s in run.screened if s.post.part == part]) for part in parts}
     return by_part, run
 
@@ -46,6 +48,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.run", description=__doc__.split("\n")[0])
     parser.add_argument("--part", choices=(*PARTS, "all"), default="all")
     parser.add_argument("--classifier", choices=("on", "off", "both"), default="both")
+    parser.add_argument(
+        "--model",
+        choices=("on", "off"),
+        default="on",
+        help="off: the rules alone (the admin's model_hold and model_help set to off)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.add_argument("--misses", action="store_true", help="list misses (dev, train2, train3)")
     args = parser.parse_args(argv)
@@ -60,9 +68,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: dict[str, Any] = {}
     runs: dict[str, Run] = {}
     for name in sorted(chosen, key=lambda n: n != "off"):
-        results[name], runs[name] = evaluate(parts, SETTINGS[name])
+        results[name], runs[name] = evaluate(parts, SETTINGS[name], args.model == "on")
     document = {
-        "settings": "default (a fresh instance, the main board, no admin changes)",
+        "settings": "default (a fresh instance, the main board, no admin changes)"
+        + ("" if args.model == "on" else "; the n-gram model off"),
         "targets": {
             "recall": TARGET_RECALL,
             "false_holds": TARGET_FALSE_HOLDS,

@@ -20,6 +20,7 @@ from app.core.clock import utcnow
 from app.db.engine import connect, disconnect
 from app.db.migrate import upgrade_to_head
 from app.moderation.decision import HOLD, PUBLISH_WITH_WARNING, REJECT
+from app.moderation.model import OFF
 from app.moderation.service import Moderator
 from app.notes.posting import PostPolicy, validate_submission
 from app.notes.submit import asks_for_help, moderate
@@ -115,15 +116,15 @@ def installed_kb(distributions: Sequence[str]) -> int:
     return total // 1024
 
 
-def screen_all(posts: Sequence[Post], classifier: bool) -> Run:
+def screen_all(posts: Sequence[Post], classifier: bool, model: bool = True) -> Run:
     """Every post through the pipeline on a fresh temporary database (blocking)."""
     with tempfile.TemporaryDirectory(prefix="treehole-eval-") as directory:
         url = f"sqlite:///{Path(directory) / 'eval.db'}"
         upgrade_to_head(url)  # alembic runs its own event loop: before ours
-        return asyncio.run(_screen_all(url, posts, classifier))
+        return asyncio.run(_screen_all(url, posts, classifier, model))
 
 
-async def _screen_all(url: str, posts: Sequence[Post], classifier: bool) -> Run:
+async def _screen_all(url: str, posts: Sequence[Post], classifier: bool, model: bool) -> Run:
     db = await connect(url)
     try:
         board = await get_board_by_slug(db, "main")
@@ -131,6 +132,9 @@ async def _screen_all(url: str, posts: Sequence[Post], classifier: bool) -> Run:
         # The admin's `english_classifier` setting (off by default); the Moderator is built as
         # the app builds it, so off means the classifier is never imported.
         settings = replace(await get_moderation_settings(db), english_classifier=classifier)
+        if not model:
+            # What an admin does by setting model_hold and model_help to off.
+            settings = replace(settings, model_hold=OFF, model_help=OFF)
         moderator = Moderator(db)
         before = resident_kb()
         await _screen_one(moderator, board, settings, WARM_UP)

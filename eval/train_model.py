@@ -1,13 +1,15 @@
-"""Train the n-gram model's weights (app/moderation/data/model.json) on the development part.
+"""Train the n-gram model's weights (app/moderation/data/model.json) on the parts one may read.
 
-    python -m eval.train_model [--folds 5] [--max-false 0.01] [--max-false-care 0.005]
+    python -m eval.train_model [--parts dev,train2,train3] [--folds 5] [--max-false 0.01]
+        [--max-false-care 0.005]
 
-Only `eval/data/dev.jsonl` and `eval/data/train_extra*.txt` (posts written for training) are
-read: the held-out part is never trained or tuned on. Two logistic
+Only the development and training parts (`eval/data/dev.jsonl`, `train2.jsonl`, `train3.jsonl`,
+labelled) and `eval/data/train_extra*.txt` (unlabelled lines written for training) are read:
+the held-out parts are never trained or tuned on. Two logistic
 regressions over the features of `app.moderation.model.features` (pure Python SGD with L2, so
 training needs nothing beyond the app): `stop` (must-stop posts against everything else) and
 `care` (self-harm posts against everything else). Each head's threshold is chosen by k-fold
-cross-validation on the development part: the lowest threshold whose out-of-fold rate on
+cross-validation on those parts: the lowest threshold whose out-of-fold rate on
 honest posts stays at or below `--max-false` (`--max-false-care` for the help page), so the
 model adds only confident catches beside the rules. Weights below 0.01 are dropped to keep the
 file small.
@@ -25,6 +27,7 @@ from pathlib import Path
 from app.moderation.model import CARE, STOP, features
 from app.moderation.normalize import normalize
 from eval.corpus import PUBLISH, load_part
+from eval.run import READABLE
 
 OUT = Path(__file__).resolve().parent.parent / "app" / "moderation" / "data" / "model.json"
 # Posts written for training only (never scored): honest ones with a kind or neutral second
@@ -107,11 +110,17 @@ def extra_texts(kind: str) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.train_model")
+    parser.add_argument(
+        "--parts", default=",".join(READABLE), help="labelled parts to train on (comma-separated)"
+    )
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--max-false", type=float, default=0.01, help="for the stop head")
     parser.add_argument("--max-false-care", type=float, default=0.005, help="for the care head")
     args = parser.parse_args(argv)
-    posts = load_part("dev")
+    parts = args.parts.split(",")
+    if not set(parts) <= set(READABLE):
+        parser.error(f"only the parts one may read can be trained on: {', '.join(READABLE)}")
+    posts = [post for part in parts for post in load_part(part)]
     found = [features(normalize(post.text)) for post in posts]
     honest = [post.expect == PUBLISH for post in posts]
     written = {kind: [features(normalize(text)) for text in extra_texts(kind)] for kind in EXTRA}
@@ -126,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         heads[name] = {"bias": round(bias, 4), "threshold": round(cut, 4), "weights": kept}
         print(f"{name}: threshold {cut:.3f}, out-of-fold recall {recall:.2f}, {len(kept)} weights")
     document = {
-        "_comment": "Trained by eval/train_model.py on eval/data/dev.jsonl only; see there.",
+        "_comment": f"Trained by eval/train_model.py on {', '.join(parts)} and train_extra*.",
         "heads": heads,
     }
     OUT.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n")
