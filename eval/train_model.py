@@ -1,7 +1,7 @@
 """Train the n-gram model's weights (app/moderation/data/model.json) on the parts one may read.
 
     python -m eval.train_model [--parts dev,train2,train3] [--folds 5] [--max-false 0.01]
-        [--max-false-care 0.005]
+        [--max-false-care 0.01]
 
 Only the development and training parts (`eval/data/dev.jsonl`, `train2.jsonl`, `train3.jsonl`,
 labelled) and `eval/data/train_extra*.txt` (unlabelled lines written for training) are read:
@@ -115,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--max-false", type=float, default=0.01, help="for the stop head")
-    parser.add_argument("--max-false-care", type=float, default=0.005, help="for the care head")
+    parser.add_argument("--max-false-care", type=float, default=0.01, help="for the care head")
     args = parser.parse_args(argv)
     parts = args.parts.split(",")
     if not set(parts) <= set(READABLE):

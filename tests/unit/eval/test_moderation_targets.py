@@ -30,10 +30,11 @@ MUST_STOP_OR_CARE = CATEGORIES[:7]
 # overall recall 0.824 -> 0.798 for false holds 0.048 -> 0.040. Then its features left links and
 # Latin letters-as-characters out (retrained): 0.822 / 0.038, zh and mixed hate back above 0.9.
 # Then the model was retrained on dev plus two independently written training parts (train2,
-# train3; 3,269 more posts): zh doxxing and zh self-harm passed, zh hate fell to 0.86 (19/22).
+# train3; 3,269 more posts): zh doxxing and zh self-harm passed, zh hate fell to 0.86 (19/22);
+# with its care head at 1 % out-of-fold false positives (was 0.5 %), mixed self-harm passed.
 UNMET = {
     ("en", "harassment"), ("en", "hate"), ("en", "selfharm"), ("en", "sexual"),
-    ("en", "threat"), ("mixed", "harassment"), ("mixed", "selfharm"),
+    ("en", "threat"), ("mixed", "harassment"),
     ("mixed", "threat"), ("zh", "harassment"), ("zh", "sexual"),
     ("zh", "spam"), ("mixed", "doxxing"), ("en", "doxxing"), ("zh", "hate"),
 }  # fmt: skip
