@@ -11,7 +11,7 @@ training needs nothing beyond the app): `stop` (must-stop posts against everythi
 `care` (self-harm posts against everything else). Each head's threshold is chosen by k-fold
 cross-validation on those parts: the lowest threshold whose out-of-fold rate on
 honest posts stays at or below `--max-false` (`--max-false-care` for the help page), so the
-model adds only confident catches beside the rules. Weights below 0.01 are dropped to keep the
+model adds only confident catches beside the rules. Weights below 0.02 are dropped to keep the
 file small.
 """
 
@@ -41,7 +41,7 @@ EXTRA = {
 EPOCHS = 12
 RATE = 0.02
 L2 = 1e-4
-MIN_WEIGHT = 0.01
+MIN_WEIGHT = 0.02
 SEED = 20261203
 # How much a positive example weighs against the class ratio (1 = fully balanced classes).
 BALANCE = 1.0

@@ -4,8 +4,8 @@ Owns the features (character 2- and 3-grams of the `zh` form, words and word pai
 form — so evasions are already undone) and scoring with shipped weights (`data/model.json`,
 trained by `eval/train_model.py` on the development and training parts of the evaluation corpus,
 never the held-out ones). Two heads: `stop` (abuse, solicitation, spam, doxxing) and `care`
-(self-harm). Scoring is a sum of looked-up weights and a sigmoid: no NumPy, no network, a 2.4 MB
-file of weights (about 30 MB once loaded).
+(self-harm). Scoring is a sum of looked-up weights and a sigmoid: no NumPy, no network, a 1.4 MB
+file of weights (about 15 MB once loaded).
 """
 
 from __future__ import annotations
