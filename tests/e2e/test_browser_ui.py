@@ -307,8 +307,18 @@ def test_browser_copy_button_copies_the_handle_and_select_all_picks_every_held_n
     page = context.new_page()
     page.goto(f"{ui.base}/b/main")
     copy = page.get_by_role("button", name="Copy")
+    # The label says "Copied" once the clipboard write resolves, and goes back two seconds later:
+    # record every label it shows, so a slow machine can neither check too early nor too late.
+    page.evaluate(
+        """() => {
+            const button = document.querySelector("button[data-copy-target]");
+            window.copyLabels = [];
+            new MutationObserver(() => window.copyLabels.push(button.textContent)).observe(
+                button, {childList: true, characterData: true, subtree: true});
+        }"""
+    )
     copy.click()
-    assert page.get_by_role("button", name="Copied").is_visible()
+    page.wait_for_function("window.copyLabels.includes('Copied')")
     handle = f"@main@{urlsplit(ui.base).netloc}"
     assert page.evaluate("navigator.clipboard.readText()") == handle
     context.close()

@@ -12,15 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import sqlalchemy as sa
 
-from app.core.clock import utcnow
-from app.core.urls import Urls
 from app.db.engine import connect, disconnect
 from app.db.tables import boards, notes
-from app.moderation.review import approve_notes
 from tests.support import fixtures_fedipeer
+from tests.support.admin import form_token, make_admin, sign_in
 from tests.support.dbquery import execute, fetch_all
 from tests.support.fedipeer import Fedipeer
 from tests.support.instance import run_treehole
@@ -158,15 +157,22 @@ def test_held_direct_message_post_is_answered_when_approved(
     [note] = dm_notes(database_url)
     assert note["state"] == "held"
     # What the moderation queue's Approve button calls.
-    approved = asyncio.run(_approve(database_url, treehole.url, note["id"]))
-    assert approved == 1
+    asyncio.run(_approve(database_url, treehole.url, note["id"]))
+    assert dm_notes(database_url)[0]["state"] == "live"
     answer = board_answer(peer, treehole, bob.id, "approved")
     assert f"{treehole.url}/t/{note['id']}" in answer["object"]["content"]
 
 
-async def _approve(database_url: str, base_url: str, note_id: str) -> int:
+async def _approve(database_url: str, base_url: str, note_id: str) -> None:
+    """A moderator signs in and presses Approve in the queue: the server does the writing (a
+    second process writing the same SQLite file would race the server's worker for its lock)."""
     db = await connect(database_url)
     try:
-        return await approve_notes(db, [note_id], utcnow(), Urls(base_url))
+        await make_admin(db, "moderator")
     finally:
         await disconnect(db)
+    async with httpx.AsyncClient(base_url=base_url, trust_env=False) as client:
+        assert (await sign_in(client, "moderator")).status_code == 303
+        token = await form_token(client, "/admin/queue")
+        done = await client.post("/admin/queue", data={"csrf_token": token, "approve_one": note_id})
+        assert done.status_code == 303, done.text

@@ -53,7 +53,10 @@ def postgres_problem() -> str | None:
     return asyncio.run(_pg_reachable(url))
 
 
-SEEDED_TABLES = ("boards", "local_actors")
+# Restored after every truncation: the seed rows the bootstrap wrote, and the schema version (a
+# test may set it back to see /readyz refuse, and the next test's server would then migrate a
+# schema that is already there).
+SEEDED_TABLES = ("boards", "local_actors", "alembic_version")
 
 
 async def _bootstrap(url: str) -> None:
@@ -158,8 +161,7 @@ class PostgresTemplate:
         connection = await asyncpg.connect(_asyncpg_dsn(url))
         try:
             tables = await connection.fetch(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                "AND tablename <> 'alembic_version'"
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
             )
             names = ", ".join(f'"{row["tablename"]}"' for row in tables)
             await connection.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
