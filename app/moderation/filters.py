@@ -15,6 +15,7 @@ from app.moderation.decision import ALLOW, HOLD, REJECT, SEVERITY, WARN, Verdict
 from app.moderation.doxxing import mentions_doxxing
 from app.moderation.matching import TermMatcher
 from app.moderation.normalize import Converter, Normalized
+from app.moderation.selfharm import is_not_the_posters_own
 from app.moderation.solicitation import mentions_solicitation
 from app.moderation.spam import mentions_spam
 from app.moderation.targets import target_labels
@@ -103,6 +104,10 @@ class FilterSet:
             hits.add(SEXUAL)
         if mentions_spam(masked):
             hits.add(SPAM)
+        # Self-harm words quoted, in a recovery story or about someone else: no warning, as the
+        # help page is not shown for them either.
+        if SELF_HARM in hits and is_not_the_posters_own(normalized):
+            hits.discard(SELF_HARM)
         if mentions_doxxing(masked):
             # Exposing a person is harassment whatever the words (an admin's harassment rule).
             hits.add(HARASSMENT)

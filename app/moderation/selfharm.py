@@ -71,6 +71,23 @@ def mentions_self_harm(
     )
 
 
+def is_not_the_posters_own(normalized: Normalized, matcher: TermMatcher | None = None) -> bool:
+    """Self-harm words that are someone else's (quoted), in the past (a recovery story, a
+    milestone) or about someone else at risk, with no acute sign: the filter's self-harm
+    rule reads it so a supportive post gets no self-harm warning either."""
+    matcher = matcher or default_self_harm_matcher()
+    own = _own_words(normalized)
+    masked = matcher.masked(own)
+    if any(_EN_RELAPSE.search(form) for form in masked.en) or has_acute_sign(masked.en, masked.zh):
+        return False
+    return (
+        SELF_HARM not in matcher.labels_in(own)
+        or any(_EN_SUPPORT.search(form) for form in masked.en)
+        or any(_ZH_SUPPORT.search(form) for form in masked.zh)
+        or is_then_or_about_others(masked.en, masked.zh)
+    )
+
+
 def _own_words(normalized: Normalized) -> Normalized:
     """The text without quoted speech that is someone else's (see `blank_others_words`)."""
     own = blank_others_words(normalized.original)

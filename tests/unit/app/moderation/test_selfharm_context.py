@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from app.moderation.filters import FilterSet, default_rules
 from app.moderation.normalize import normalize
 from app.moderation.selfharm import mentions_self_harm
 from app.moderation.selfharm_context import blank_others_words
+from app.moderation.wordlists import SELF_HARM, default_allowlist, default_terms
 
 ACUTE = [
     # means in hand
@@ -76,3 +78,21 @@ def test_a_quote_introduced_as_ones_own_thought_is_kept() -> None:
     text = "每次想到“我不在了大家会轻松”，就觉得是真的"
     assert blank_others_words(text) == text
     assert "上吊" not in blank_others_words("路标上写着“上吊坡”")
+
+
+@pytest.mark.parametrize(
+    ("text", "warned"),
+    [
+        ("i want to die, nobody would notice", True),
+        ("我真的不想活了", True),
+        ('the chorus goes "i want to die young" and it slaps', False),
+        ("三年前我天天想死，后来去看了医生，现在好多了", False),
+        ("if someone tells you they want to die, believe them", False),
+    ],
+)
+def test_the_filters_self_harm_warning_follows_whose_words_they_are(
+    text: str, warned: bool
+) -> None:
+    filters = FilterSet.build(default_rules(), default_terms(), {}, default_allowlist())
+    verdict = filters.check(normalize(text))
+    assert (verdict.reason == SELF_HARM) is warned
