@@ -16,7 +16,7 @@ from app.moderation.doxxing import mentions_doxxing
 from app.moderation.matching import TermMatcher
 from app.moderation.normalize import Converter, Normalized
 from app.moderation.selfharm import is_not_the_posters_own
-from app.moderation.solicitation import mentions_solicitation
+from app.moderation.solicitation import is_reported_not_offered, mentions_solicitation
 from app.moderation.spam import mentions_spam
 from app.moderation.targets import target_labels
 from app.moderation.wordlists import (
@@ -102,6 +102,9 @@ class FilterSet:
         hits = self.matcher.labels_in(normalized) | target_labels(masked)
         if mentions_solicitation(masked):
             hits.add(SEXUAL)
+        elif SEXUAL in hits and is_reported_not_offered(masked):
+            # A listed word in news, a scam warning or sex education, with nothing offered.
+            hits.discard(SEXUAL)
         if mentions_spam(masked):
             hits.add(SPAM)
         # Self-harm words quoted, in a recovery story or about someone else: no warning, as the
