@@ -17,7 +17,7 @@ from app.moderation.matching import TermMatcher
 from app.moderation.normalize import Converter, Normalized
 from app.moderation.selfharm import is_not_the_posters_own
 from app.moderation.solicitation import is_reported_not_offered, mentions_solicitation
-from app.moderation.spam import mentions_spam
+from app.moderation.spam import is_scam_warning, mentions_spam
 from app.moderation.targets import target_labels
 from app.moderation.wordlists import (
     CATEGORIES,
@@ -107,6 +107,9 @@ class FilterSet:
             hits.discard(SEXUAL)
         if mentions_spam(masked):
             hits.add(SPAM)
+        elif hits & {SPAM, FRAUD} and is_scam_warning(masked):
+            # A listed scam word in a warning about that scam (刷单返利 … 都是骗局).
+            hits -= {SPAM, FRAUD}
         # Self-harm words quoted, in a recovery story or about someone else: no warning, as the
         # help page is not shown for them either.
         if SELF_HARM in hits and is_not_the_posters_own(normalized):
