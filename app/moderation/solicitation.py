@@ -154,7 +154,7 @@ _EN_ACTS = re.compile(
 # asking how to talk about it. With no call to act (a price, "dm me", 私我) nothing is offered.
 _REPORTED = re.compile(
     r" (?:news|headline|arrested|jailed|charged|police|scam|scammer|scams|bots?|block and report"
-    r"|report (?:them|it|him|her|the)|phishing|crime|criminal|talk to (?:my|a|your) (?:teen|son"
+    r"|report (?:them|it|him|her|the)|phishing|crime|criminal|talk to (?:my|a|your) (?:teen\w*|son"
     r"|daughter|kid|child)|teen about|sex ed|education|therapist|midwife|doctor|pregnan\w*"
     r"|contracepti\w*|consent|awareness) "
 )

@@ -21,6 +21,7 @@ ACUTE = [
     "下班顺路买了木炭和胶带",
     "把攒下来的安定数了一遍",
     "药箱里的药都找出来了，💊 今晚一次全部吃掉",
+    "刀片藏在笔袋里，晚上回宿舍就用",
     # an edge or water with no way back
     "stood on the ledge of the car park, next time i won't step back",
     "在楼顶坐了很久，下次不会再下来了",

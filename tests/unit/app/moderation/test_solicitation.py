@@ -60,7 +60,9 @@ def test_repairs_news_scam_warnings_and_education_are_not(text: str) -> None:
     ("text", "sexual"),
     [("new escort service downtown, dm me for rates", True),
      ("the news says the escort agency owner was arrested", False),
-     ("sex education should start earlier, says the doctor", False)],
+     ("sex education should start earlier, says the doctor", False),
+     ("how do i talk to my teenage son about porn", False),
+     ("物业说下午有师傅上门修水管", False), ("上门服务，全城可约，私我", True)],
 )  # fmt: skip
 def test_the_filters_sexual_rule_spares_news_and_education(text: str, sexual: bool) -> None:
     filters = FilterSet.build(default_rules(), default_terms(), {}, default_allowlist())
