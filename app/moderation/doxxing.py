@@ -54,6 +54,23 @@ _SEPARATORS = re.compile(r"[\s\-*·._/]+")
 # A Latin given name beside a Chinese surname, as bilingual posters write names ("Amy 张",
 # "Tina 许梦婷", "Frank 赵").
 _MIXED_NAME = re.compile(rf"\b[A-Z][a-z0-9]{{1,10}} ?(?:{_DOUBLE_SURNAMES}|[{_SURNAMES}])")
+# A full name in pinyin inside Chinese text ("渣男 xu jun kai，…"): a common surname syllable and
+# one or two given-name syllables, each a well-formed pinyin syllable.
+# (Surnames that are also English words, "he", "long", "ma", "ye", are left out: "he can go".)
+_PINYIN_SURNAMES = (
+    "wang|li|zhang|liu|chen|yang|huang|zhao|wu|zhou|xu|sun|zhu|guo|gao|lin|luo|zheng|liang|xie"
+    "|song|tang|han|feng|deng|cao|peng|zeng|xiao|tian|dong|yuan|pan|yu|jiang|cai|cheng|su|wei"
+    "|lv|lu|ding|ren|shen|yao|jin|jia|xia|fu|zou|meng|xiong|qin|qiu|hou|shi|tao|mao|hao|kong"
+    "|bao|qian|yan|dai|kang"
+)
+_SYLLABLE = (
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|uai|uan|ian|iao"
+    r"|ai|an|ao|ei|en|er|ia|ie|in|iu|ou|ua|ue|ui|un|uo|a|e|i|o|u|v)"
+)
+_PINYIN_NAME = re.compile(
+    rf"(?<![a-z])(?:{_PINYIN_SURNAMES}) {_SYLLABLE}(?: {_SYLLABLE})?(?![a-z])"
+)
+_HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 _ZH_LOCATOR = re.compile(
     r"\d+班|[一二三四五六七八九十]+班|高[一二三]|初[一二三]|大[一二三四]|宿舍|寝室|公寓|"
     r"\d+栋|[a-z]栋|[a-z]座|\d+号楼|\d+楼|\d{3,4}(?:室|房|号)|\w{1,6}(?:大学|学院|中学|小学|"
@@ -123,6 +140,8 @@ def mentions_doxxing(normalized: Normalized) -> bool:
 
 
 def _has_mixed_name(original: str) -> bool:
+    if _HAS_CJK.search(original) and _PINYIN_NAME.search(original.casefold()):
+        return True
     return any(
         not _NOT_NAMES.match(original[match.end() - 1 : match.end() + 1])
         for match in _MIXED_NAME.finditer(original)

@@ -55,3 +55,14 @@ def test_mixed_names_role_words_and_calls_to_go_there_are_doxxing(text: str) -> 
 )  # fmt: skip
 def test_ordinary_posts_with_places_and_names_are_not(text: str) -> None:
     assert not mentions_doxxing(normalize(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "doxxing"),
+    [("渣男 zhou wen bo，江城大学化学系，住西区5栋302，大家去他宿舍问问", True),
+     ("曝光 liu jia qi，在华盛公司上班，手机尾号在她朋友圈，扩散", True),
+     ("he can go to 江城大学 tomorrow，住西区5栋，大家一起去吃饭", False),
+     ("long run 下来体力好多了，住西区5栋的同学一起跑步吗，大家去操场", False)],
+)  # fmt: skip
+def test_a_pinyin_full_name_in_chinese_text_is_a_name(text: str, doxxing: bool) -> None:
+    assert mentions_doxxing(normalize(text)) is doxxing
