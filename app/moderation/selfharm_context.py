@@ -112,6 +112,8 @@ _EN_ACUTE = re.compile(
     r"| i ve had a plan | (?:know|decided|picked) where i d do it | not a joke for me "
     r"| (?:i ll|i will|i m going to) finally (?:listen|do it|go through) "
     r"| (?:cuts|scars|burns) on my (?:thighs|arms|wrists|legs|stomach) | hiding (?:the|my) cuts "
+    r"| self delet\w* | delete myself | yeet myself | off myself | end myself | take myself out "
+    r"| final exit | planning my exit | leave this (?:world|earth) for good "
     r"| (?:going|go) further | bleed out | (?:pills|tablets) (?:\w+ ){0,2}all of them "
 )
 # Two signs together: a goodbye and a reason it is final ("I just can't do another winter.
@@ -150,7 +152,9 @@ _ZH_ACUTE = re.compile(
     r"|(?:安静|悄悄)地?结束|找个地方\w{0,6}结束|如果(?:我)?明天(?:我)?没(?:有)?(?:来|post|发|上线|回)"
     r"|终于(?:did it|doit)|决定(?:了)?\w{0,3}让(?:她|他|他们|大家|爸妈|家里)轻松"
     r"|(?:药|pills)(?:pills)*allofthem|刀片\w{0,8}(?:就在旁边|藏在|就用|准备好)"
-    r"|最后(?:一次)?(?:跟|和|对)(?:这个)?世界说"
+    r"|最后(?:一次)?(?:跟|和|对)(?:这个)?世界说|想退出(?:这个)?(?:世界|人生)"
+    r"|(?:今晚|今天)(?:就)?是(?:我的)?最后一(?:晚|天)(?!上班|营业|假期|考试)"
+    r"|变成(?:天上的)?星星\w{0,6}(?:不回来|再见|走了)"
 )
 
 

@@ -32,6 +32,11 @@ ACUTE = [
     "the date 定在周五了",
     "账号密码都写在本子上了",
     "我把东西都送人了，就差最后一步",
+    # euphemisms for ending one's life
+    "honestly thinking about self deleting",
+    "i just want to off myself",
+    "想退出这个世界了",
+    "今晚就是我的最后一晚了",
     # a goodbye with a reason it is final
     "bye everyone. it wasn't your fault, i just can't keep going",
     "对不起，撑不下去了，大家再见",
@@ -62,6 +67,9 @@ NOT_ACUTE = [
     "新买的刀片用来刮胡子",
     "朋友把自己的旧书送人了",
     "我要 die 了（开心的那种）",
+    "please delete my old account for me",
+    "今天是最后一天上班，明天开始休假",
+    "退出这个群了，太吵",
 ]
 
 
