@@ -38,7 +38,8 @@ def test_ordinary_words_around_sex_and_dates_are_not(text: str) -> None:
      "出蓝光资源，国产日韩都有，要的留邮箱", "想认个干爹，每个月给生活费就行",
      "他把我按在沙发上，一件一件脱掉", "anyone wanna sext tonight? 22f",
      "tip $10 and i'll send the rest 😘", "selling my worn gym leggings, dm me",
-     "he pinned me against the wall and i came twice"],
+     "he pinned me against the wall and i came twice", "全城空降，妹子可约，价格私聊",
+     "伴游服务，加我详谈", "学生妹包夜，价格美丽"],
 )  # fmt: skip
 def test_hotels_paid_acts_described_and_paid_pictures_are_found(text: str) -> None:
     assert mentions_solicitation(normalize(text))
@@ -50,7 +51,8 @@ def test_hotels_paid_acts_described_and_paid_pictures_are_found(text: str) -> No
      "新闻说警方破获一个卖淫团伙，扫黄支持", "周末去拍照，这个公园超级出片",
      'got a message "i have your nudes, pay up" - pretty sure it\'s a scam, blocked',
      "how do i talk to my teen about porn without it being awkward",
-     "the train called at every stop tonight", "tonight's menu: dumplings and soup"],
+     "the train called at every stop tonight", "tonight's menu: dumplings and soup",
+     "新来的领导是空降的，大家都不服", "养生馆的足浴挺舒服的", "这家店服务好，下次还来"],
 )  # fmt: skip
 def test_repairs_news_scam_warnings_and_education_are_not(text: str) -> None:
     assert not mentions_solicitation(normalize(text))
