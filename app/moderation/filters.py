@@ -15,8 +15,9 @@ from app.moderation.decision import ALLOW, HOLD, REJECT, SEVERITY, WARN, Verdict
 from app.moderation.doxxing import mentions_doxxing
 from app.moderation.matching import TermMatcher
 from app.moderation.normalize import Converter, Normalized
-from app.moderation.solicitation import mentions_solicitation
-from app.moderation.spam import mentions_spam
+from app.moderation.selfharm import is_not_the_posters_own
+from app.moderation.solicitation import is_reported_not_offered, mentions_solicitation
+from app.moderation.spam import is_scam_warning, mentions_spam
 from app.moderation.targets import target_labels
 from app.moderation.wordlists import (
     CATEGORIES,
@@ -101,8 +102,18 @@ class FilterSet:
         hits = self.matcher.labels_in(normalized) | target_labels(masked)
         if mentions_solicitation(masked):
             hits.add(SEXUAL)
+        elif SEXUAL in hits and is_reported_not_offered(masked):
+            # A listed word in news, a scam warning or sex education, with nothing offered.
+            hits.discard(SEXUAL)
         if mentions_spam(masked):
             hits.add(SPAM)
+        elif hits & {SPAM, FRAUD} and is_scam_warning(masked):
+            # A listed scam word in a warning about that scam (刷单返利 … 都是骗局).
+            hits -= {SPAM, FRAUD}
+        # Self-harm words quoted, in a recovery story or about someone else: no warning, as the
+        # help page is not shown for them either.
+        if SELF_HARM in hits and is_not_the_posters_own(normalized):
+            hits.discard(SELF_HARM)
         if mentions_doxxing(masked):
             # Exposing a person is harassment whatever the words (an admin's harassment rule).
             hits.add(HARASSMENT)

@@ -112,10 +112,14 @@ _MESSENGERS = (
         r"@[a-z0-9_.]{3,32}\s*(?:on|at|via|in)\s+"
         r"(?:telegram|tg|whatsapp|signal|snapchat|snap|kik|discord|instagram|ig|line)\b"
     ),
+    # An English app name before a plain word is talk ("snapchat filters", "discord people"):
+    # a handle then needs a colon, an @, or a digit or underscore in it ("telegram cryptoking_8").
     re.compile(
-        r"(?<![a-z])(?:telegram|tele\s*gram|tg|whatsapp|snapchat|kik|discord|电报|飞机|纸飞机|✈)"
-        r"\s*(?:id|号)?\s*[:：]?\s*@?[a-z0-9_.]{4,32}"
+        r"(?<![a-z])(?:telegram|tele\s*gram|tg|whatsapp|snapchat|kik|discord)\s*(?:id)?\s*"
+        r"(?:[:：]\s*@?[a-z0-9_.]{4,32}|@[a-z0-9_.]{4,32}"
+        r"|(?=[a-z0-9_.]{4,32})[a-z0-9.]*[0-9_][a-z0-9_.]*)"
     ),
+    re.compile(r"(?:电报|飞机|纸飞机|✈)\s*(?:id|号)?\s*[:：]?\s*@?[a-z0-9_.]{4,32}"),
     re.compile(r"(?<![a-z])(?:line|signal|instagram|ig)\s*(?:id)?\s*[:：]\s*@?[a-z0-9_.]{3,32}"),
 )
 

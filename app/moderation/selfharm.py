@@ -17,7 +17,12 @@ from functools import cache
 
 from app.moderation.matching import TermMatcher
 from app.moderation.model import model_says_care
-from app.moderation.normalize import Normalized
+from app.moderation.normalize import Normalized, normalize
+from app.moderation.selfharm_context import (
+    blank_others_words,
+    has_acute_sign,
+    is_then_or_about_others,
+)
 from app.moderation.wordlists import SELF_HARM, default_allowlist, default_terms
 
 
@@ -36,11 +41,17 @@ def mentions_self_harm(
 ) -> bool:
     """`care_threshold`: the admin's score for the model's self-harm head (None: shipped)."""
     matcher = matcher or default_self_harm_matcher()
+    normalized = _own_words(normalized)
     masked = matcher.masked(normalized)
     if any(_EN_RELAPSE.search(form) for form in masked.en):
         return True
-    if any(_EN_SUPPORT.search(form) for form in masked.en) or any(
-        _ZH_SUPPORT.search(form) for form in masked.zh
+    # A plan or means in hand decides even beside talk of therapy or friends.
+    if has_acute_sign(masked.en, masked.zh):
+        return True
+    if (
+        any(_EN_SUPPORT.search(form) for form in masked.en)
+        or any(_ZH_SUPPORT.search(form) for form in masked.zh)
+        or is_then_or_about_others(masked.en, masked.zh)
     ):
         return False
     figurative = any(_EN_HYPERBOLE.search(f) for f in masked.en) or any(
@@ -60,18 +71,42 @@ def mentions_self_harm(
     )
 
 
+def is_not_the_posters_own(normalized: Normalized, matcher: TermMatcher | None = None) -> bool:
+    """Self-harm words that are someone else's (quoted), in the past (a recovery story, a
+    milestone) or about someone else at risk, with no acute sign: the filter's self-harm
+    rule reads it so a supportive post gets no self-harm warning either."""
+    matcher = matcher or default_self_harm_matcher()
+    own = _own_words(normalized)
+    masked = matcher.masked(own)
+    if any(_EN_RELAPSE.search(form) for form in masked.en) or has_acute_sign(masked.en, masked.zh):
+        return False
+    return (
+        SELF_HARM not in matcher.labels_in(own)
+        or any(_EN_SUPPORT.search(form) for form in masked.en)
+        or any(_ZH_SUPPORT.search(form) for form in masked.zh)
+        or is_then_or_about_others(masked.en, masked.zh)
+    )
+
+
+def _own_words(normalized: Normalized) -> Normalized:
+    """The text without quoted speech that is someone else's (see `blank_others_words`)."""
+    own = blank_others_words(normalized.original)
+    return normalized if own == normalized.original else normalize(own)
+
+
 # Figures of speech blanked before the first-person rules: "累到想死", "学习使我想死", a wish
 # to end a relationship or a project, "this traffic makes me want to die lol".
 _EN_HYPERBOLE = re.compile(
     r" (?:makes|made|making) me (?:want to|wanna) die (?:lol|lmao|haha|hahaha|xd|rofl) "
     r"| (?:don t|do not|dont) want to wake up (?:for|at|early|before) "
     r"| want to disappear (?:into|for a|for the|to a|on a) "
+    r"| 要 die 了 (?=(?:\w )?(?:开 心|激 动|幸 福|哈))"
 )
 _ZH_HYPERBOLE = re.compile(
     r"(?:累|烦|困|热|冷|饿|笑|尴尬|丢人|气|痛|疼|难吃|难听|无聊|忙|卷|吓|冻|渴)(?:到|得)(?:我)?"
     r"(?:想|要|快)死|想死(?=\w{0,10}(?:哈|hh|233|lol|xd))|想消失在人海"
     r"|(?:使|让|逼得)我想死(?=\w{0,6}(?:哈|h|233|笑|lol|xd))|终于不想死|(?<=想死)(?:哈{2,}|h{3,})"
-    r"|想(?:结束|离开)这(?:段|份|个)(?:感情|关系|恋爱|工作|项目|城市|公司|学校)"
+    r"|我要die了?(?=\w{0,3}(?:开心|激动|幸福|哈))|(?<=开心)到die|想(?:结束|离开)这(?:段|份|个)(?:感情|关系|恋爱|工作|项目|城市|公司|学校)"
     r"|(?:项目|公司|店|工作|生意|团队|婚姻|感情|关系|乐队|工资|钱|存款|预算|电量|手机)"
     r"\w{0,4}撑不下去"
     r"|撑不下去了?\w{0,3}想(?:辞职|离职|转行|分手|退学|换工作)"
@@ -89,14 +124,14 @@ _EN = re.compile(
     r"(?: \w+){0,3} (?:kill|killing|end|ending|dead|die|dying) (?:myself|my life|it all|"
     r"everything|it tonight|it for good|things)"
     r"| kill myself | killing myself | end my life | ending my life | take my own life "
-    r"| (?:want|wanna|going|ready|plan|planning|deserve|like) to die | wish i (?:was|were) dead "
+    r"| (?:want|wanna|ready|plan|planning|deserve) to die | wish i (?:was|were) dead "
     r"| wish i (?:could )?(?:never wake|disappear|wasn t born|was never born) "
-    r"| want (?:it|this|everything) (?:all )?to stop "
+    r"| want (?:it|this|everything) (?:all )?to (?:stop|end) "
     r"| (?:i|just) (?:want|wanna) to (?:disappear forever|stop existing|not exist|be gone) "
     r"| (?:suicide|suicidal|catch the bus|sewer slide) (?:is|feels|looks|seems|sounds|thoughts|"
     r"again|tonight|soon|plan|note|letter|the only|i|my|real|for me)"
     r"| (?:thinking|think|thought|thoughts) (?:about|of) (?:suicide|killing myself|ending it|"
-    r"dying|death|how i d do it|doing it) "
+    r"dying|death|how i d do it|s ?icide|sicide) "
     r"| (?:catch the bus|ctb) (?:soon|tonight|tomorrow|date|day|i ) | catch the bus "
     r"| (?:go to sleep|sleep) and (?:never|not) wake up | (?:don t|not) wake up tomorrow "
     r"| (?:don t|do not|dont) want to (?:be here|live|exist|wake up|be alive|go on) "
@@ -132,14 +167,14 @@ _ZH = re.compile(
     r"不想(?:继续|再活|醒来|存在)|(?:死了|走了|消失了)(?:算了|就好了|一了百了|大家|他们|就轻松|"
     r"也好|会更)|不如死了|寻死|割腕|自残|划了几道|又划|划手|割手|刀(?:划|割)?手腕|手腕又|"
     r"烫自己|打自己|伤害自己|掐自己|撞墙|(?:遗书|遗言)|安眠药(?:攒|存|囤)|(?:攒|存|囤)(?:了)?\w{0,6}"
-    r"(?:药|安眠药|片)|(?:吃|吞)(?:了)?(?:一整瓶|一瓶|所有的|全部的)?(?:药|安眠药)|"
+    r"(?:药|安眠药|片)|(?:吃|吞)(?:了)?(?:一整瓶|一瓶|所有的|全部的)(?:药|安眠药)|吞(?:了)?(?:药|安眠药)|"
     r"哪座桥最高|那座桥|(?:天台|楼顶|顶楼)\w{0,12}(?:吹风|跳|下来|一秒|风很大|风好大)|"
     r"跳下去|不下来了|睡了不再醒|不再醒来|再也不醒|不要醒来|一睡不醒|下辈子(?:再|见|做)|"
     r"告个别|告别了|跟这个世界告别|永别|再见了(?:大家|树洞|世界)|最后一次发帖|"
-    r"(?:我|我要|我就)走了|(?:我|如果我)(?:消失|不在|没有发帖|没发帖)|是我走了|安安静静地走|"
+    r"(?:我|我要|我就)走了|我(?:消失了|不在了)|如果我(?:消失|不在|没有发帖|没发帖)|是我走了|安安静静地走|"
     r"累赘|(?:自杀|死)(?:是|才是)?(?:唯一|最好)|怎么死|死(?:得|的)?(?:不痛|不疼|不麻烦|比较)|"
-    r"(?:自杀|轻生|死)的念头|想自杀|要自杀|(?:我|想|要|去)自杀|自杀\w{0,4}(?:方法|怎么|不会疼|"
-    r"计划|这次|认真)|撑不下去|不想撑|结束(?:这一切|一切|自己)|用不(?:到|上)了|送人了|"
+    r"(?:自杀|轻生|死)的(?:念头|想法)|想自杀|要自杀|(?:我|想|要|去)自杀|自杀\w{0,4}(?:方法|怎么|不会疼|"
+    r"计划|这次|认真)|撑不下去|不想撑|结束(?:这一切|一切|自己)|用不(?:到|上)了|(?:东西|所有的?\w{0,4})(?:都|全)?送人了|"
     r"wanttodie|wannadie|killmyself|endmylife|(?:wantto|wanna|gonna|goingto|needto|justwantto)"
     r"(?:去)?(?:死|自杀|轻生|跳楼|割腕|消失)|(?:goodbye|再见了?|永别了?)(?:树洞|世界|大家|everyone)|"
     r"又cut|cut了|cut自己|"
@@ -149,9 +184,11 @@ _ZH = re.compile(
 # Wider vocabulary of ideation, plans, means and goodbyes, written from how people disclose
 # them on anonymous apps (not from any one post).
 _EN_MORE = re.compile(
-    r" (?:i|i m|i am|i ve|me) (?:\w+ ){0,3}(?:want|wanna|need|going|plan|planning|ready|about) "
+    r" (?:i|i m|i am|i ve|me) (?:(?!they|she|he|it|you)\w+ ){0,3}(?:want|wanna|need|going|plan"
+    r"|planning|ready|about) "
     r"(?:to )?(?:die|be dead|end it|end things|end everything|go to sleep forever|not wake up|"
-    r"stop existing|not be here|hurt myself|cut myself|overdose|jump) "
+    r"stop existing|not be here|hurt myself|cut myself|overdose|jump(?! to | at | on | in "
+    r"| into the ))(?= )"
     r"| (?:end|ending) it (?:all|tonight|today|soon|for good|now) | i m done with (?:life|living|"
     r"everything|it all) | done with life | hope i (?:die|don t wake|never wake) "
     r"| (?:won t|will not|wont) be (?:around|here|alive) (?:much longer|tomorrow|next|anymore|for) "
@@ -160,9 +197,11 @@ _EN_MORE = re.compile(
     r"| (?:no one|nobody|noone) (?:will|would) (?:miss|notice|care)(?: \w+){0,2} (?:if i|when i|me)"
     r"| world (?:would be )?better (?:off )?without me | everyone (?:would|will) be better "
     r"| i deserve to die | should (?:just )?die | urge to (?:cut|hurt|die|self harm) "
-    r"| (?:fresh|new|deep) (?:cuts|scars) | razor (?:blade|blades)? | blades? | bleed(?:ing)? "
+    r"| (?:fresh|new|deep) (?:cuts|scars) | razor (?:blade|blades)? | (?:the|a|my) blades? (?!of ) "
+    r"| (?:arm|arms|wrist|wrists|thigh|thighs|skin|cuts?) (?:\w+ )?(?:bleed|bleeding|bled) "
     r"| (?:took|take|swallow|swallowed|taking) (?:all )?(?:the |my )?(?:whole bottle|pills|"
-    r"bottle of) | overdos(?:e|ed|ing) | od (?:tonight|on) | (?:jump|jumping) (?:off|from|in "
+    r"bottle of) | (?:i|i ll|i m|i will|going to|gonna|want to|wanna) (?:\w+ )?overdos(?:e|ed"
+    r"|ing) | od (?:tonight|on) | (?:jump|jumping) (?:off|from|in "
     r"front) | train tracks | in front of a (?:train|truck|bus) | hang(?:ing)? myself | noose "
     r"| tie the rope | (?:gun|barrel) (?:to|in) my (?:head|mouth) | pull the trigger "
     r"| unalive (?:myself|me) | game over for me | checking out (?:early|for good) "
@@ -186,7 +225,7 @@ _EN_MORE = re.compile(
 )
 _ZH_MORE = re.compile(
     r"活够了|一了百了|(?:想|要|去)(?:解脱|离开这个世界|离开人世|另一个世界|天堂|结束)|寻短见|自我了断|"
-    r"了断(?:自己|一切)|割(?:手|腕|自己)|划(?:手臂|胳膊|大腿|自己)|刀片|(?:新|旧)(?:的)?(?:伤|疤)|"
+    r"了断(?:自己|一切)|割(?:手|腕|自己)|划(?:手臂|胳膊|大腿|自己)|刀片(?=\w{0,6}(?:划|割|手|腕|腿))|(?:新|旧)(?:的)?(?:伤|疤)|"
     r"吞(?:药|安眠药|了)|(?:囤|存|攒)(?:了)?(?:很多)?(?:药|安眠药)|跳(?:楼|河|江|海|桥|下去)|"
     r"卧轨|上吊|绳子(?:准备|买好)|烧炭|煤气|农药|百草枯|遗书|遗言|交代后事|后事|"
     r"最后一(?:条|次|篇)(?:帖|发|动态|消息)|永别|来世|别了(?:大家|世界)|我不在了(?:以后|之后)?|"
@@ -220,7 +259,7 @@ _EN_EXTRA = re.compile(
     r"| how (?:tall|high) .{0,40}(?:enough|high enough|would do it) "
     r"| (?:rope|noose|pills|blade|gun)(?: \w+){0,4} (?:today|know what it s for|know what they"
     r" re for|for later|for when) "
-    r"| (?:want|wish|need) (?:it|this|everything|all of it|it all) (?:all )?to be over "
+    r"| (?:want|wish|need) (?:it|everything|all of it|it all) (?:all )?to be over "
     r"| just want it (?:all )?over | razor(?: blades?)? | the only thing that helps "
     r"| painless (?:ways?|methods?|way out|death|way to go) | (?:quickest|easiest|best) way to "
     r"(?:die|go|end it|kill myself) "
@@ -265,7 +304,7 @@ _ZH_EXTRA = re.compile(
     r"\w{0,8}(?:写好|留|放)|写好(?:了)?给(?:爸妈|家人|妈妈|爸爸|父母)的(?:信|话)|"
     r"(?:吃|吞)多少(?:片|颗|粒)?\w{0,8}(?:才够|才会|能死|会死|才能|致死)|致死量|"
     r"多少(?:片|颗|粒)\w{0,6}(?:才够|够了|致死|会死)|"
-    r"(?:刀|刀片|绳子|绳|药|安眠药|炭|木炭|煤炭)(?:已经|都|也)?(?:准备好|买好|备好|磨好|够了|"
+    r"(?:刀|刀片|绳子|绳|安眠药|炭|木炭|煤炭)(?:已经|都|也)?(?:准备好|买好|备好|磨好|够了|"
     r"挂好|系好)|(?:手臂|手腕|胳膊|大腿|腿)上(?:的)?(?:口子|伤口|伤痕|疤|刀痕)\w{0,6}"
     r"(?:又|新|多了|还在流)|一睡不起|长眠|"
     r"活着(?:好|真|太)?(?:没劲|受罪|是受罪|就是受罪|好难|没盼头|没有盼头|是煎熬|好煎熬|没意义|"
@@ -284,7 +323,7 @@ _ZH_EXTRA = re.compile(
     r"不想(?:再)?睁开眼|不用(?:再)?醒来|别再醒来|再也不睁开|醒不过来就好|"
     r"我(?:要是|如果)?死了(?:会有人|有人会|谁会|大家会|也没人|你们会|会不会有人)|"
     r"自己(?:是|就是|只是)(?:个|一个)?(?:负担|累赘|拖油瓶|多余的)|"
-    r"药(?:都|已经|也)?(?:攒|存|囤|准备|买)?(?:够|好|ready)(?:了)|(?:刀|绳子|药)\w{0,2}ready|"
+    r"药(?:都|已经)(?:攒|存|囤|准备|买)?(?:够|好|ready)了|药(?:也)?(?:攒|存|囤)?(?:够|ready)了|(?:刀|绳子|药)\w{0,2}ready|"
     r"来生(?:再)?(?:报答|做|见|还)|清空\w{0,8}(?:以后|再也)\w{0,4}不会再|"
     r"(?:总是|老是|一直|每天|经常|最近)(?:都)?(?:会)?想到(?:死|自杀|结束自己)|"
     r"(?:去|到)一个没有(?:痛苦|烦恼)的地方|我(?:不配|没资格)活|"

@@ -25,7 +25,7 @@ _EN = re.compile(
     r"dick|fuck me|fuck (?:in|you) (?:the|tonight)|wanna fuck|want to fuck|who wants to fuck|"
     r"ride (?:me|you|it)|tie me up|use me|breed me|moaning|cum (?:on|in|for)|creampie|blowjob|"
     r"bj|handjob|titty|tits|boobs pics|nsfw|18\+|porn|pornhub|xxx|looking 4 sex|looking for sex|"
-    r"sex tonight|s x tonight|pay for sex|sex for|for rates|rates|menu|tips unlock|unlock the|"
+    r"sex tonight|s x tonight|pay for sex|sex for|for rates|tips unlock|unlock the|"
     r"(?:\d{2} ?[mf]) (?:looking|seeking|here|bored|downtown|area)|[mf] (?:looking )?for [mf]|"
     r"[mf]4[mf]|thick girls|hot girls|no limits|discreet|cheating wife|hotwife|milf|daddy)"
 )
@@ -53,13 +53,14 @@ _ZH = re.compile(
     r"私(?:我|聊|信)?(?:发你|看)|想看我的(?:胸|身材|腿)|发你看|寂寞(?:了|难耐|人妻|少妇)|"
     r"人妻|少妇|干爹|包养|金主|找个(?:弟弟|哥哥|daddy|干爹|主人|固定)|被干|干到天亮|干哭|"
     r"狠狠地要|私我|discreet|被fuck|被操|想被(?:干|上|要)|爽到了|鸡巴|肉棒|骚货|骚逼|口交|后入|内射|"
-    r"成人资源|成人视频|黄片|色情|av资源|资源群|福利群|18禁|escort|incall|outcall|"
-    r"looking4sex|lookingforsex|sextonight|fullservice|sexting|horny|hosting|lookingforfun|privateshow|nudes|daddy"
+    r"成人资源|成人视频|黄片|色情|av资源|资源群|福利群|18禁|(?<![a-z])(?:escort|incall|outcall|"
+    r"looking4sex|lookingforsex|sextonight|fullservice|sexting|horny|hosting|lookingforfun|privateshow"
+    r"|nudes|daddy)(?![a-z])"
 )
 # Chinese words that are ordinary alone (开房 for a hotel booking, 好大, 做了) and count only
 # beside a second sign of solicitation.
 _ZH_WEAK = re.compile(
-    r"^(?:开房|人妻|少妇|干爹|小视频|会所|技师|daddy|hosting|"
+    r"^(?:开房|上门|人妻|少妇|干爹|小视频|会所|技师|daddy|hosting|"
     r"找个(?:弟弟|哥哥|固定)|私(?:我|聊|信)?(?:发你|看)|发你看|包养|金主|私我|discreet)$"
 )
 
@@ -81,7 +82,7 @@ _ZH_MORE = re.compile(
     r"附近(?:约|寂寞|的妹|交友|可约)|空虚寂寞|按摩(?:上门|包夜|全套|特殊)|spa(?:上门|全套)|"
     r"足疗(?:特殊|全套)|桑拿|莞式|口活|半套|学生妹|嫩模|兼职妹|商务模特|果聊|视频聊\w{0,2}(?:付费|"
     r"收费)|私房照|写真(?:出售|套图)|磁力链|番号|无码|黄网|色站|情趣(?:服务|陪)|(?:出售|卖)"
-    r"(?:自拍|私照|视频|内衣|丝袜|原味)|固炮|单男|单女|夫妻交友|换妻|3p|调教|主奴|性伴侣|湿了|"
+    r"(?:自拍|私照|视频|内衣|丝袜|原味)|固炮|单男|单女|夫妻交友|换妻|3p|调教|主奴|性伴侣|(?:我|下面)(?:已经|都|好)?湿了|"
     r"来一发|做爱|啪啪|爱爱|老司机(?:带|开车)|上车(?:私|加)|卖身|卖肉|出台|坐台|小姐服务|"
     r"(?:有偿|付费)(?:陪|约|聊|视频|见面)|包月|全套服务|特殊服务|懂的来|你懂的|可约|可上门"
 )
@@ -126,8 +127,72 @@ _ZH_EXTRA = re.compile(
 )
 
 
+# Families of how ads, requests and explicit posts read that the lists above miss: a hotel paid
+# for, a body described in the act, a collection of videos for sale, an allowance for a "干爹",
+# sexting, paid pictures.
+_ZH_ACTS = re.compile(
+    r"(?:把|将)(?:我|她|他)(?:压|按|绑|抵|推)(?:在)?\w{0,4}(?:床|墙|门|桌|沙发|车)|从后面(?:进|来|fuck|干)"
+    r"|(?:射|舔)(?:在|到)?(?:她|他|我)?的?(?:脸|嘴|身|胸)|一件一件(?:地)?(?:脱|剥)|解开(?:我|她|他)的(?:扣子|衣服"
+    r"|内衣|裤子)|(?:做|干)到天(?:亮|黑)|轮流上|叫得\w{0,6}(?:都听见|整个)"
+    r"|酒店(?:钱)?(?:我|我来)(?:出|开|付)|我(?:出|付)(?:酒店|房)钱|(?:找|寻|求)\w{0,3}(?:炮|pao|p)(?:友|you)"
+    r"|一夜qing|(?:同城|附近)\w{0,10}(?:今晚|夜晚|hookup|hookup吗|py|p友|约)|陪姐姐|体力好的(?:弟弟|哥哥)"
+    r"|(?:资源|片|av|视频|合集|自拍|写真)\w{0,12}(?:私我|要的|留邮箱|leaveemail|扣1|付费|打包价|终身)"
+    r"|偷拍\w{0,8}(?:合集|collection|视频|资源)|卖片|出(?:蓝光|ying盘|硬盘)|几千部|(?:日韩|欧美|国产)"
+    r"\w{0,4}(?:都有|自拍)|干爹\w{0,12}(?:每(?:个)?月|allowance|打(?:我)?卡|零花钱|生活费)|认个干爹"
+    r"|空降\w{0,4}(?:妹|服务|可约|上门)|全城空降|伴游\w{0,6}(?:私|加|价|服务)|一条龙服务|莞式"
+    r"|(?:妹子|学生妹|少妇|嫩模|外围女)\w{0,6}(?:价格|价位|可约|包夜|上门)|养生馆\w{0,6}(?:特殊|全套|私密)"
+    r"|服务(?:好|到位|周到)\w{0,6}(?:妹|可约|包夜)|丝袜\w{0,4}(?:福利|私我|私聊)"
+    r"|裸chat|裸\w{0,2}聊|尺度可谈|全裸|私房拍摄|外约|到府|新妹|上架\w{0,4}妹|鸡场|鸡\w{0,3}(?:service|服务)|上门\w{0,6}(?:价格|私聊|私我|加我|联系|call)|想被\w{0,4}抱着睡"
+)
+_EN_ACTS = re.compile(
+    r" (?:sext|sexting|sext with) | hook ?up (?:buddy|tonight|吗|now)| h00kup | can host "
+    r"| [mf]4[mfa] | (?:tip|send) \$?\d+ (?:and|&) i ll send | what s under this "
+    r"| subs only | serious buyers only | \$\d+ for a (?:set|video|pic|vid) | leaked pack "
+    r"| (?:lonely|horny) (?:wives|housewives|milfs|girls) in your area | sugar arrangement "
+    r"| monthly allowance | film with | (?:my|be my) secret thing | quick one tonight "
+    r"| worn (?:\w+ ){0,2}(?:socks|leggings|panties|underwear|tights) | dirty pics | sell me your "
+    r"| (?:bent|pinned|pushed|tied) me (?:over|to|against|up) | rode me | came (?:twice|again) "
+)
+# Reported, warned against or taught: news of an arrest, a scam warning, sex education, a parent
+# asking how to talk about it. With no call to act (a price, "dm me", 私我) nothing is offered.
+_REPORTED = re.compile(
+    r" (?:news|headline|arrested|jailed|charged|police|scam|scammer|scams|bots?|block and report"
+    r"|report (?:them|it|him|her|the)|phishing|crime|criminal|talk to (?:my|a|your) (?:teen\w*|son"
+    r"|daughter|kid|child)|teen about|sex ed|education|therapist|midwife|doctor|pregnan\w*"
+    r"|contracepti\w*|consent|awareness) "
+)
+_ZH_REPORTED = re.compile(
+    r"新闻|报道|破获|被抓|抓获|抓了|报警|举报|骗局|诈骗|扫黄|打非|警惕|提醒|冒充|性教育|科普|医生|怀孕|避孕"
+)
+_OFFERED_EN = re.compile(
+    r" (?:dm|pm|message|text|kik|snap|add) me | dm (?:for|if)| link in (?:bio|my)| \$\d| price"
+    r"| rates "
+)
+_OFFERED_ZH = re.compile(
+    r"私我|私聊|私信我|加我|联系我|[¥￥]\d|\d+(?:元|块|rmb)|价格|进群|扣1|主页|vx|微信"
+)
+
+
+def is_reported_not_offered(normalized: Normalized) -> bool:
+    """Sexual words in news, a warning or education, with no call to act beside them."""
+    reported = any(_REPORTED.search(form) for form in normalized.en) or any(
+        _ZH_REPORTED.search(form) for form in normalized.zh
+    )
+    return (
+        reported
+        and not any(_OFFERED_EN.search(form) for form in normalized.en)
+        and not any(_OFFERED_ZH.search(form) for form in normalized.zh)
+    )
+
+
 def mentions_solicitation(normalized: Normalized) -> bool:
     """An offer, request or sale of sex, or an explicit description of it."""
+    if is_reported_not_offered(normalized):
+        return False
+    if any(_EN_ACTS.search(form) for form in normalized.en) or any(
+        _ZH_ACTS.search(form) for form in normalized.zh
+    ):
+        return True
     for form in normalized.en:
         if _EN_STRONG.search(form) or _EN_MORE.search(form) or _EN_EXTRA.search(form):
             return True

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from app.moderation.decision import ALLOW, HOLD, Verdict
-from app.moderation.links import REASON_LINK, REASON_SHORTENER, check_links
+from app.moderation.links import REASON_LINK, REASON_SHORTENER, check_links, has_contact
 from app.moderation.normalize import normalize
 
 ALLOWED = ["treehole.example", "wikipedia.org"]
@@ -94,3 +94,15 @@ def test_check_links_judges_linked_urls_the_text_does_not_show() -> None:
     assert (short.action, short.reason) == (HOLD, REASON_SHORTENER)
     assert check_links("the guide", ["example.org"], ["https://docs.Example.org/g"]).action == ALLOW
     assert check_links("odd", (), ["https://[::1"]).action == ALLOW  # unparseable: nowhere to go
+
+
+@pytest.mark.parametrize(
+    ("text", "contact"),
+    [("add me on telegram moonshot_88", True), ("discord: nightowl", True),
+     ("kik @lazyfox for pics", True), ("电报 cryptoking 私聊", True),
+     ("my dad keeps trying snapchat filters on the cat", False),
+     ("ok discord people, game night is friday", False),
+     ("whatsapp groups for parents are the worst", False)],
+)  # fmt: skip
+def test_an_app_name_before_an_ordinary_word_is_not_a_handle(text: str, contact: bool) -> None:
+    assert has_contact(text.casefold()) is contact
