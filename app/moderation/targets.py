@@ -29,7 +29,9 @@ _EN_INSULT = (
 )
 _EN_DIRECT = re.compile(
     # "you are a worthless idiot", "you absolute clown", "ur so stupid"
-    rf" you(?: are| were| is)?(?: (?:such|so|a|an|the|absolute|fucking|complete|total|little|"
+    # (not the generic you of "a hobby where you are the worst player")
+    rf"(?<! where)(?<! when)(?<! if)(?<! whether) you(?: are| were| is)?"
+    rf"(?: (?:such|so|a|an|the|absolute|fucking|complete|total|little|"
     rf"literally|genuinely|just|really|most|truly|utterly|honestly|actually|still|big|fat|"
     rf"sad|ugly|stupid|dumb|pathetic|worthless|disgusting|lazy|piece|of|human|being|person|"
     rf"useless|\w+est))* (?:{_EN_INSULT})s? "
@@ -59,10 +61,22 @@ _EN_DIRECT = re.compile(
 # Threats of violence or exposure.
 _EN_THREAT = re.compile(
     r" (?:i|we|i will|we will|i am going to|we are going to|i swear i will|i ll|gonna|going to|"
-    r"i am|i m)(?: \w+){0,3} (?:kill|murder|hurt|stab|shoot|beat|find|end|destroy|ruin|break|"
-    r"bash|punch|slap|smash|strangle|choke|burn|wreck|get|jump|hunt|make you pay|make sure|"
-    r"bury|cut|expose|leak|post|send|share|forward|show|tell)(?: \w+){0,4} (?:you|your|u|ur|"
+    r"i am|i m)(?: \w+){0,3} (?:kill|murder|hurt|stab|shoot|destroy|ruin|"
+    r"bash|punch|slap|smash|strangle|choke|burn|wreck|hunt|make you pay|"
+    r"bury|expose|leak)(?: \w+){0,4} (?:you|your|u|ur|"
     r"him|her|them|his|their|neither|everyone|everybody)\b"
+    # Verbs with an everyday reading ("i beat him at chess", "should i tell her parents", "we
+    # had a power cut") threaten only as a stated intent aimed at you.
+    r"| (?:i will|we will|i ll|we ll|i am going to|i m going to|we are going to|we re going to|"
+    r"i m gonna|gonna|i swear i|i promise i|when i|once i|if i ever)(?: \w+){0,2} "
+    r"(?:beat|find|end|break|get|jump|make sure|cut)(?: \w+){0,4} (?:you|your|u|ur)\b"
+    r"| (?:i will|we will|i ll|we ll|i am going to|i m going to|we are going to|we re going to|"
+    r"i m gonna|gonna|i swear i)(?: \w+){0,2} (?:post|send|share|forward|show|tell)(?: \w+){0,3} "
+    r"(?:your|ur|everyone|everybody)\b"
+    # Harm foretold in the passive: "ur gonna get stabbed if u show up".
+    r"| (?:you|your|you re|u|ur)(?: \w+)? (?:going to|gonna|will|ll|gon) get (?:\w+ )?(?:stabbed|"
+    r"shot|hurt|jumped|beaten|beat up|smacked|killed|murdered|bodied|shanked|slapped|punched|"
+    r"run over|your ass kicked|your teeth kicked in) "
     r"| (?:kill|murder|hurt|stab|shoot|beat|end|bash|punch|knife|gun|bomb)(?: \w+){0,3}"
     r" (?:you|your|u|ur) (?:\w+ )?(?:if|when|after|tonight|tomorrow|next|again)"
     r"| (?:knife|gun|bomb|punch|dead) (?:\w+ ){0,4}(?:you|your|u|ur|for you) "
@@ -82,7 +96,8 @@ _EN_THREAT = re.compile(
     r"screenshots|secrets) (?:\w+ ){0,4}(?:go|goes|going|will|out|up|everywhere|to) "
     r"| (?:post|send|leak|share|spread|upload|show|forward)(?:ing)? (?:\w+ ){0,2}(?:your|ur) "
     r"(?:nudes|photos|pics|pictures|dms|messages|video|screenshots|chat) "
-    r"| (?:pay up|pay me|send me|unless you send|or your (?:boss|wife|husband|family|parents|"
+    r"| (?:pay up|pay me|send me (?:\w+ )?(?:money|cash|\d+|bitcoin|btc|crypto|gift cards?|more|"
+    r"nudes|pics|photos)|unless you send|or your (?:boss|wife|husband|family|parents|"
     r"mom|dad|girlfriend|boyfriend)|or i m sending|or i will send|or i ll send) "
     r"| (?:i|we) have (?:screenshots|the video|your|pics|photos) .* (?:unless|or|pay|by "
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tonight|tomorrow))"
@@ -125,8 +140,8 @@ _EN_HATE = re.compile(
     rf"| (?:{_EN_GROUP}) (?:shouldn t|should not|can t|cannot) (?:be allowed|vote|think|drive|"
     r"lead|work|be trusted) "
     rf"| (?:{_EN_GROUP}) (?:control|run|ruin|destroy|infest|invade|poison)(?:s)? "
-    r"| (?:kick|send|throw|get) (?:the |all )?(?:\w+ )?(?:vermin|animals|them all|them) "
-    r"(?:out|back) "
+    r"| (?:kick|send|throw|get|ship|push|drive) (?:the |all |every last one of |all of |the whole "
+    r"lot of )?(?:\w+ )?(?:vermin|animals|them all|them) (?:out|back) "
     r"| (?:shoot|kill|gas|burn) (?:them|all of them) "
     r"| go back to (?:your|their) (?:country|countries|wuhan|africa|mexico|india|china) "
     r"| (?:gas the|kill all|death to) \w+ "
@@ -154,7 +169,7 @@ _ZH_INSULT = (
     r"什么货色|配活着|不配|可怜你|孤立|笑你|烦你|讨厌你|没人喜欢你|死妈|你妈死|全家死|没爹|"
     r"没妈|没教你|装脑子|没用|没卵用|废柴|loser|trash|clown|idiot|bitch|dumbass|stupid|"
     r"滚|闭嘴|去死|狗|猪脑子|low|恶心死|丑|装清纯|不要碧莲|臭不要脸|好意思|蠢死|braindead|"
-    r"别装了|装什么|跟(?:shit|屎|猪|狗)一样|最蠢|最丑|最恶心|fake|ugly|loser|simp|bitch|btch"
+    r"别装了|装什么|笑话|跟(?:shit|屎|猪|狗)一样|最蠢|最丑|最恶心|fake|ugly|loser|simp|bitch|btch"
 )
 _ZH_HARASS = re.compile(
     rf"(?:{_ZH_TARGET})(?:(?!我|自己)\w){{0,12}}?(?:{_ZH_INSULT})"
@@ -162,30 +177,37 @@ _ZH_HARASS = re.compile(
     r"(?:怎么|咋|赶紧|快)(?:还)?不(?:去)?死|你(?:也|还)?配(?:活|当|做)|(?:大家|全班|全校|全组|"
     r"全宿舍|所有人)(?:都)?(?:在)?(?:烦|讨厌|笑|看不起|恶心)你|滚出(?:我们|这)|"
     r"(?:同意|赞同)的扣1|(?<!我)(?<!我就)(?<!我真)(?<!我真的)(?<!我才)(?:就是|是)个\w{0,6}?(?:傻逼|"
-    r"废物|垃圾|贱人|婊子|舔狗|小丑|窝囊废|公交车|贱货|绿茶婊|吃软饭|笑话)|能不能做个人|"
+    r"废物|垃圾|贱人|婊子|舔狗|小丑|窝囊废|公交车|贱货|绿茶婊|吃软饭)|能不能做个人|"
     r"你是(?:我|我们)见过最|你是不是(?:有病|傻|蠢|瞎|脑子|braindead|智障)"
 )
 _ZH_THREAT = re.compile(
     r"(?:弄|打|砍|捅|杀|宰|搞|整|揍|掐|烧|毒)死你|杀了你|宰了你|打断你|收拾你|堵你|弄你|"
     r"(?:找|带|叫)(?:几个)?(?:人|兄弟|朋友)(?:去|来)?(?:堵|打|收拾|弄|揍|办|找)|你(?:给我)?等着|"
-    r"等着吧|放学(?:后)?(?:别走|\w{0,6}见)|你完了|你死定了|死定了|走着瞧|后果自负|小心点|"
+    r"等着吧|放学(?:后)?(?:别走|\w{0,6}见)|你完了|你死定了|死定了|走着瞧|后果自负|(?:你|自己)(?:好好)?想(?:想|清楚)后果|小心点|"
     r"小心你的|路上小心|走夜路|别让我(?:碰到|看到|遇到|再看到)|见(?:你)?一次打一次|出来一次打一次|"
-    r"让你(?:在|这辈子|后悔|好看|社死|生不如死|待不下去|走不了|身败名裂|付出代价|混不下去|"
+    r"让你(?:在(?:全校|全班|全公司|全网|所有人|大家)面前|这辈子|后悔|好看|社死|生不如死|待不下去|走不了|身败名裂|付出代价|混不下去|"
     r"\w{0,6}不下去)|不会放过你|你试试|试试看|有种你|跑不了|拿刀|带刀|刀去|带人去|"
     r"去你(?:家|宿舍|公司|学校|单位|班)|拜访你|知道你(?:住|家|是谁|每天(?:几点|在哪|走|去|回|上下班|什么时候)|几点)|你家(?:地址|在哪)|"
     r"查到你|找到你|我认识人|收拾\w{0,2}你|别以为我不敢|等我出来|第一个收拾|你看着办|"
-    r"(?:照片|裸照|视频|聊天记录|截图|那些事|破事|见不得人)\w{0,10}(?:发|挂|传|曝光|公开|抖)"
-    r"|(?:发|挂|传|曝光|公开|抖)(?:到|给|出来|出去|在)\w{0,8}(?:群|网上|表白墙|朋友圈|全校|"
-    r"你爸|你妈|爸妈|老婆|老公|家人|公司|领导)|社死|人肉你|开盒你|挂你|"
+    # Exposure threatens the reader: their photos, their group or family, or "or else" (不然);
+    # a report of what was done to the poster or to someone in the news names no 你.
+    r"(?:你|不然|否则|要不然|要不)\w{0,6}(?:照片|裸照|视频|聊天记录|截图|那些事|破事|见不得人)"
+    r"\w{0,10}(?:发|挂|传|曝光|公开|抖)"
+    r"|(?:发|挂|传|曝光|公开|抖)(?:到|给|出来|出去|在)\w{0,8}?(?:你\w{0,4}(?:群|表白墙|朋友圈|全校|"
+    r"学校|公司|单位|班)|你爸|你妈|你(?:的)?(?:爸妈|老婆|老公|家人|领导|父母))"
+    r"|(?:我就|我会|我要|我马上|我立刻|我直接|我保证|我一起|我全部|我统统|就给你)\w{0,12}(?:发|挂|传|"
+    r"曝光|公开|抖)(?:到|给|出来|出去|在)\w{0,8}(?:群|网上|表白墙|朋友圈|全校|爸妈|老婆|老公|家人|"
+    r"公司|领导|他|她)"
+    r"|人肉你|开盒你|挂你|"
     r"不(?:给钱|还钱|道歉|删帖|删)\w{0,14}(?:发|挂|公开|曝光|抖|闹|等着|试试)|"
     r"你(?:再|敢)\w{0,10}(?:我就|就|让你)|敢(?:报警|举报)\w{0,6}(?:试试|跑不了|你)|"
     r"家人一个都|下次见到你|我有你的\w{0,16}(?:老婆|老公|爸妈|男朋友|女朋友|看看|公开|发)|(?:刀|枪)(?:子)?(?:等|见|给)你|你(?:的)?(?:腿|手|脸)(?:给我)?(?:打断|废了)"
 )
 _ZH_GROUP = (
     r"河南|东北|上海|北京|广东|新疆|西藏|四川|湖南|湖北|安徽|山东|江西|福建|广西|甘肃|温州|"
-    r"外地|乡下|农村|大陆|台湾|香港|日本|韩国|美国|印度|非洲|阿拉伯|越南|菲律宾|黑|白|黄|"
-    r"穆斯林|回族|维族|犹太|基督徒|信佛的|信教的|和尚|女|男|同性恋|基佬|gay|拉拉|les|"
-    r"跨性别|trans|变性|残疾|残废|智障|聋哑|自闭症|抑郁症|精神病|穷|农民工|外国|老外|"
+    r"外地|乡下|农村|大陆|台湾|香港|日本|韩国|美国|印度|非洲|阿拉伯|越南|菲律宾|黑人|白人|黄种人|"
+    r"穆斯林|回族|维族|犹太|基督徒|信佛的|信教的|和尚|女人|女生|女性|女的|女司机|男人|男生|男性|男的|同性恋|基佬|gay|拉拉|les|"
+    r"跨性别|trans|变性|残疾|残废|智障|聋哑|自闭症|抑郁症|精神病|穷人|农民工|外国|老外|"
     r"留学生|移民|immigrants|lesbian|women|muslims|jews|korean|koreans|indians|indian|"
     r"africans|chinese|japanese|asians|mexicans|arabs|blacks|gays|men|girls|男的|女的"
 )
@@ -200,7 +222,7 @@ _ZH_DEGRADE = (
     r"freaks|bitches|smell|stink|toilet|scum|vermin|rats|野蛮|灾难|不是人"
 )
 _ZH_HATE = re.compile(
-    rf"(?:{_ZH_GROUP})(?:的)?(?:人|佬|鬼|族|子|仔|孩子|们|学生|留学生|人们)?\w{{0,6}}?"
+    rf"(?:{_ZH_GROUP})(?:的)?(?:人|佬|鬼|族|子|仔|孩子|们|学生|留学生|人们|男人|女人|男的|女的|男生|女生|男|女)?\w{{0,6}}?"
     r"(?:都|全|全部|全都|就|就是|天生|是|都是|没一个|一个个|dou|are|is|就该|都该|应该|只配|"
     r"什么都|are all|are just|that|跟|又|=|一群|全是)"
     rf"\w{{0,16}}?(?:{_ZH_DEGRADE})"
@@ -226,7 +248,7 @@ _EN_HATE_MORE = re.compile(
 )
 _ZH_HATE_MORE = re.compile(
     rf"(?:{_ZH_GROUP})\w{{0,4}}(?:不配(?:活|当人|做人|结婚|生孩子|有权)|就该(?:死|滚|被|去死|"
-    r"绝育|关起来|消失)|都该(?:死|滚|被|去死|绝育|关起来|消失|杀)|滚出(?:中国|我们|这里|去)|"
+    r"绝育|关起来|消失)|都该(?:死|滚|被|去死|绝育|关起来|消失|杀|灭绝|extinct|die|disappear|bedeported|bebanned|belockedup)|滚出(?:中国|我们|这里|去)|"
     r"不是人|是畜生|是垃圾|是病|是瘟疫|是癌症|该被(?:消灭|清除|赶走)|一个都不能留|杀光|死光)"
     rf"|(?:讨厌|恶心|厌恶|痛恨)(?:所有|一切)?(?:的)?(?:{_ZH_GROUP})(?:人|佬|们)"
     r"|(?:灭绝|清除|消灭|驱逐|赶走)(?:所有|一切)?(?:的)?\w{0,4}(?:人|佬|族)"
@@ -236,6 +258,7 @@ _ZH_HATE_MORE = re.compile(
 _QUOTED = re.compile(
     r"\"[^\"\n]{3,80}\"|“[^”\n]{3,80}”|「[^」\n]{3,80}」|(?<![a-z])'[^'\n]{3,80}'(?![a-z])"
     r"|(?<=骂)\w{0,6}[\"“「][^\"”」\n]{1,80}[\"”」]|(?<=叫)\w{0,6}[\"“「][^\"”」\n]{1,80}[\"”」]"
+    r"|(?<=[写说喊回评留])\w{0,6}[\"“「][^\"”」\n]{1,80}[\"”」]"
 )
 
 
@@ -254,7 +277,8 @@ _EN_HARASS_MORE = re.compile(
     rf" you(?: are| re| r)?(?: \w+){{0,3}} (?:{_EN_INSULT_MORE})s? "
     r"| (?:no one|nobody|noone) (?:will|would|could) ever (?:love|like|want|date|marry|miss) you "
     r"| you ll die alone | you will die alone | everyone (?:talks about|laughs at|hates|mocks) "
-    r"you | you disgust me | you make me sick | you ruin everything | you re the worst "
+    r"you | you disgust me | you make me sick | you ruin everything "
+    r"|(?<! where)(?<! when)(?<! if) you re the worst "
     r"| (?:the )?world (?:would be|is) better (?:off )?without you | nobody would care if you "
     r"| your (?:parents|mom|mum|dad|family) (?:must )?(?:regret|hate|are ashamed|is ashamed) "
     r"| shut your (?:mouth|face|trap) | get lost | piss off | fuck off | fuck you | screw you "
@@ -310,7 +334,7 @@ _ZH_INSULT_MORE = (
     r"猥琐|油腻|死肥宅|肥宅|秃子|瞎子|聋子|哑巴|瘸子|残废|死鬼|短命鬼|废人|蛀虫|寄生虫"
 )
 _ZH_HARASS_MORE = re.compile(
-    rf"(?:你|妳|你们|这货|此人|该人|那货|楼主|这位|那位|这人|那人)(?:(?!我|自己)\w){{0,10}}?"
+    rf"(?<!要)(?<!让)(?:你|妳|你们|这货|此人|该人|那货|楼主|这位|那位|这人|那人)(?:(?!我|自己)\w){{0,10}}?"
     rf"(?:{_ZH_INSULT_MORE})"
     r"|(?:去死|死全家|全家死光|出门被车撞|不得好死|断子绝孙|生孩子没屁眼)"
 )
@@ -321,7 +345,7 @@ _ZH_THREAT_MORE = re.compile(
     r"(?:幼儿园|学校|公司|住哪|在哪)\w{0,4}我都知道|我都知道你(?:家|住|在)|"
     r"(?:你家门口|你楼下)\w{0,10}(?:挺新|挺好|不错|是你的吧)|保证(?:让)?你(?:后悔|好看|完蛋)|"
     r"等着收尸|给你收尸|泼(?:硫酸|汽油)|"
-    r"(?:放火|烧了)(?:你|你家)|发到网上|传到网上|让所有人(?:看到|知道)|让(?:全校|全公司|全班)"
+    r"(?:放火|烧了)(?:你|你家)|(?:你|我就|我会|我要|我马上|我直接|不然|否则)\w{0,10}(?:发到网上|传到网上)|让所有人(?:看到|知道)|让(?:全校|全公司|全班)"
     r"(?:都)?(?:知道|看到)|身败名裂|打到你|捅你|砍你|弄残|搞你|整你|你(?:走|出)不了|"
     r"找人(?:弄|打|砍|堵|收拾)|叫人(?:弄|打|砍|堵|收拾)|(?:我|老子)(?:一定|迟早|早晚)\w{0,6}"
     r"(?:弄|打|杀|收拾|找|报复)|报复你|你别后悔|别怪我不客气|别怪我|等着瞧|走着瞧"
@@ -339,20 +363,21 @@ _ZH_HARASS_EXTRA = re.compile(
     r"你(?:是不是|就是|是)?没长脑子|看(?:见|到)你就(?:想吐|恶心|烦|来气|反胃)|"
     r"你\w{0,10}(?:让人|令人|叫人)(?:反胃|恶心|作呕|想吐)|"
     r"(?:没人|没有人|谁都不|nobody|noone)(?:会)?(?:欢迎|喜欢|想理|理|在乎|要|爱)你|"
-    r"你(?:活着|存在)(?:就是|纯属|只是)?(?:在)?浪费|(?:别|不要)(?:再)?出(?:门|来)(?:吓人|丢人|现眼)|"
+    r"你(?:活着|存在)(?:就是|纯属|只是)?(?:在)?浪费|"
+    r"你(?:的)?(?:存在|出生|活着)\w{0,6}(?:错误|多余|耻辱|笑话|灾难|负担|污染)|(?:别|不要)(?:再)?出(?:门|来)(?:吓人|丢人|现眼)|"
     r"你(?:这|的)?张?脸\w{0,4}车祸现场|(?:你爸妈|你妈|你爸|你父母|你家里人)(?:生你|当初|养你)"
     r"\w{0,8}(?:后悔|失望|丢人)|你这(?:样|种)的?人\w{0,8}(?:怎么还|活该|就该|不配|还没被|怎么有脸)|"
     r"你也就这点(?:本事|能耐|出息)|(?:怪不得|难怪)(?:没人|大家都不|没有人)\w{0,4}(?:跟|和|理|喜欢|要)你|"
     r"(?:你|像你这种人)\w{0,6}(?:连狗都不如|猪狗不如)|(?:装可怜|装纯|装无辜|装清高)给谁看|"
     r"你是来搞笑的|你\w{0,10}不怕被(?:人)?笑|你的(?:iq|智商|情商)(?:是负|为负|是零|欠费|掉线|不够)|"
-    r"(?:你|@\w+)(?:(?!我|自己)\w){0,12}?(?:joke|annoying|theworst|pathetic|cringe|weirdo|creep|"
+    r"(?:你|@\w+)(?:(?!我|自己)\w){0,12}?(?<!nt)(?:joke|annoying|theworst|pathetic|cringe|weirdo|creep|"
     r"disgusting|useless|gross|负数)"
     r"|你\w{0,6}(?:拖油瓶|扫把星|拖后腿)|被你(?:连累|拖累|害)|你(?:做)?(?:什么|啥)(?:事)?都(?:做不好|干不好|不会|不行)"
     r"|你(?:一无是处|啥也不是)|你长得(?:跟|像)(?:个|一个|一头|一只)|长得(?:真|好|太)?(?:抱歉|着急|寒碜|感人)"
     r"|说话(?:能不能|不)过(?:过)?脑子|(?:暴露|拉低)(?:了)?(?:你的)?(?:智商|平均智商)"
     r"|(?:我要是你|换我是你|要是我是你)\w{0,8}(?:没脸|去死|跳楼|不活|自杀|撞死)"
     r"|(?:养|生|教)出你这(?:种|样的)?(?:东西|玩意|货|人)|你这(?:种|个)(?:东西|玩意)"
-    r"|(?:you|ur)(?:(?!我)\w){0,10}?(?:fake|joke|annoying|loser|ugly|pathetic|stupid|dumb|cringe"
+    r"|(?:you|ur)(?:(?!我)\w){0,10}?(?<!nt)(?:fake|joke|annoying|loser|ugly|pathetic|stupid|dumb|cringe"
     r"|broken|trash)|知道你这么(?:cheap|贱|随便|easy)|(?:everyone|大家|所有人|全班|全校)\w{0,8}(?:hates?|讨厌|恨|烦)(?:you|你)"
     r"|(?<!我)不知道自己几斤几两|(?:你|@\w+)\w{0,12}辣眼睛|你\w{0,8}(?:谁沾上谁倒霉|晦气)"
     r"|你\w{0,6}(?:去)?整(?:个)?容(?:吧|吗|去)|你\w{0,6}(?:没读过书|没文化|小学没毕业)"
@@ -372,6 +397,12 @@ _EN_HARASS_EXTRA = re.compile(
     r"| your (?:laugh|voice|face|breath|existence|personality|outfit)(?: is| s)?(?: \w+){0,2} "
     r"(?:annoying|disgusting|ugly|unbearable|cringe|painful|embarrassing|grating) "
     r"| you ll never (?:amount to|be anything|be loved|be good enough|find anyone) "
+    # A put-down of what a person thinks they are: "you're not funny", "you are not welcome".
+    r"|(?<! if)(?<! when) (?:you re|you are|ur) not (?:even )?(?:funny|cute|pretty|smart|cool|"
+    r"talented|wanted|welcome|interesting|attractive) "
+    # A person summed up as a sad specimen: "you are a sad, balding, forty-year-old man".
+    r"|(?<! if)(?<! when) you (?:are|re) (?:a|such a) (?:sad|pathetic|miserable|bitter|desperate|"
+    r"insecure|spineless|delusional)(?: \w+){0,4} (?:man|woman|person|guy|girl|excuse|creature) "
 )
 # Hate in English phrased as a trait or a danger ascribed to a whole group.
 _EN_HATE_EXTRA = re.compile(
@@ -425,25 +456,71 @@ def _unquoted_forms(plain: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return canon_forms(_QUOTED.sub(" ", plain))
 
 
+# Someone else's words reported ("有人叫她去死", "有人在群里说外地人都是小偷"): a speaker who is
+# not the poster and a verb of saying just before the match. Only for words that address no
+# 你: "他说要弄死你" still reaches the reader.
+_ZH_REPORTED_BEFORE = re.compile(
+    r"(?:有人|有个人|某人|他|她|他们|她们|对方|网友|评论区|骗子|那人|那个人)\w{0,8}?"
+    r"(?:说|讲|骂|写|喊|叫|让|威胁|留言|评论|私信|发帖)\w{0,6}$"
+)
+# A warning to everyone ("大家晚上小心点") is advice, not a threat to a reader.
+_ZH_AUDIENCE_BEFORE = re.compile(r"(?:大家|各位|姐妹们|姐妹|兄弟们|朋友们|同学们|宝子们)\w{0,4}$")
+_ZH_CONTEXT = 14
+# Sentence ends: a Chinese insult is aimed within its sentence, so "你不是一个人。说出来不丢人"
+# is two sentences, neither an insult.
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]+|(?<=[a-z])\.\s")
+
+
+def _zh_aimed(patterns: tuple[re.Pattern[str], ...], forms: tuple[str, ...]) -> bool:
+    """Whether a pattern matches a Chinese form other than as reported speech or a warning
+    to everyone."""
+    for form in forms:
+        for pattern in patterns:
+            for match in pattern.finditer(form):
+                before = form[max(0, match.start() - _ZH_CONTEXT) : match.start()]
+                if "你" in match.group(0):
+                    return True
+                if not (_ZH_REPORTED_BEFORE.search(before) or _ZH_AUDIENCE_BEFORE.search(before)):
+                    return True
+    return False
+
+
+@lru_cache(maxsize=64)
+def _sentence_forms(plain: str) -> tuple[str, ...]:
+    zh: list[str] = []
+    for sentence in _SENTENCE_END.split(plain):
+        if sentence.strip():
+            zh += canon_forms(sentence)[1]
+    return tuple(zh)
+
+
+_ZH_THREATS = (_ZH_THREAT, _ZH_THREAT_MORE)
+_ZH_HATES = (_ZH_HATE, _ZH_HATE_MORE)
+_ZH_HARASSES = (_ZH_HARASS, _ZH_HARASS_MORE, _ZH_HARASS_EXTRA)
+
+
 def target_labels(normalized: Normalized) -> set[str]:
     """The categories of abuse aimed at someone in the text: harassment, violence (threats)
     and hate. Quoted words in a report of someone else's abuse are not the poster's."""
     en, zh = normalized.en, normalized.zh
-    if _QUOTED.search(normalized.plain):
+    plain = normalized.plain
+    if _QUOTED.search(plain):
+        plain = _QUOTED.sub(" ", plain)
         en, zh = _unquoted_forms(normalized.plain)
     found: set[str] = set()
     if any(
         _EN_THREAT.search(f) or _EN_THREAT_MORE.search(f) or _EN_THREAT_EXTRA.search(f) for f in en
-    ) or any(_ZH_THREAT.search(f) or _ZH_THREAT_MORE.search(f) for f in zh):
+    ) or _zh_aimed(_ZH_THREATS, zh):
         found.add(VIOLENCE)
     if any(
         _EN_HATE.search(f) or _EN_HATE_MORE.search(f) or _EN_HATE_EXTRA.search(f) for f in en
-    ) or any(_ZH_HATE.search(f) or _ZH_HATE_MORE.search(f) for f in zh):
+    ) or _zh_aimed(_ZH_HATES, zh):
         found.add(HATE)
     if any(
         _EN_DIRECT.search(f) or _EN_HARASS_MORE.search(f) or _EN_HARASS_EXTRA.search(f) for f in en
-    ) or any(
-        _ZH_HARASS.search(f) or _ZH_HARASS_MORE.search(f) or _ZH_HARASS_EXTRA.search(f) for f in zh
+    ) or (
+        # Whole text first (cheap, and most texts have no hit), then sentence by sentence.
+        _zh_aimed(_ZH_HARASSES, zh) and _zh_aimed(_ZH_HARASSES, _sentence_forms(plain))
     ):
         found.add(HARASSMENT)
     return found

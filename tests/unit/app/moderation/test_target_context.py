@@ -1,0 +1,99 @@
+"""Who is aimed at, and whose words they are: the same threat, insult or generalisation is the
+poster's own when it reaches a reader (你, you), and not when it is reported speech, a warning
+to everyone, a game, an everyday verb or another sentence. Written for these tests, not taken
+from the evaluation corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.moderation.normalize import normalize
+from app.moderation.targets import target_labels
+from app.moderation.wordlists import HARASSMENT, HATE, VIOLENCE
+
+
+def labels(text: str) -> set[str]:
+    return target_labels(normalize(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你等着，我会让你在全班面前抬不起头",
+        "再来烦我，我就把你的聊天记录发到你们公司群",
+        "截图我全部发给你老婆，你自己想想后果",
+        "聊天记录和照片我一起发给她男朋友",
+        "ur gonna get jumped if u come back here",
+        "you will get hurt if you keep showing up at my door",
+        "I'm going to tell your boss everything you did",
+        "i swear i will find you after practice",
+        "不还钱就把你那些照片发到网上",
+    ],
+)
+def test_threats_that_reach_the_reader(text: str) -> None:
+    assert VIOLENCE in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "新闻说城南有人被抢了，大家晚上小心点",
+        "社死现场，把周报发到了家长群里",
+        "他威胁我说不转钱就把照片发到我们系的群里，我已经报警了",
+        "朋友被开盒了，电话住址全被发到网上，太可怕了",
+        "真正的客服永远不会让你在网页里输验证码",
+        "I beat him at chess again and he sulked all night",
+        "should I tell her parents or is that overstepping?",
+        "we had a power cut and everyone went to bed early",
+        "send me home already, this shift is endless",
+        "once I find out which bus goes there I'll tell you",
+    ],
+)
+def test_reports_warnings_and_everyday_verbs_are_not_threats(text: str) -> None:
+    assert VIOLENCE not in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "评论区说得对，你就是个笑话",
+        "你的存在本身就是一种污染",
+        "you are a pathetic, lonely little man",
+        "@mira_k you're such a sad excuse for a captain",
+    ],
+)
+def test_insults_at_a_person(text: str) -> None:
+    assert HARASSMENT in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "评论区有人叫那个主播去死，看得我好难受",
+        "小学时有人在我课本上写“去死”，我哭了一晚上",
+        "培训时老师说：你不是一个人。说出来不丢人。",
+        "校园网就是个笑话，又断了",
+        "find a hobby where you are the worst player on the team, it's freeing",
+        "所有要你先交押金的兼职，都是骗子",
+        "如果你朋友说想死，don't joke about it",
+    ],
+)
+def test_reported_generic_or_split_sentences_are_not_harassment(text: str) -> None:
+    assert HARASSMENT not in labels(text)
+
+
+@pytest.mark.parametrize("text", ["这里的男的都该 extinct", "那些女司机都是马路杀手，都该死"])
+def test_group_hate(text: str) -> None:
+    assert HATE in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "有人在业主群里说外地人都是骗子，被大家怼回去了",
+        "狼人杀里我当女巫，一晚上就把狼人毒死了",
+        "白天好热，晚上就凉快了，死冷",
+    ],
+)
+def test_reported_hate_and_games_are_not_hate(text: str) -> None:
+    assert HATE not in labels(text)
