@@ -451,6 +451,76 @@ _EN_THREAT_EXTRA = re.compile(
 )
 
 
+# Group hate written across both languages or with a wider vocabulary: a group (a Chinese region,
+# people, faith, gender or condition, or its English name), a word that makes it a rule for all
+# of them (都是, 全是, 个个, 天生, are all, =), then a degrading trait, in either language:
+# "Russians 都是 drunk barbarians", "温州人 only care about money ... 吸血鬼". Read on a form where
+# Chinese runs are joined and English words stay words (`_mixed_forms`), and on the Chinese form.
+_MIXED_GROUP = (
+    r"(?:河北|山西|内蒙古?|辽宁|吉林|黑龙江|江苏|浙江|福建|江西|山东|河南|湖北|湖南|广东|广西|海南|四川|"
+    r"贵州|云南|陕西|甘肃|青海|宁夏|新疆|西藏|重庆|天津|上海|北京|安徽|潮汕|温州|延边|驻马店|东北|西北|"
+    r"南方|北方|外省|外地|农村|乡下|山区|大陆|台湾|香港|日本|韩国|美国|印度|非洲|越南|菲律宾|泰国|俄罗斯|"
+    r"朝鲜族|回族|维族|藏族|苗族|hn|xj|db)(?:的)?(?:人|佬|男|女|男人|女人|仔|妹|帮)"
+    r"|(?:穆斯林|犹太人|基督徒|信教的人|信佛的人|同性恋|基佬|跨性别|女司机|残疾人|残废|智障|"
+    r"聋哑人|自闭症|抑郁症|精神病人?|农民工|外国人|老外|黑人|白人|女人|女的|女生|男人|男的|女权|"
+    r"田园女权|小日子|小日本|韩国人|印度人|ns|nvquan|tongxinglian)"
+    r"|(?<![a-z])(?:mainlanders|russians|americans|brits|british|catholics|christians?|muslims?|"
+    r"jews|buddhists|hindus|atheists|feminists?|mexicans?|indians?|pakistanis?|filipinos?|"
+    r"koreans?|japanese|chinese|africans?|arabs?|gays?|gay men|lesbians|bisexuals?|"
+    r"trans people|immigrants|refugees|disabled people|deaf people|blind people|autistic kids|"
+    r"black people|white people|asians?|women|men|depression|adhd|schizophrenics|"
+    r"latinos|europeans|eastern europeans|somalis|nigerians|romanians|gypsies|roma|irish|"
+    r"southerners|northerners|hillbillies|[a-z]+ people)(?![a-z])"
+)
+_MIXED_ALL = (
+    r"都是|全是|全都是|全都|都|全|就是|个个都?是?|一个个|天生|没一个|整个\w{0,3}都|一群|根本|真的|太|"
+    r"(?<![a-z])(?:are all|are just|are so|are|is|all|=|really are)(?![a-z])"
+)
+_MIXED_DEGRADE = (
+    r"骗子|小偷|贼|贼窝|垃圾|渣滓|畜生|牲口|蟑螂|寄生虫|吸血鬼|蝗虫|蛀虫|老鼠|猴子|猪|狗|动物|物种|野蛮|"
+    r"病毒|瘟疫|变态|有病|神经病|不是人|低等|劣等|素质低|没素质|恐怖分子|恐bu分子|流氓|累赘|负担|废物|"
+    r"拖累|添麻烦|耻辱|定时炸弹|不干净|手脚不干净|没进化|穷酸|整容怪|马路杀手|不讲理|妈宝|"
+    r"脏|懒|蠢|傻|笨|贱|婊|骚|脑残|被洗脑|洗脑|自私又?小气|小气|没一个好东西|不配|只配|该死|去死|"
+    r"(?<![a-z])(?:barbarians|inbred|hicks|rednecks|hillbillies|leeches|plague|gangsters|"
+    r"pedophiles|brainwashed|sheep|prostitutes|losers?|"
+    r"idiots|obese|pigs|snobs|selfish|arrogant|lazy|greedy|criminals|uncivilized|uncivilised|"
+    r"half human|burden|garbage|trash|useless|weak|crazy|mentally ill|mentally sick|dangerous|"
+    r"terrorists|plastic|fake|superstitious|narcissistic|animals|monsters?|parasites|violent|dirty|"
+    r"disgusting|thieves|liars|drunks?|savages|vermin|rats|cockroaches|locusts|disease|diseased|"
+    r"less evolved|not human|subhuman|inferior|filthy|brainless|ugly|servants?|"
+    r"scum|freaks)(?![a-z])"
+)
+_MIXED_HATE = re.compile(
+    rf"(?:{_MIXED_GROUP}).{{0,8}}?(?:{_MIXED_ALL}).{{0,16}}?(?:{_MIXED_DEGRADE})"
+)
+# A stereotype named to refute it ("不是所有河南人都是骗子", "not all muslims are terrorists").
+_HATE_REFUTED_BEFORE = re.compile(
+    r"(?:不是所有|并非所有|不是每个|别说|谁说|不能说|不要说|凭什么说|刻板印象|地域黑|not all|"
+    r"stereotype|stereotypes|myth that|say that|claim that)\W{0,2}\w{0,6}\W{0,2}$"
+    r"|(?<![a-z])(?:said|says|claimed|claims|posted|wrote|told me|thinks|believes|yelled|shouted)"
+    r"(?: that)?(?: all)?$"
+)
+_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
+
+
+def _mixed_forms(en: tuple[str, ...]) -> tuple[str, ...]:
+    """The English forms with Chinese runs joined again: "russians 都是 drunk barbarians"."""
+    return tuple(_CJK_GAP.sub("", form) for form in en)
+
+
+def _group_hate(patterns: tuple[re.Pattern[str], ...], forms: tuple[str, ...]) -> bool:
+    """Whether a pattern matches other than as a stereotype refuted or someone else's words."""
+    for form in forms:
+        for pattern in patterns:
+            for match in pattern.finditer(form):
+                before = form[max(0, match.start() - _ZH_CONTEXT) : match.start()].rstrip()
+                if not (
+                    _HATE_REFUTED_BEFORE.search(before) or _ZH_REPORTED_BEFORE.search(before)
+                ):
+                    return True
+    return False
+
+
 @lru_cache(maxsize=64)
 def _unquoted_forms(plain: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return canon_forms(_QUOTED.sub(" ", plain))
@@ -496,6 +566,7 @@ def _sentence_forms(plain: str) -> tuple[str, ...]:
 
 _ZH_THREATS = (_ZH_THREAT, _ZH_THREAT_MORE)
 _ZH_HATES = (_ZH_HATE, _ZH_HATE_MORE)
+_EN_HATES = (_EN_HATE, _EN_HATE_MORE, _EN_HATE_EXTRA)
 _ZH_HARASSES = (_ZH_HARASS, _ZH_HARASS_MORE, _ZH_HARASS_EXTRA)
 
 
@@ -512,9 +583,11 @@ def target_labels(normalized: Normalized) -> set[str]:
         _EN_THREAT.search(f) or _EN_THREAT_MORE.search(f) or _EN_THREAT_EXTRA.search(f) for f in en
     ) or _zh_aimed(_ZH_THREATS, zh):
         found.add(VIOLENCE)
-    if any(
-        _EN_HATE.search(f) or _EN_HATE_MORE.search(f) or _EN_HATE_EXTRA.search(f) for f in en
-    ) or _zh_aimed(_ZH_HATES, zh):
+    if (
+        _group_hate(_EN_HATES, en)
+        or _zh_aimed(_ZH_HATES, zh)
+        or _group_hate((_MIXED_HATE,), _mixed_forms(en) + zh)
+    ):
         found.add(HATE)
     if any(
         _EN_DIRECT.search(f) or _EN_HARASS_MORE.search(f) or _EN_HARASS_EXTRA.search(f) for f in en

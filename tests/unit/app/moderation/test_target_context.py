@@ -97,3 +97,35 @@ def test_group_hate(text: str) -> None:
 )
 def test_reported_hate_and_games_are_not_hate(text: str) -> None:
     assert HATE not in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Koreans 全是 fake 的，脸都是整出来的",
+        "河北人个个都是 liars，别跟他们合作",
+        "那些 immigrants 真的 dirty，住的地方都 smell",
+        "gays 都是 diseased，离他们远点",
+        "deaf people 就是 burden，公司别招",
+        "湖南佬一个个都是骗子",
+        "catholics are all brainwashed sheep",
+    ],
+)
+def test_group_hate_across_both_languages(text: str) -> None:
+    assert HATE in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Koreans 做的 fried chicken 真的好吃",
+        "河北人真的好热情，上次迷路还有人带我走",
+        "不是所有 immigrants 都是 criminals，别听他瞎说",
+        "有人说 gays 都是 diseased，我直接举报了",
+        "deaf people 在 office 也能做得很好",
+        "the Irish pub near campus is great, all the staff are lovely",
+        "my grandma says all immigrants are lazy and it drives me mad",
+    ],
+)
+def test_group_mentions_praise_and_refuted_stereotypes_are_not_hate(text: str) -> None:
+    assert HATE not in labels(text)
