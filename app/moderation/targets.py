@@ -514,9 +514,7 @@ def _group_hate(patterns: tuple[re.Pattern[str], ...], forms: tuple[str, ...]) -
         for pattern in patterns:
             for match in pattern.finditer(form):
                 before = form[max(0, match.start() - _ZH_CONTEXT) : match.start()].rstrip()
-                if not (
-                    _HATE_REFUTED_BEFORE.search(before) or _ZH_REPORTED_BEFORE.search(before)
-                ):
+                if not (_HATE_REFUTED_BEFORE.search(before) or _ZH_REPORTED_BEFORE.search(before)):
                     return True
     return False
 
