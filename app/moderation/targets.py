@@ -185,7 +185,8 @@ _ZH_THREAT = re.compile(
     r"(?:找|带|叫)(?:几个)?(?:人|兄弟|朋友)(?:去|来)?(?:堵|打|收拾|弄|揍|办|找)|你(?:给我)?等着|"
     r"等着吧|放学(?:后)?(?:别走|\w{0,6}见)|你完了|你死定了|死定了|走着瞧|后果自负|(?:你|自己)(?:好好)?想(?:想|清楚)后果|小心点|"
     r"小心你的|路上小心|走夜路|别让我(?:碰到|看到|遇到|再看到)|见(?:你)?一次打一次|出来一次打一次|"
-    r"让你(?:在(?:全校|全班|全公司|全网|所有人|大家)面前|这辈子|后悔|好看|社死|生不如死|待不下去|走不了|身败名裂|付出代价|混不下去|"
+    r"让你(?:在(?:全校|全班|全公司|全网|所有人|大家)面前|在\w{0,8}(?:出名|丢脸|丢人|抬不起头|身败名裂|"
+    r"待不下去|混不下去|消失)|这辈子|后悔|好看|社死|生不如死|待不下去|走不了|身败名裂|付出代价|混不下去|"
     r"\w{0,6}不下去)|不会放过你|你试试|试试看|有种你|跑不了|拿刀|带刀|刀去|带人去|"
     r"去你(?:家|宿舍|公司|学校|单位|班)|拜访你|知道你(?:住|家|是谁|每天(?:几点|在哪|走|去|回|上下班|什么时候)|几点)|你家(?:地址|在哪)|"
     r"查到你|找到你|我认识人|收拾\w{0,2}你|别以为我不敢|等我出来|第一个收拾|你看着办|"
@@ -198,6 +199,8 @@ _ZH_THREAT = re.compile(
     r"|(?:我就|我会|我要|我马上|我立刻|我直接|我保证|我一起|我全部|我统统|就给你)\w{0,12}(?:发|挂|传|"
     r"曝光|公开|抖)(?:到|给|出来|出去|在)\w{0,8}(?:群|网上|表白墙|朋友圈|全校|爸妈|老婆|老公|家人|"
     r"公司|领导|他|她)"
+    # "敢分手就全部曝光": a condition put to the reader, then exposure.
+    r"|(?:你|敢)\w{0,8}就\w{0,10}(?:发|挂|传|曝光|公开|抖)(?:到|给|出来|出去|在|了你)"
     r"|人肉你|开盒你|挂你|"
     r"不(?:给钱|还钱|道歉|删帖|删)\w{0,14}(?:发|挂|公开|曝光|抖|闹|等着|试试)|"
     r"你(?:再|敢)\w{0,10}(?:我就|就|让你)|敢(?:报警|举报)\w{0,6}(?:试试|跑不了|你)|"
@@ -519,6 +522,74 @@ def _group_hate(patterns: tuple[re.Pattern[str], ...], forms: tuple[str, ...]) -
     return False
 
 
+# Threats as people write them without a violent verb, as families: exposure on a condition
+# (material kept, a deadline, "or" / 不然 and who will see it), the reader's routine with a dark
+# or lonely place, harm foretold (an ambulance, a hospital, "while you still can"), and a
+# settling of scores (迟早跟你算, 你惹错人了).
+_EN_THREAT_VEILED = re.compile(
+    r" (?:still (?:have|got)|kept|ve kept|saved|have copies of|got copies of) (?:\w+ ){0,3}"
+    r"(?:videos?|pics|photos|screenshots|texts|nudes|recordings?|messages|receipts|emails)\b"
+    r".{0,90}?\b(?:your (?:wife|husband|fianc\w*|boss|mom|mum|dad|parents|family|boyfriend|"
+    r"girlfriend|employer|followers)|everyone (?:sees|will see|gets)|worth to you|unless|or else|"
+    r"be nice to me or) "
+    r"| (?:or|otherwise|unless you \w+) (?:the |your |those |these |my |all (?:the |your )?)?"
+    r"(?:\w+ ){0,2}(?:pics|photos|videos?|screenshots|texts|messages|folder|recording|nudes|files|"
+    r"emails?) (?:\w+ ){0,3}(?:go|goes|gets|get|will|are going|is going|end up|land)\b"
+    r"| (?:or|otherwise) (?:your|ur) (?:\w+ ){0,2}(?:wife|husband|fianc\w*|boss|mom|mum|dad|parents|"
+    r"family|boyfriend|girlfriend|employer|school) (?:\w+ ){0,2}(?:sees?|finds? out|gets?|will see|"
+    r"learns?|hears?) "
+    r"| (?:want me to|should i|shall i) (?:send|show|forward|tell) your (?:wife|husband|fianc\w*|boss|"
+    r"mom|mum|dad|parents|family|boyfriend|girlfriend|employer) "
+    r"| (?:i m|i am|we re|we are) (?:burning|smashing|slashing|keying|wrecking) (?:\w+ )?(?:your|ur) "
+    r"| (?:i m|i am|we re|we are) (?:sending|showing|forwarding|posting|leaking) (?:\w+ ){0,4}"
+    r"(?:screenshots|pics|photos|videos?|texts|messages|nudes|dms|chats?|recordings?) "
+    r"| (?:you|he|she|they) (?:have|has|ve got|got) (?:till|until|\d+ (?:hours|days)|one week|a week|"
+    r"one day) (?:to )?(?:\w+ ){0,8}(?:or else|or everyone|or the (?:pics|photos|videos?)|or your|"
+    r"after that|before i|before we|clock s ticking)"
+    r"| (?:your|you) (?:\w+ ){0,6}(?:every (?:day|night|morning|evening|week|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday)|each night|ends at \d+|at \d+ (?:am|pm)?)"
+    r".{0,80}?\b(?:(?:pretty|so|really|very|kinda|quite|real) (?:dark|empty|quiet|deserted)|all alone|"
+    r"alone at night|no one around|nobody around|no cameras|very brave|lose track|accident|accidents) "
+    r"| (?:tend to|might|could|often|usually) (?:have|get into|meet with) (?:an |some )?accidents? "
+    r"| make you disappear | when i m done with you | standing over you | burying you "
+    r"| your teeth (?:off|out of|from) | catch (?:these|my) hands | bat to (?:the|your) knees "
+    r"| (?:leaving|leave|go home|end up|going home|goes home) in (?:an ambulance|a body bag|"
+    r"a coffin|a wheelchair|a cast) "
+    r"| last (?:quiet|good|peaceful|normal|safe) (?:week|day|night|one) | while it lasts "
+    r"| while you still can | recogni[sz]e your face | make your life (?:hell|a living hell|"
+    r"miserable) | won t like what happens | know where you (?:sleep|live) "
+    r"| lose track of (?:her|him|them|your) "
+)
+# The same, spelled with spaces between letters ("g o n n a h u r t y o u"), read glued.
+_EN_THREAT_GLUED = re.compile(
+    r"(?:gonna|goingto|iwill|imgonna|illfind|ill)(?:kill|hurt|stab|shoot|find|end|get)(?:you|u)"
+    r"(?![a-z])|watchyourback|youredead|youaredead|sleepwithoneeyeopen"
+)
+_ZH_THREAT_VEILED = re.compile(
+    r"让你\w{0,4}(?:说|下|站|走|回|起|吃|睡)不(?:了|起来)|(?:不用|别想)(?:再)?回家了"
+    r"|(?:再|敢)\w{0,12}我就在\w{0,8}等(?:着)?你|敢\w{1,6}试试"
+    r"|(?:你的?|你那些?)\w{0,6}(?:视频|照片|裸照|聊天记录|截图|录音|video|screenshot)\w{0,6}我"
+    r"(?:都|全|还|全都)?(?:存着|留着|保存|save|录下来|备份)"
+    r"|(?:早晚|迟早)(?:的事)?\w{0,4}(?:跟你算|找你算|收拾你|弄你|kill你|弄死你)|(?:kill|弄死|杀)你是(?:早晚|迟早)"
+    r"|帐\w{0,6}(?:跟|找)你算|你惹错人了|别想跑|(?:你)?(?:逃|跑)不掉的|你逃不了"
+    r"|(?:每天|一直|天天|说不定|随时)\w{0,3}在你(?:后面|身后|楼下|门口|家门口|宿舍楼下)"
+    r"|出(?:点|了)?事(?:也|很)?(?:正常|不奇怪)"
+    r"|你\w{0,6}每(?:天|晚|周\w)\w{0,24}(?:挺黑|很黑|挺暗|很暗|挺偏|很偏|没人|注意安全|摔|出事|"
+    r"不太平|不安全)"
+    r"|(?:你|你老婆|你老公|你妹妹|你女儿|你儿子|你孩子|你家人|你妈|你爸)\w{0,10}(?:那条路|小路)\w{0,8}"
+    r"(?:挺黑|很黑|挺暗|挺偏|很偏|没人|不太平)"
+    r"|不保证\w{0,4}做出什么|我有的是(?:办法|时间|手段)|自己掂量|你知道我会怎么做"
+    r"|不然\w{0,20}(?:收到|看到|知道|出现在)|(?:一个一个|全部|统统)(?:挂|曝光)出(?:去|来)"
+    r"|去\w{0,2}见见你|会会你|你(?:再|敢)\w{0,14}(?:等着|试试|试一下)|去你老家"
+    r"|(?:去|就)找你(?:爸妈|家人|父母|老板|领导)"
+    r"|你(?:家|的)\w{0,12}(?:不太安全|不安全|不太平)|不想\w{0,4}知道(?:的话)?\w{0,6}(?:就|聊聊|给|转)"
+    r"|(?:聊聊|谈谈)(?:价钱|价格|多少钱)|给你最后\w{0,6}(?:小时|天|机会|hours)|你最好(?:祈祷|pray|带个保镖|小心)"
+    r"|别让我\w{0,10}(?:碰到|看到|遇到)你|带(?:个)?保镖|你\w{0,4}(?:进|住)(?:医院|icu)"
+    r"|(?:让|保证)(?:你|她|他)\w{0,2}(?:也)?(?:regret|后悔|suffer|pay)|你\w{0,2}dead|你的\w{0,8}完蛋"
+    r"|开你的盒|我知道你\w{0,10}在哪|你住哪\w{0,4}我\w{0,6}知道"
+)
+
+
 @lru_cache(maxsize=64)
 def _unquoted_forms(plain: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return canon_forms(_QUOTED.sub(" ", plain))
@@ -562,7 +633,7 @@ def _sentence_forms(plain: str) -> tuple[str, ...]:
     return tuple(zh)
 
 
-_ZH_THREATS = (_ZH_THREAT, _ZH_THREAT_MORE)
+_ZH_THREATS = (_ZH_THREAT, _ZH_THREAT_MORE, _ZH_THREAT_VEILED)
 _ZH_HATES = (_ZH_HATE, _ZH_HATE_MORE)
 _EN_HATES = (_EN_HATE, _EN_HATE_MORE, _EN_HATE_EXTRA)
 _ZH_HARASSES = (_ZH_HARASS, _ZH_HARASS_MORE, _ZH_HARASS_EXTRA)
@@ -577,9 +648,12 @@ def target_labels(normalized: Normalized) -> set[str]:
         plain = _QUOTED.sub(" ", plain)
         en, zh = _unquoted_forms(normalized.plain)
     found: set[str] = set()
-    if any(
-        _EN_THREAT.search(f) or _EN_THREAT_MORE.search(f) or _EN_THREAT_EXTRA.search(f) for f in en
-    ) or _zh_aimed(_ZH_THREATS, zh):
+    if (
+        any(_EN_THREAT.search(f) or _EN_THREAT_MORE.search(f) for f in en)
+        or any(_EN_THREAT_EXTRA.search(f) or _EN_THREAT_VEILED.search(f) for f in en)
+        or any(_EN_THREAT_GLUED.search(f) for f in zh)
+        or _zh_aimed(_ZH_THREATS, zh)
+    ):
         found.add(VIOLENCE)
     if (
         _group_hate(_EN_HATES, en)

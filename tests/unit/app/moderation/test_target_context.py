@@ -129,3 +129,48 @@ def test_group_hate_across_both_languages(text: str) -> None:
 )
 def test_group_mentions_praise_and_refuted_stereotypes_are_not_hate(text: str) -> None:
     assert HATE not in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I still have the recordings from that weekend. Your husband would find them fascinating.",
+        "pay what you owe or the photos end up on every forum your school reads",
+        "Want me to show your girlfriend what you sent me last summer?",
+        "i'm slashing your tyres tonight, don't bother parking there",
+        "you have until friday to apologise, after that it's out of my hands",
+        "You jog past the canal every evening, right? That stretch gets pretty dark.",
+        "people who cross me usually have accidents",
+        "Enjoy the new job while it lasts.",
+        "keep lying about me and you'll be going home in an ambulance",
+        "w a t c h  y o u r  b a c k",
+        "再说我一句，我让你下不了床",
+        "你那些聊天记录我都存着，想清楚再拉黑我",
+        "这笔账我迟早跟你算",
+        "你妹妹每天放学走的那条小路挺偏的",
+        "不删帖的话，不然你的学号明天就会出现在群里",
+        "你再敢来我家楼下吵，等着",
+        "别让我在食堂碰到你",
+    ],
+)
+def test_veiled_threats_and_exposure(text: str) -> None:
+    assert VIOLENCE in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I still have the photos from our trip, want me to send them to the group?",
+        "If you run every morning the park is lovely, you should try it",
+        "you have until friday to hand in the form, the office closes at five",
+        "I'm sending your mum a birthday card, she was so kind to me",
+        "enjoy the sunshine, it won't last",
+        "考研倒计时三十天，给自己加油",
+        "我在你楼下了，快下来吃饭",
+        "你每天晚上都学到这么晚，注意身体",
+        "别想太多，早点睡",
+        "这家店我有的是好感，下次还来",
+    ],
+)
+def test_everyday_talk_with_threat_words_is_not_a_threat(text: str) -> None:
+    assert VIOLENCE not in labels(text)
