@@ -201,6 +201,10 @@ _ZH_THREAT = re.compile(
     r"公司|领导|他|她)"
     # "敢分手就全部曝光": a condition put to the reader, then exposure.
     r"|(?:你|敢)\w{0,8}就\w{0,10}(?:发|挂|传|曝光|公开|抖)(?:到|给|出来|出去|在|了你)"
+    # Material and a promise to send it, with no 你 (Chinese drops it): "照片明天就发到群里".
+    r"|(?:照片|裸照|视频|聊天记录|截图|录音|那些事|破事|见不得人的)\w{0,8}(?:就|会|马上|明天|立刻|直接|"
+    r"全部|统统)(?!威胁)\w{0,2}(?:发|挂|传|曝光|公开|抖)(?:到|给|出来|出去|在)?(?!\w{0,10}了)"
+    r"|你\w{0,6}社死|(?:等着|准备好?)社死"
     r"|人肉你|开盒你|挂你|"
     r"不(?:给钱|还钱|道歉|删帖|删)\w{0,14}(?:发|挂|公开|曝光|抖|闹|等着|试试)|"
     r"你(?:再|敢)\w{0,10}(?:我就|就|让你)|敢(?:报警|举报)\w{0,6}(?:试试|跑不了|你)|"
@@ -606,6 +610,10 @@ _ZH_REPORTED_BEFORE = re.compile(
     r"(?:说|讲|骂|写|喊|叫|让|威胁|留言|评论|私信|发帖)\w{0,6}$"
 )
 # A warning to everyone ("大家晚上小心点") is advice, not a threat to a reader.
+# The poster as the one threatened ("如果我不转钱，就把照片发到…"): a report, not a threat.
+_ZH_POSTER_THREATENED_BEFORE = re.compile(r"(?:如果|要是|假如)我|我不(?:给|转|还|同意|答应)")
+# Something the poster or their own people did ("我爸把…发在家族群里"): a story, not a threat.
+_ZH_DONE_BEFORE = re.compile(r"(?:我|我爸|我妈|我们|室友|朋友|同事|同学)把")
 _ZH_AUDIENCE_BEFORE = re.compile(r"(?:大家|各位|姐妹们|姐妹|兄弟们|朋友们|同学们|宝子们)\w{0,4}$")
 _ZH_CONTEXT = 14
 # Sentence ends: a Chinese insult is aimed within its sentence, so "你不是一个人。说出来不丢人"
@@ -622,7 +630,15 @@ def _zh_aimed(patterns: tuple[re.Pattern[str], ...], forms: tuple[str, ...]) -> 
                 before = form[max(0, match.start() - _ZH_CONTEXT) : match.start()]
                 if "你" in match.group(0):
                     return True
-                if not (_ZH_REPORTED_BEFORE.search(before) or _ZH_AUDIENCE_BEFORE.search(before)):
+                if "威胁" in before or "威胁" in match.group(0):
+                    continue
+                if "你" not in before and _ZH_DONE_BEFORE.search(before):
+                    continue
+                if not (
+                    _ZH_REPORTED_BEFORE.search(before)
+                    or _ZH_AUDIENCE_BEFORE.search(before)
+                    or _ZH_POSTER_THREATENED_BEFORE.search(before)
+                ):
                     return True
     return False
 
@@ -636,7 +652,17 @@ def _sentence_forms(plain: str) -> tuple[str, ...]:
     return tuple(zh)
 
 
-_ZH_THREATS = (_ZH_THREAT, _ZH_THREAT_MORE, _ZH_THREAT_VEILED)
+# Exposure with no 你 and no promise ("照片发到群里", "社死"), the way Chinese drops both: a
+# threat unless it reads as something already done (被…, …了, …的人), described (威胁) or one's
+# own embarrassment (社死现场, 我社死了).
+_ZH_EXPOSURE_BARE = re.compile(
+    r"(?:照片|裸照|视频|聊天记录|截图|那些事|破事|见不得人)\w{0,10}(?:发|挂|传|曝光|公开|抖)"
+    r"(?!\w{0,8}(?:了|的))"
+    r"|(?<!被)(?:发|挂|传|曝光|公开|抖)(?:到|给|出来|出去|在)(?!了)\w{0,8}(?:群|网上|表白墙|朋友圈|全校|"
+    r"你爸|你妈|爸妈|老婆|老公|家人|公司|领导)(?!\w{0,2}(?:了|的))"
+    r"|(?<!我)(?<!自己)(?<!当场)(?<!原地)(?<!大型)(?<!差点)社死(?!现场|了)"
+)
+_ZH_THREATS = (_ZH_THREAT, _ZH_THREAT_MORE, _ZH_THREAT_VEILED, _ZH_EXPOSURE_BARE)
 _ZH_HATES = (_ZH_HATE, _ZH_HATE_MORE)
 _EN_HATES = (_EN_HATE, _EN_HATE_MORE, _EN_HATE_EXTRA)
 _ZH_HARASSES = (_ZH_HARASS, _ZH_HARASS_MORE, _ZH_HARASS_EXTRA)

@@ -31,10 +31,11 @@ MUST_STOP_OR_CARE = CATEGORIES[:7]
 # Latin letters-as-characters out (retrained): 0.822 / 0.038, zh and mixed hate back above 0.9.
 # Then the model was retrained on dev plus two independently written training parts (train2,
 # train3; 3,269 more posts): zh doxxing and zh self-harm passed, zh hate fell to 0.86 (19/22).
+# Branch targets: veiled threats and exposure as families in targets.py: mixed threat passed.
 UNMET = {
     ("en", "harassment"), ("en", "hate"), ("en", "selfharm"), ("en", "sexual"),
     ("en", "threat"), ("mixed", "harassment"), ("mixed", "selfharm"),
-    ("mixed", "threat"), ("zh", "harassment"), ("zh", "sexual"),
+    ("zh", "harassment"), ("zh", "sexual"),
     ("zh", "spam"), ("mixed", "doxxing"), ("en", "doxxing"), ("zh", "hate"),
 }  # fmt: skip
 FALSE_HOLDS_MET = True  # 0.038 on 2026-12-03 with the stricter model head (0.066 at first)

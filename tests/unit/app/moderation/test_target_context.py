@@ -174,3 +174,21 @@ def test_veiled_threats_and_exposure(text: str) -> None:
 )
 def test_everyday_talk_with_threat_words_is_not_a_threat(text: str) -> None:
     assert VIOLENCE not in labels(text)
+
+
+@pytest.mark.parametrize("text", ["删我好友？行，那些截图明天发到表白墙", "不想社死就乖乖把钱还了"])
+def test_exposure_without_a_you(text: str) -> None:
+    assert VIOLENCE in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我妈把我小时候的照片发在家族群里，尴尬死",
+        "考试那天我摔了一跤，大型社死",
+        "那个偷拍的人把视频发到网上的事被警察查了",
+        "骗子威胁她说要把照片发给家人，她直接报警了",
+    ],
+)
+def test_exposure_done_told_or_suffered_is_not_a_threat(text: str) -> None:
+    assert VIOLENCE not in labels(text)
