@@ -597,6 +597,62 @@ _ZH_THREAT_VEILED = re.compile(
 )
 
 
+# Harassment without the usual swear words, as families: a person called a kind of person
+# ("you're a backstabbing, jealous snake"), their work or voice run down ("your art is garbage"),
+# "X of a Y" put-downs, shunning ("everyone is tired of you", "log off forever"), a repeated
+# insulting emoji after a handle; in Chinese, 楼主/楼上 as targets, "你是来…还是来…的",
+# "说的就是你" after a put-down, shunning (都看不起你, 懒得理你) and "…之耻".
+_EN_KIND_OF_PERSON = (
+    r"snake|worm|fraud|bully|child|baby|drama queen|pick me|try hard|tryhard|clown|joke|"
+    r"participation trophy|waste of (?:space|oxygen|air)|leech|parasite|narcissist|sociopath|"
+    r"creep|weirdo|loser|failure|disappointment|embarrassment|nobody|npc|bot|fake|hypocrite|"
+    r"toxic|selfish|brainless|spineless|useless|irrelevant|cringe|insufferable|unbearable|"
+    r"obnoxious|dull|boring|delusional|pathetic|small man|sad man|little man"
+)
+_EN_HARASS_FAMILIES = re.compile(
+    rf"(?<! if)(?<! when) (?:you re|you are|ur|u r|youre)(?: (?!not |never |no )\w+){{0,4}} "
+    rf"(?:{_EN_KIND_OF_PERSON})s? "
+    r"| (?:is|s) (?:the )?(?:most (?:obnoxious|annoying|useless|toxic|selfish|insufferable|boring|"
+    r"pathetic)|worst) (?:human|person|people|man|woman|guy|girl)(?: being)? "
+    r"| your (?:art|face|voice|laugh|lectures?|takes?|poetry|music|songs?|videos?|content|selfies|"
+    r"personality|existence|cooking|english|writing|code|posts?|singing|outfits?|presentation) "
+    r"(?:is|are|s|looks?|sounds?|reads?)(?: \w+){0,3} (?:garbage|trash|a joke|a crime|embarrassing|"
+    r"cringe|awful|terrible|pathetic|disgusting|like a (?:kid|child|toddler)|worse|unbearable|"
+    r"painful) "
+    r"| (?:the )?(?:personality|brain|brains|iq|charisma|attention span|social skills|face) of a "
+    r"(?:\w+ ){0,2}(?:sock|goldfish|potato|rock|brick|toddler|doorknob|wet blanket|cardboard|"
+    r"houseplant|slug|dead \w+) "
+    r"| you peaked (?:in|at) | human equivalent of | living proof (?:that|of) "
+    r"| (?:everyone|everybody|people|we all|we re all|the whole \w+) (?:is |are |s |re )?(?:so )?"
+    r"(?:tired|sick) of you | laugh at you not with you | people laugh at you "
+    r"| you add nothing | log off (?:forever|for good|and never) | (?:out of|back to|into) "
+    r"(?:whatever|the) hole you | look in (?:a|the) mirror | go cry to (?:mommy|mummy|mama|daddy) "
+    r"| uninstall (?:and|the game|already|pls|please) | like anyone asked | nobody (?:ever )?asked "
+    r"(?:you|bestie|sweetie|babe|hun) | nobody would (?:notice|care) if you "
+    r"| nobody is impressed | without you (?:\w+ ){0,3}just so you know "
+    r"| your (?:own )?(?:mom|mum|dad|parents|mother|father) (?:\w+ ){0,4}(?:ashamed of you|"
+    r"apologi[sz]es for|regrets having|left because of you|embarrassed by you)"
+    r"| (?:clown|pig|snake|rat|trash|poop|vomit)(?: (?:clown|pig|snake|rat|trash|poop|vomit)){2,} "
+)
+_ZH_HARASS_FAMILIES = re.compile(
+    r"(?:楼主|楼上|楼下|层主)(?:(?!我|自己)\w){0,8}?(?:傻逼|傻|蠢|脑残|智障|猪|狗|sb|白痴|弱智|有病|"
+    r"神经病|小丑|废物|垃圾|滚)"
+    r"|你是来\w{0,6}还是来\w{0,6}的|你除了\w{0,6}还(?:会|能)(?:干嘛|干什么|做什么|干啥)"
+    r"|你\w{0,12}自作多情|给你(?:面子|脸)\w{0,4}(?:别|你)|(?:真)?以为(?:大家|别人|所有人|我们)\w{0,2}"
+    r"(?:喜欢|在乎|需要|想理)你"
+    r"|(?:丑|胖|烂|蠢|作怪|不要脸|没素质|恶心|丢人|装|贱|婊|猪|渣|矮)\w{0,8}说的就是你"
+    r"|(?<!我)(?:脑子是摆设|脑子里装的是|脑子被驴踢)|(?:你|你这)(?:副|个)?德行"
+    r"|你(?:说话|唱歌|跳舞|跳得|唱得|长得|穿得|写得)\w{0,4}(?:很|真|太|好|那么)?(?:难听|难看|丑|恶心)"
+    r"|(?:懒得|没人想|谁想|谁愿意)(?:理|跟|和)你|谁(?:跟|和|愿意跟)你玩|(?:都|全都|全)受不了你"
+    r"|(?:都在|背后)(?:笑|嘲笑|骂|议论|吐槽)你|(?:都|全都)(?:在)?(?:烦|讨厌|看不起|嫌弃|恶心)你"
+    r"|你也配\w{1,4}|(?:先|去|你)照照镜子|照照镜子吧|撒泡尿照照|(?:有点|没有|没点)自知之明"
+    r"|(?<!我是)(?<!我就是)(?<!我真是)(?<!真是)(?:公司|学校|班级|全班|全校|人类|国家|小组|部门)之耻|(?<!我)(?<!我们)别(?:再)?(?:上去|出来)?丢人(?:了|现眼)"
+    r"|你(?:就是|是|这)个?\w{0,6}(?<![a-z])(?:fraud|bully|dramaqueen|pickme|snake|cringe|toxic|"
+    r"selfish|useless|wasteofspace|w4steofsp4ce|twofaced|tryhard|brainless|joke|mamasboy|可悲|臭虫)"
+    r"|(?:装|演)\w{0,5}累不累"
+)
+
+
 @lru_cache(maxsize=64)
 def _unquoted_forms(plain: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return canon_forms(_QUOTED.sub(" ", plain))
@@ -665,7 +721,7 @@ _ZH_EXPOSURE_BARE = re.compile(
 _ZH_THREATS = (_ZH_THREAT, _ZH_THREAT_MORE, _ZH_THREAT_VEILED, _ZH_EXPOSURE_BARE)
 _ZH_HATES = (_ZH_HATE, _ZH_HATE_MORE)
 _EN_HATES = (_EN_HATE, _EN_HATE_MORE, _EN_HATE_EXTRA)
-_ZH_HARASSES = (_ZH_HARASS, _ZH_HARASS_MORE, _ZH_HARASS_EXTRA)
+_ZH_HARASSES = (_ZH_HARASS, _ZH_HARASS_MORE, _ZH_HARASS_EXTRA, _ZH_HARASS_FAMILIES)
 
 
 def target_labels(normalized: Normalized) -> set[str]:
@@ -690,11 +746,16 @@ def target_labels(normalized: Normalized) -> set[str]:
         or _group_hate((_MIXED_HATE,), _mixed_forms(en) + zh)
     ):
         found.add(HATE)
-    if any(
-        _EN_DIRECT.search(f) or _EN_HARASS_MORE.search(f) or _EN_HARASS_EXTRA.search(f) for f in en
-    ) or (
-        # Whole text first (cheap, and most texts have no hit), then sentence by sentence.
-        _zh_aimed(_ZH_HARASSES, zh) and _zh_aimed(_ZH_HARASSES, _sentence_forms(plain))
+    if (
+        any(
+            _EN_DIRECT.search(f) or _EN_HARASS_MORE.search(f) or _EN_HARASS_EXTRA.search(f)
+            for f in en
+        )
+        or any(_EN_HARASS_FAMILIES.search(f) for f in en)
+        or (
+            # Whole text first (cheap, and most texts have no hit), then sentence by sentence.
+            _zh_aimed(_ZH_HARASSES, zh) and _zh_aimed(_ZH_HARASSES, _sentence_forms(plain))
+        )
     ):
         found.add(HARASSMENT)
     return found

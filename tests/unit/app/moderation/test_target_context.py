@@ -192,3 +192,39 @@ def test_exposure_without_a_you(text: str) -> None:
 )
 def test_exposure_done_told_or_suffered_is_not_a_threat(text: str) -> None:
     assert VIOLENCE not in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "you're a two-faced, gossiping little snake, Marcus",
+        "@theo_plays your music is genuinely painful to listen to",
+        "Bryce has the attention span of a goldfish and the manners of one too",
+        "everyone in this server is tired of you, just log off forever",
+        "@jen_w 🤡🤡🤡",
+        "楼上是猪吧，这都看不懂",
+        "你是来上课还是来睡觉的？",
+        "全组的人都看不起你，王磊",
+        "你唱歌真难听，别在群里发语音了",
+        "你也配当班长？",
+    ],
+)
+def test_harassment_without_swear_words(text: str) -> None:
+    assert HARASSMENT in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "you are not a failure for needing a break",
+        "your cooking is amazing, thank you for dinner",
+        "if you're a night owl like me, this app is great",
+        "楼上说得对，我也这么觉得",
+        "我真是公司之耻，又把报表做错了",
+        "照照镜子发现自己胖了，要减肥了",
+        "大家都喜欢你，别担心",
+        "I'm tired of winter, everyone is",
+    ],
+)
+def test_kind_words_and_self_talk_are_not_harassment(text: str) -> None:
+    assert HARASSMENT not in labels(text)
