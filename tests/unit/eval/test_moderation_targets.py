@@ -31,10 +31,11 @@ MUST_STOP_OR_CARE = CATEGORIES[:7]
 # Latin letters-as-characters out (retrained): 0.822 / 0.038, zh and mixed hate back above 0.9.
 # Then the model was retrained on dev plus two independently written training parts (train2,
 # train3; 3,269 more posts): zh doxxing and zh self-harm passed, zh hate fell to 0.86 (19/22).
-# Branch targets: veiled threats and exposure as families in targets.py: mixed threat passed.
+# Branch targets: veiled threats and exposure as families in targets.py: mixed threat passed;
+# then harassment without swear words as families: mixed harassment and en hate passed.
 UNMET = {
-    ("en", "harassment"), ("en", "hate"), ("en", "selfharm"), ("en", "sexual"),
-    ("en", "threat"), ("mixed", "harassment"), ("mixed", "selfharm"),
+    ("en", "harassment"), ("en", "selfharm"), ("en", "sexual"),
+    ("en", "threat"), ("mixed", "selfharm"),
     ("zh", "harassment"), ("zh", "sexual"),
     ("zh", "spam"), ("mixed", "doxxing"), ("en", "doxxing"), ("zh", "hate"),
 }  # fmt: skip
