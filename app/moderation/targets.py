@@ -504,6 +504,7 @@ _MIXED_HATE = re.compile(
 _HATE_REFUTED_BEFORE = re.compile(
     r"(?:不是所有|并非所有|不是每个|别说|谁说|不能说|不要说|凭什么说|刻板印象|地域黑|not all|"
     r"stereotype|stereotypes|myth that|say that|claim that)\W{0,2}\w{0,6}\W{0,2}$"
+    r"|(?<![a-z])not$"
     r"|(?<![a-z])(?:said|says|claimed|claims|posted|wrote|told me|thinks|believes|yelled|shouted)"
     r"(?: that)?(?: all)?$"
 )
@@ -653,6 +654,62 @@ _ZH_HARASS_FAMILIES = re.compile(
 )
 
 
+# English group hate as families: one member made the rule for all ("every Muslim is a …"),
+# people "from" a place (the south, that part of the city, there), a group that should be
+# removed or kept away, or is "not real", "not people", grooming, a species; the worst people
+# on earth; a whole race incapable.
+_EN_MEMBER = (
+    r"muslim|jew|arab|black|mexican|immigrant|refugee|woman|girl|gay|lesbian|indian|asian|"
+    r"african|foreigner|migrant|chinese|trans woman|trans man|one of them|single one of them"
+)
+_EN_PEOPLE_FROM = (
+    r"(?:people|ppl|folks|everyone|everybody|anyone|immigrants|migrants|[a-z]+ans|[a-z]+ers)"
+    r" from (?:the |that |this |those |over )?(?:\w+ ){0,2}(?:south|north|east|west|coast|city|"
+    r"part of (?:the )?\w+|region|continent|country|prairies|villages?|area|world|there|estate|"
+    r"countryside|island|valley|hills|mountains|suburbs|projects|ghetto|estates)"
+)
+_EN_GROUP_WIDE = (
+    rf"{_EN_PEOPLE_FROM}|schizophrenics|the mentally (?:ill|disabled)|mentally (?:ill|disabled) "
+    r"people|(?:disabled|autistic|deaf|blind|special needs|retarded) (?:kids|children|people)|"
+    r"non binary people|nonbinary people|people with (?:down syndrome|autism|disabilities|"
+    r"mental illness|hiv)|people in wheelchairs|gypsies|travellers|roma|jws|j ws|gs|g4ys|"
+    r"trans women|trans men|(?:the )?(?:rainbow|lgbt|gay|woke) crowd|(?:the )?(?:\w+ )?crowd"
+)
+_EN_HATE_FAMILIES = re.compile(
+    rf" every (?:single )?(?:{_EN_MEMBER}) (?:\w+ ){{0,4}}(?:is|s) (?:a |an |just a )?"
+    r"(?:\w+ ){0,2}"
+    r"(?:terrorist|criminal|thief|rapist|murderer|sleeper|traitor|parasite|liar|animal|threat|"
+    r"danger|predator|groomer|useless|weak|lazy|stupid|dirty|scammer|bomb)"
+    rf"| (?:{_EN_GROUP_WIDE}|{_EN_GROUP}) (?:are|is|re|=|all are|are all|are just|are basically|"
+    r"should|should all|shouldn t|should not|need to|must|aren t|are not|will|always)(?: \w+){0,4} "
+    r"(?:inbred|hillbillies|hicks|rednecks|leeches|locusts|parasites|vermin|savages|degenerates|"
+    r"freaks|a burden|a plague|a waste of|sterili[sz]ed|deported|shipped back|pushed out|kept away|"
+    r"locked up|put down|wiped out|allowed (?:near|to)|have no morals|criminal|criminals|"
+    r"murderers|traitors|dirty|disgusting|"
+    r"lazy|violent|thieves|drunks|eat anything|grooming|prey on|men in dresses|rats|monkeys|apes|"
+    r"animals|trash|garbage|filth|scum|inferior|subhuman|defective|incapable|backwards|"
+    r"brainwashed|mentally ill)(?![a-z])"
+    rf"| (?:{_EN_GROUP_WIDE}|{_EN_GROUP}) (?:aren t|are not|re not|is not|isn t|arent)"
+    r"(?: \w+){0,2} "
+    r"(?:real|normal|human|people like us|compatible with) "
+    r"| (?:they re|they are|theyre) not (?:even )?(?:people|human|humans) "
+    r"| (?:criminal|inferior|lesser|dirty|subhuman) (?:species|race|breed) "
+    r"| (?:murderer|terrorist|criminal|rapist|predator|bomb)s? waiting (?:to happen|for) "
+    r"| all of them should be (?:pushed|kicked|thrown|shipped|sent|driven) (?:out|back|away) "
+    r"| (?:is|are|re) grooming (?:kids|children|our kids) "
+    r"| the (?:dirtiest|worst|dumbest|laziest|ugliest|smelliest|most disgusting) (?:people|race|"
+    r"nation|group|religion) (?:on earth|in the world|alive|ever) "
+    r"| (?:whole|entire) (?:race|people|nation|religion|ethnicity) (?:is|are) (?:\w+ ){0,2}"
+    r"(?:incapable|inferior|stupid|evil|dirty|lazy|useless|criminal) "
+    r"| (?:bring|brings|bringing) (?:\w+ ){0,2}(?:crime and disease|disease|crime) wherever "
+    r"| every (?:monkey|ape|rat|animal|cockroach|pig) from "
+    r"| (?:immigrants|migrants|refugees|foreigners|muslims|jews|blacks|gays) (?:= )?"
+    r"(?:rat|rats|pig|"
+    r"pigs|"
+    r"monkey|monkeys|ape|apes|animal|animals|trash|vermin|cockroach|cockroaches) "
+)
+
+
 @lru_cache(maxsize=64)
 def _unquoted_forms(plain: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return canon_forms(_QUOTED.sub(" ", plain))
@@ -720,7 +777,7 @@ _ZH_EXPOSURE_BARE = re.compile(
 )
 _ZH_THREATS = (_ZH_THREAT, _ZH_THREAT_MORE, _ZH_THREAT_VEILED, _ZH_EXPOSURE_BARE)
 _ZH_HATES = (_ZH_HATE, _ZH_HATE_MORE)
-_EN_HATES = (_EN_HATE, _EN_HATE_MORE, _EN_HATE_EXTRA)
+_EN_HATES = (_EN_HATE, _EN_HATE_MORE, _EN_HATE_EXTRA, _EN_HATE_FAMILIES)
 _ZH_HARASSES = (_ZH_HARASS, _ZH_HARASS_MORE, _ZH_HARASS_EXTRA, _ZH_HARASS_FAMILIES)
 
 

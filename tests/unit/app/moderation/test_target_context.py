@@ -228,3 +228,34 @@ def test_harassment_without_swear_words(text: str) -> None:
 )
 def test_kind_words_and_self_talk_are_not_harassment(text: str) -> None:
     assert HARASSMENT not in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "every refugee is a criminal in waiting, wake up",
+        "people from the valley are inbred, everyone knows it",
+        "folks from that part of town are leeches, every one of them",
+        "autistic kids shouldn't be allowed in normal classes, they're a burden",
+        "bisexuals aren't real, pick a side",
+        "the dirtiest people on earth, honestly, don't rent to them",
+        "immigrants = rats",
+    ],
+)
+def test_english_group_hate_families(text: str) -> None:
+    assert HATE in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "women are really good at this game, my whole squad is girls",
+        "people from the south are so friendly, I loved my trip",
+        "every woman in my family is a nurse",
+        "disabled kids should be allowed in every class, inclusion matters",
+        "not all immigrants are criminals, that's a lazy stereotype",
+        "trans women are women, full stop",
+    ],
+)
+def test_english_group_talk_that_is_not_hate(text: str) -> None:
+    assert HATE not in labels(text)
