@@ -259,3 +259,13 @@ def test_english_group_hate_families(text: str) -> None:
 )
 def test_english_group_talk_that_is_not_hate(text: str) -> None:
     assert HATE not in labels(text)
+
+
+@pytest.mark.parametrize("text", ["cnm 的破网，又断了", "操你妈的这破电脑，蓝屏三次了"])
+def test_swearing_at_a_thing_is_not_harassment(text: str) -> None:
+    assert HARASSMENT not in labels(text)
+
+
+@pytest.mark.parametrize("text", ["操你妈，张伟你个骗子", "日你全家 @小林"])
+def test_swearing_at_a_person_is_harassment(text: str) -> None:
+    assert HARASSMENT in labels(text)
