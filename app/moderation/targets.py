@@ -481,6 +481,7 @@ _MIXED_GROUP = (
 )
 _MIXED_ALL = (
     r"都是|全是|全都是|全都|都|全|就是|个个都?是?|一个个|天生|没一个|整个\w{0,3}都|一群|根本|真的|太|"
+    r"就该|都该|就不该|不该|不应该|应该|就别|只配|不配|是我见过|"
     r"(?<![a-z])(?:are all|are just|are so|are|is|all|=|really are)(?![a-z])"
 )
 _MIXED_DEGRADE = (
@@ -488,17 +489,25 @@ _MIXED_DEGRADE = (
     r"病毒|瘟疫|变态|有病|神经病|不是人|低等|劣等|素质低|没素质|恐怖分子|恐bu分子|流氓|累赘|负担|废物|"
     r"拖累|添麻烦|耻辱|定时炸弹|不干净|手脚不干净|没进化|穷酸|整容怪|马路杀手|不讲理|妈宝|"
     r"脏|懒|蠢|傻|笨|贱|婊|骚|脑残|被洗脑|洗脑|自私又?小气|小气|没一个好东西|不配|只配|该死|去死|"
+    # where a group is told it belongs: 就该待在家里, 别出来, 不该生出来, 关起来
+    r"待在(?:家里|家|工地|农村|老家)|消失|不该出来|别出来|不要出来|不应该生|不该生|关起来|拖累|"
+    r"添麻烦|浪费\w{0,4}资源|污染|占坑|没一个(?:干净|正常|好人|靠谱)|没有一个例外|"
+    r"最\w{0,6}的(?:民族|人种)|货色|贼窝|烂的|九头鸟|(?:跟|像)\w{0,4}(?:动物|鬼|畜生|猪|狗|老鼠)一样|"
     r"(?<![a-z])(?:barbarians|inbred|hicks|rednecks|hillbillies|leeches|plague|gangsters|"
     r"pedophiles|brainwashed|sheep|prostitutes|losers?|"
     r"idiots|obese|pigs|snobs|selfish|arrogant|lazy|greedy|criminals|uncivilized|uncivilised|"
     r"half human|burden|garbage|trash|useless|weak|crazy|mentally ill|mentally sick|dangerous|"
     r"terrorists|plastic|fake|superstitious|narcissistic|animals|monsters?|parasites|violent|dirty|"
     r"disgusting|thieves|liars|drunks?|savages|vermin|rats|cockroaches|locusts|disease|diseased|"
-    r"less evolved|not human|subhuman|inferior|filthy|brainless|ugly|servants?|"
+    r"less evolved|not human|subhuman|inferior|filthy|brainless|ugly|servants?|arrogant|"
+    r"disappear|lock up|locked up|separate|half human|uncivili[sz]ed|"
     r"scum|freaks)(?![a-z])"
 )
 _MIXED_HATE = re.compile(
     rf"(?:{_MIXED_GROUP}).{{0,8}}?(?:{_MIXED_ALL}).{{0,16}}?(?:{_MIXED_DEGRADE})"
+    # the group and the trait side by side ("新疆人 = thieves", "安徽人🐀一样")
+    rf"|(?:{_MIXED_GROUP}) ?=? ?(?:{_MIXED_DEGRADE})"
+    rf"|(?:{_MIXED_GROUP}) ?(?:跟|像)?(?:老鼠|蟑螂|蝗虫|猪|狗|鬼|动物|畜生)一样"
 )
 # A stereotype named to refute it ("不是所有河南人都是骗子", "not all muslims are terrorists").
 _HATE_REFUTED_BEFORE = re.compile(

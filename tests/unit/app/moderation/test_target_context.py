@@ -269,3 +269,31 @@ def test_swearing_at_a_thing_is_not_harassment(text: str) -> None:
 @pytest.mark.parametrize("text", ["操你妈，张伟你个骗子", "日你全家 @小林"])
 def test_swearing_at_a_person_is_harassment(text: str) -> None:
     assert HARASSMENT in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "残疾人就该待在家里",
+        "江西人像老鼠一样，到哪都偷",
+        "农民工就别出来挤地铁了，拖累大家",
+        "贵州人没一个靠谱的",
+        "山西人 = liars",
+    ],
+)
+def test_chinese_group_told_where_it_belongs_or_likened_to_vermin(text: str) -> None:
+    assert HATE in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "女生不适合熬夜太晚，对皮肤不好",
+        "日本狗狗好可爱，柴犬太萌了",
+        "残疾人出行更需要无障碍设施",
+        "东北人太热情了，请我吃了一顿锅包肉",
+        "残疾人就该出来走走，多晒太阳",
+    ],
+)
+def test_chinese_group_talk_that_is_not_hate(text: str) -> None:
+    assert HATE not in labels(text)
