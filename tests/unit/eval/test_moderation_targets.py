@@ -32,10 +32,11 @@ MUST_STOP_OR_CARE = CATEGORIES[:7]
 # Then the model was retrained on dev plus two independently written training parts (train2,
 # train3; 3,269 more posts): zh doxxing and zh self-harm passed, zh hate fell to 0.86 (19/22);
 # with its care head at 1 % out-of-fold false positives (was 0.5 %), mixed self-harm passed.
+# Branch targets: veiled threats and exposure as families in targets.py: mixed threat passed;
+# then harassment without swear words as families: mixed harassment and en hate passed.
 UNMET = {
-    ("en", "harassment"), ("en", "hate"), ("en", "selfharm"), ("en", "sexual"),
-    ("en", "threat"), ("mixed", "harassment"),
-    ("mixed", "threat"), ("zh", "harassment"), ("zh", "sexual"),
+    ("en", "harassment"), ("en", "selfharm"), ("en", "sexual"),
+    ("en", "threat"), ("zh", "harassment"), ("zh", "sexual"),
     ("zh", "spam"), ("mixed", "doxxing"), ("en", "doxxing"), ("zh", "hate"),
 }  # fmt: skip
 FALSE_HOLDS_MET = True  # 0.038 on 2026-12-03 with the stricter model head (0.066 at first)
