@@ -28,7 +28,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import opencc
 from glin_profanity.utils.unicode import convert_homoglyphs, remove_zero_width_characters
@@ -94,15 +94,24 @@ def default_converter() -> Converter:
     return opencc.OpenCC("t2s").convert
 
 
+# One character class for the ranges: the tokenisers ask this of every character of every form
+# of a post, and a compiled class answers in a fraction of what a loop over the ranges costs
+# (that loop was half the CPU of screening a long post).
+_CJK_CHAR = re.compile("[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in _CJK_RANGES) + "]")
+
+
 def is_cjk(char: str) -> bool:
-    code = ord(char)
-    return any(low <= code <= high for low, high in _CJK_RANGES)
+    return _CJK_CHAR.match(char) is not None
 
 
 def has_cjk(text: str) -> bool:
-    return any(is_cjk(char) for char in text)
+    return _CJK_CHAR.search(text) is not None
 
 
+# A post is read more than once (the self-harm question, then the pipeline; a quote blanked and
+# read again), and each reading of a long post costs milliseconds: the last few are kept. The
+# result is immutable, so sharing it is safe; the cache is small and bounded.
+@lru_cache(maxsize=32)
 def normalize(text: str, converter: Converter | None = None) -> Normalized:
     """Fold `text` into every form the matchers search."""
     plain = fold_plain(text, converter)
@@ -182,7 +191,10 @@ def squeeze(text: str, keep: int) -> str:
     return _REPEATS.sub(lambda match: match.group(1) * keep, text)
 
 
+@lru_cache(maxsize=4096)
 def _is_word_char(char: str) -> bool:
+    # Cached per character (bounded: a post may be made of rare characters on purpose): asked of
+    # every character of every form, and a post's characters come from a small alphabet.
     return char.isalnum() or unicodedata.category(char).startswith("M")
 
 
@@ -215,7 +227,14 @@ def _words(text: str, *, glue: bool) -> str:
     return " ".join(_join_single_runs(tokens))
 
 
-def _chunk_tokens(chunk: str, glue: bool) -> Iterable[str]:
+# Bounded cache: one post's forms share most of their chunks (a word, a run of Chinese), and a
+# post is read in a dozen forms, so each chunk is tokenised once instead of a dozen times.
+@lru_cache(maxsize=16384)
+def _chunk_tokens(chunk: str, glue: bool) -> tuple[str, ...]:
+    return tuple(_read_chunk_tokens(chunk, glue))
+
+
+def _read_chunk_tokens(chunk: str, glue: bool) -> Iterable[str]:
     current: list[str] = []
     for char in chunk:
         if is_cjk(char):
