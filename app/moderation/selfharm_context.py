@@ -25,8 +25,11 @@ _OWN_THOUGHT = re.compile(r"(?:想到|想着|觉得|心里想|thinking|think|tho
 
 
 def blank_others_words(text: str) -> str:
-    """The text with quoted speech that is not the poster's own thought blanked."""
+    """The text with quoted speech that is not the poster's own thought blanked. A post that is
+    nothing but a quote is the poster's own words: there is no one else to attribute it to."""
     if not _QUOTED.search(text):
+        return text
+    if not _QUOTED.sub("", text).strip(" \t\n.,!?;:。，！？；：…~"):
         return text
     return _QUOTED.sub(
         lambda match: (

@@ -90,6 +90,14 @@ def test_a_quote_introduced_as_ones_own_thought_is_kept() -> None:
 
 
 @pytest.mark.parametrize(
+    "text", ["“我真的不想活了，药都攒好了”", '"i have the pills saved up. tonight."']
+)
+def test_a_post_that_is_only_a_quote_is_the_posters_own(text: str) -> None:
+    assert blank_others_words(text) == text
+    assert mentions_self_harm(normalize(text), care_threshold=1.0)
+
+
+@pytest.mark.parametrize(
     ("text", "warned"),
     [
         ("i want to die, nobody would notice", True),
