@@ -719,9 +719,46 @@ _EN_HATE_FAMILIES = re.compile(
 )
 
 
+# A quote is the poster's own when they say so ("我说", "我就问你一句", "I said", "I'm telling
+# you"), and a quote sent at someone (the text around it names an @handle) or standing alone is
+# aimed, not reported: quotation marks alone must not let "@lily "go die"" through.
+_OWN_SPEECH_BEFORE = re.compile(
+    # 我 as the speaker, not the one spoken to ("有人@我说", "他对我说", "被我说中").
+    r"(?:(?<![他她它@对跟给叫骂问和向被让])(?<![@对跟给叫骂问和向被让] )我|咱)"
+    r"(?:就|再|只|今天|现在)?(?:跟你|对你|和你|给你)?(?:说|讲|问你|告诉你|骂你|回你)"
+    r"(?:一句|一遍|过|了|的)?\W{0,3}$"
+    r"|\bi(?: m| am| will| ll| d| have| ve| just)?(?: been)? (?:say|said|saying|tell|told|telling)"
+    r"(?: (?:you|u|it|this|again|now|once))*\W{0,3}$"
+)
+# …or after it: ""…" - that is what I tell you every day", "“…”这就是我想对你说的".
+_OWN_SPEECH_AFTER = re.compile(
+    r"^\W{0,5}(?:that s|that is|this is|is|thats) what i"
+    r" (?:tell|told|say|said|am telling|m telling)"
+    r"|^\W{0,5}(?:这|这些)?(?:就)?是我(?:想)?(?:对你|跟你|给你)?(?:说|讲|想说)的"
+)
+_HANDLE = re.compile(r"(?<![\w.])@\w")
+
+
+def _own_quote(plain: str, start: int, end: int) -> bool:
+    before = re.sub(r"[^\w\s@]", " ", plain[max(0, start - 24) : start]).casefold().rstrip() + " "
+    after = re.sub(r"[^\w\s]", " ", plain[end : end + 40]).casefold()
+    return bool(_OWN_SPEECH_BEFORE.search(before) or _OWN_SPEECH_AFTER.search(after))
+
+
+def _others_words_blanked(plain: str) -> str:
+    """`plain` with quoted words blanked where they are someone else's (reported or condemned)."""
+    outside = _QUOTED.sub(" ", plain)
+    if not re.search(r"\w", outside) or _HANDLE.search(outside):
+        return plain
+    return _QUOTED.sub(
+        lambda match: match.group(0) if _own_quote(plain, match.start(), match.end()) else " ",
+        plain,
+    )
+
+
 @lru_cache(maxsize=64)
 def _unquoted_forms(plain: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    return canon_forms(_QUOTED.sub(" ", plain))
+    return canon_forms(_others_words_blanked(plain))
 
 
 # Someone else's words reported ("有人叫她去死", "有人在群里说外地人都是小偷"): a speaker who is
@@ -796,7 +833,7 @@ def target_labels(normalized: Normalized) -> set[str]:
     en, zh = normalized.en, normalized.zh
     plain = normalized.plain
     if _QUOTED.search(plain):
-        plain = _QUOTED.sub(" ", plain)
+        plain = _others_words_blanked(plain)
         en, zh = _unquoted_forms(normalized.plain)
     found: set[str] = set()
     if (

@@ -297,3 +297,34 @@ def test_chinese_group_told_where_it_belongs_or_likened_to_vermin(text: str) -> 
 )
 def test_chinese_group_talk_that_is_not_hate(text: str) -> None:
     assert HATE not in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我说“你这种人怎么还不去死”",
+        "赵明我跟你讲：“你就是个废物”",
+        "周婷，我就问你一句：“你怎么还有脸活着？”",
+        'I said "you should just disappear, Carl"',
+        "Kevin, I'm telling you now: \"you're dead when I find you\"",
+        '@marisol_k "nobody wants you here, go die"',
+        '"you are a worthless waste of space" - that is what I tell you every day',
+        "“你怎么还不去死”",
+    ],
+)
+def test_quotation_marks_do_not_hide_the_posters_own_words(text: str) -> None:
+    assert labels(text) & {HARASSMENT, VIOLENCE}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "有人在评论区说“你怎么还不去死”，我已经举报了",
+        "他骂我“你就是个废物”，我当场就哭了",
+        '有人 @ 我说 "go die"，已经截图举报',
+        'someone wrote "you should just disappear" under my post and I reported it',
+        'my ex used to say "nobody wants you here" and I believed it for years',
+    ],
+)
+def test_someone_elses_words_in_quotes_stay_reported(text: str) -> None:
+    assert not labels(text) & {HARASSMENT, VIOLENCE}
