@@ -19,6 +19,8 @@ PARTS = {
     # Training data by a third independent author (train3): read it, train on it.
     "train3": DATA / "train3.jsonl",
 }
+# The parts one may read to tune and train on; every other part is held out (eval/README.md).
+READABLE = ("dev", "train2", "train3")
 STOP = "stop"
 CARE = "care"
 PUBLISH = "publish"

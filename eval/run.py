@@ -19,7 +19,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from eval.corpus import PARTS, PUBLISH, load_part
+from eval.corpus import PARTS, PUBLISH, READABLE, load_part
 from eval.scoring import (
     LANGS,
     TARGET_FALSE_HOLDS,
@@ -30,8 +30,6 @@ from eval.scoring import (
 from eval.screening import CLASSIFIER_DISTRIBUTIONS, Run, Screened, installed_kb, screen_all
 
 SETTINGS = {"on": True, "off": False}
-# The parts one may read to tune (eval/README.md); every other part is held out.
-READABLE = ("dev", "train2", "train3")
 
 
 def evaluate(

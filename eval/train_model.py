@@ -26,8 +26,7 @@ from pathlib import Path
 
 from app.moderation.model import CARE, STOP, features
 from app.moderation.normalize import normalize
-from eval.corpus import PUBLISH, load_part
-from eval.run import READABLE
+from eval.corpus import PUBLISH, READABLE, load_part
 
 OUT = Path(__file__).resolve().parent.parent / "app" / "moderation" / "data" / "model.json"
 # Posts written for training only (never scored): honest ones with a kind or neutral second

@@ -757,8 +757,8 @@ def _others_words_blanked(plain: str) -> str:
 
 
 @lru_cache(maxsize=64)
-def _unquoted_forms(plain: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    return canon_forms(_others_words_blanked(plain))
+def _unquoted_forms(blanked: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return canon_forms(blanked)
 
 
 # Someone else's words reported ("有人叫她去死", "有人在群里说外地人都是小偷"): a speaker who is
@@ -833,8 +833,10 @@ def target_labels(normalized: Normalized) -> set[str]:
     en, zh = normalized.en, normalized.zh
     plain = normalized.plain
     if _QUOTED.search(plain):
-        plain = _others_words_blanked(plain)
-        en, zh = _unquoted_forms(normalized.plain)
+        blanked = _others_words_blanked(plain)
+        if blanked != plain:
+            plain = blanked
+            en, zh = _unquoted_forms(blanked)
     found: set[str] = set()
     if (
         any(_EN_THREAT.search(f) or _EN_THREAT_MORE.search(f) for f in en)
