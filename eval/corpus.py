@@ -43,8 +43,7 @@ class Post:
 
 
 def load_part(part: str) -> list[Post]:
-    """The posts of one part (`dev`, `heldout`, `heldout2` or `heldout3`), in file order."""
-    """The posts of one part (`dev`, `heldout`, `heldout2` or `train3`), in file order."""
+    """The posts of one part (a key of `PARTS`), in file order."""
     posts = []
     with PARTS[part].open(encoding="utf-8") as lines:
         for line in lines:

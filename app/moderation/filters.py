@@ -30,7 +30,7 @@ from app.moderation.wordlists import (
     SPAM,
     VIOLENCE,
 )
-from app.store.filters import CATEGORY_DEFAULTS
+from app.store.filters import CATEGORY_DEFAULTS, OFF_BY_DEFAULT
 
 CHECK = "filters"
 RULE_ACTIONS = (WARN, HOLD, REJECT)
@@ -59,8 +59,11 @@ class CategoryRule:
 
 
 def default_rules() -> dict[str, CategoryRule]:
-    """A starting point for a new instance, every category on (see `CATEGORY_DEFAULTS`)."""
-    return {name: CategoryRule(True, action) for name, action in CATEGORY_DEFAULTS.items()}
+    """What a new instance starts with (see `CATEGORY_DEFAULTS` and `OFF_BY_DEFAULT`)."""
+    return {
+        name: CategoryRule(name not in OFF_BY_DEFAULT, action)
+        for name, action in CATEGORY_DEFAULTS.items()
+    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,10 +20,9 @@ ACTIONS = ("reject", "hold", "warn")
 WORD = "word"
 REGEX = "regex"
 KINDS = (WORD, REGEX)
-# The filter categories, each with its action on a new instance; every one is on by default and
-# an admin switches them off one by one. Hate is refused outright; abuse aimed at people or at
-# the channel waits for review; sensitive but legitimate talk (self-harm, swearing) is published
-# behind a content warning. The word lists (app/moderation/wordlists.py) name the same categories.
+# The filter categories, each with its action on a new instance. Hate is refused outright; abuse
+# aimed at people or at the channel waits for review; self-harm talk is published behind a content
+# warning. The word lists (app/moderation/wordlists.py) name the same categories.
 CATEGORY_DEFAULTS = {
     "hate": "reject",
     "violence": "hold",
@@ -34,6 +33,12 @@ CATEGORY_DEFAULTS = {
     "self_harm": "warn",
     "profanity": "warn",
 }
+# Categories a new instance starts with switched off; an admin turns them on at /admin/filters.
+# Swearing at nobody is a tree-hole's everyday voice ("this week was shit", 妈的又加班): a
+# "strong language" warning on every such post hides honest venting behind a click, and the same
+# words aimed at a person are held by the target-aware rules whatever this category says
+# (docs/decisions/0014-swearing-at-nobody.md).
+OFF_BY_DEFAULT = frozenset({"profanity"})
 VERSION_KEY = "filter_config_version"
 
 
@@ -71,7 +76,7 @@ async def list_categories(db: Db) -> Sequence[FilterCategory]:
         for row in rows
     }
     return [
-        stored.get(name, FilterCategory(name, True, action))
+        stored.get(name, FilterCategory(name, name not in OFF_BY_DEFAULT, action))
         for name, action in CATEGORY_DEFAULTS.items()
     ]
 

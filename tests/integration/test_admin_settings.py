@@ -73,6 +73,8 @@ async def test_admin_filters_categories_persist_and_move_the_version(admin: Runn
     before = await filter_store.get_filter_config_version(db)
     defaults = {c.name: (c.enabled, c.action) for c in await filter_store.list_categories(db)}
     assert defaults["hate"] == (True, "reject") and defaults["self_harm"] == (True, "warn")
+    # Swearing at nobody is published as is on a new instance; the admin may turn warnings on.
+    assert defaults["profanity"] == (False, "warn")
     form: dict[str, object] = {f"action_{name}": "hold" for name in defaults}
     form |= {f"enabled_{name}": "on" for name in defaults if name != "spam"}
     form["action_fraud"] = "reject"
@@ -80,6 +82,7 @@ async def test_admin_filters_categories_persist_and_move_the_version(admin: Runn
     stored = {c.name: (c.enabled, c.action) for c in await filter_store.list_categories(db)}
     assert stored["spam"] == (False, "hold")
     assert stored["fraud"] == (True, "reject")
+    assert stored["profanity"] == (True, "hold")
     assert await filter_store.get_filter_config_version(db) != before
 
 

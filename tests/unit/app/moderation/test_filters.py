@@ -31,6 +31,15 @@ def filters() -> FilterSet:
 
 @pytest.fixture(scope="module")
 def defaults() -> FilterSet:
+    """The shipped lists with every category switched on, profanity included."""
+    every_category_on = {
+        name: CategoryRule(True, rule.action) for name, rule in default_rules().items()
+    }
+    return FilterSet.build(every_category_on, default_terms(), {}, default_allowlist())
+
+
+@pytest.fixture(scope="module")
+def new_instance() -> FilterSet:
     return FilterSet.build(default_rules(), default_terms(), {}, default_allowlist())
 
 
@@ -119,6 +128,28 @@ def test_filter_set_warns_with_category_named_warning_for_custom_category() -> N
         {"spoilers": CategoryRule(True, WARN)}, {"spoilers": ["ending"]}, {}, []
     )
     assert verdict(filters, "the ending").warning == "spoilers"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["this week was shit", "fuck my landlord's plumbing, third leak since May",
+     "妈的又加班到十点", "他妈的地铁又晚点", "what a fucking day, I need a nap"],
+)  # fmt: skip
+def test_a_new_instance_publishes_swearing_at_nobody_without_a_warning(
+    new_instance: FilterSet, defaults: FilterSet, text: str
+) -> None:
+    assert verdict(new_instance, text).action == ALLOW
+    # Only because profanity is off: with it on, the same text gets the warning.
+    assert verdict(defaults, text).reason == "profanity"
+
+
+@pytest.mark.parametrize(
+    "text", ["fuck you, Dana", "@kel you are a piece of shit", "你他妈的闭嘴吧，说的就是你"]
+)
+def test_a_new_instance_holds_the_same_words_aimed_at_a_person(
+    new_instance: FilterSet, text: str
+) -> None:
+    assert verdict(new_instance, text).action == HOLD
 
 
 @pytest.mark.parametrize(
