@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from app.moderation.decision import ALLOW, HOLD, Verdict
 from app.moderation.normalize import Normalized, squeeze
@@ -40,6 +41,8 @@ def has_enough_text(normalized: Normalized, min_chars: int = MIN_CHARS) -> bool:
     return len(_source(normalized)) >= min_chars
 
 
+# Read by the duplicate check and again to be stored.
+@lru_cache(maxsize=8)
 def fingerprint(normalized: Normalized) -> str:
     """64-bit SimHash of the text's character shingles, as 16 lowercase hex digits."""
     source = _source(normalized)

@@ -67,7 +67,9 @@ _EMAIL = re.compile(r"[a-z0-9._%+-]+@(?:[a-z0-9-]+\.)+[a-z]{2,24}")
 # needs a written-out "dot" or a dot with no space beside it and a known TLD after, so "we met
 # at noon. Then…" and "arrived at Heathrow. Com'on" are sentences, not addresses.
 _EMAIL_OBFUSCATED = re.compile(
-    r"[a-z0-9._%+-]+\s*(?:[(\[{]\s*at\s*[)\]}]|\sat\s|＠|\s?艾特\s?)\s*[a-z0-9-]+"
+    # Starting only where a run of address characters starts: a match from inside the run is a
+    # match from its start too, and trying every inner position made long posts quadratic.
+    r"(?<![a-z0-9._%+-])[a-z0-9._%+-]+\s*(?:[(\[{]\s*at\s*[)\]}]|\sat\s|＠|\s?艾特\s?)\s*[a-z0-9-]+"
     r"(?:\s*(?:[(\[{]\s*dot\s*[)\]}]|\sdot\s|点)\s*|\.)([a-z]{2,24})(?![a-z0-9-])"
 )
 _PHONES = (

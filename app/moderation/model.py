@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from app.moderation.decision import ALLOW, HOLD, Verdict
@@ -34,7 +34,9 @@ MIN_WORDS = 6
 OFF = 1.0
 
 
-def features(normalized: Normalized) -> set[str]:
+# Both heads read the same post, once for the hold and once for the help page.
+@lru_cache(maxsize=8)
+def features(normalized: Normalized) -> frozenset[str]:
     """The n-grams a text is scored on (presence, not counts)."""
     found: set[str] = set()
     joined = normalized.zh[0][:_MAX_CHARS] if normalized.zh else ""
@@ -54,7 +56,7 @@ def features(normalized: Normalized) -> set[str]:
             found.add(f"e{padded[start : start + 4]}")
         if index:
             found.add(f"b{words[index - 1]} {word}")
-    return found
+    return frozenset(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +65,7 @@ class Head:
     weights: Mapping[str, float]
     threshold: float
 
-    def probability(self, found: set[str]) -> float:
+    def probability(self, found: frozenset[str]) -> float:
         total = self.bias + sum(self.weights.get(feature, 0.0) for feature in found)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
 

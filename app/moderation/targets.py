@@ -509,6 +509,10 @@ _MIXED_HATE = re.compile(
     rf"|(?:{_MIXED_GROUP}) ?=? ?(?:{_MIXED_DEGRADE})"
     rf"|(?:{_MIXED_GROUP}) ?(?:跟|像)?(?:老鼠|蟑螂|蝗虫|猪|狗|鬼|动物|畜生)一样"
 )
+# What every branch of _MIXED_HATE needs somewhere: a degrading word, or 一样 ("像老鼠一样").
+# Most texts have neither, and this one scan is far cheaper than trying every group word at every
+# position with the trait words behind it.
+_MIXED_HATE_NEEDS = re.compile(rf"(?:{_MIXED_DEGRADE})|一样")
 # A stereotype named to refute it ("不是所有河南人都是骗子", "not all muslims are terrorists").
 _HATE_REFUTED_BEFORE = re.compile(
     r"(?:不是所有|并非所有|不是每个|别说|谁说|不能说|不要说|凭什么说|刻板印象|地域黑|not all|"
@@ -534,6 +538,11 @@ def _group_hate(patterns: tuple[re.Pattern[str], ...], forms: tuple[str, ...]) -
                 if not (_HATE_REFUTED_BEFORE.search(before) or _ZH_REPORTED_BEFORE.search(before)):
                     return True
     return False
+
+
+def _mixed_group_hate(forms: tuple[str, ...]) -> bool:
+    needed = any(_MIXED_HATE_NEEDS.search(form) for form in forms)
+    return needed and _group_hate((_MIXED_HATE,), forms)
 
 
 # Threats as people write them without a violent verb, as families: exposure on a condition
@@ -848,7 +857,7 @@ def target_labels(normalized: Normalized) -> set[str]:
     if (
         _group_hate(_EN_HATES, en)
         or _zh_aimed(_ZH_HATES, zh)
-        or _group_hate((_MIXED_HATE,), _mixed_forms(en) + zh)
+        or _mixed_group_hate(_mixed_forms(en) + zh)
     ):
         found.add(HATE)
     if (
