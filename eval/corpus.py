@@ -14,6 +14,8 @@ PARTS = {
     "heldout2": DATA / "heldout2.jsonl",
     # Written by a third, independent author, reserved for reporting like heldout2.
     "heldout3": DATA / "heldout3.jsonl",
+    # Written by a fourth, independent outsider author; reserved for reporting like heldout3.
+    "heldout4": DATA / "heldout4.jsonl",
     # Training part written by an independent helper author (train2): read and train on it freely.
     "train2": DATA / "train2.jsonl",
     # Training data by a third independent author (train3): read it, train on it.

@@ -19,6 +19,7 @@ PARTS = {
     "heldout": ("heldout.jsonl", "h-", 20),
     "heldout2": ("heldout2.jsonl", "h2-", 7),
     "heldout3": ("heldout3.jsonl", "h3-", 20),
+    "heldout4": ("heldout4.jsonl", "h4-", 20),
     "train2": ("train2.jsonl", "t2-", 25),
     "train3": ("train3.jsonl", "t3-", 25),
 }
