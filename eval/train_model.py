@@ -45,7 +45,7 @@ SEED = 20261203
 # How much a positive example weighs against the class ratio (1 = fully balanced classes).
 BALANCE = 1.0
 
-Example = tuple[set[str], int]
+Example = tuple[frozenset[str], int]
 
 
 def train(examples: Sequence[Example]) -> tuple[float, dict[str, float]]:
@@ -72,7 +72,7 @@ def train(examples: Sequence[Example]) -> tuple[float, dict[str, float]]:
     return bias, weights
 
 
-def score(bias: float, weights: dict[str, float], found: set[str]) -> float:
+def score(bias: float, weights: dict[str, float], found: frozenset[str]) -> float:
     total = bias + sum(weights.get(f, 0.0) for f in found)
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
 
