@@ -21,6 +21,7 @@ PARTS = {
     "heldout3": ("heldout3.jsonl", "h3-", 20),
     "train2": ("train2.jsonl", "t2-", 25),
     "train3": ("train3.jsonl", "t3-", 25),
+    "train4": ("train4.jsonl", "t4-", 20),
 }
 
 EXPECT = {
