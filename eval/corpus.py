@@ -20,9 +20,11 @@ PARTS = {
     "train2": DATA / "train2.jsonl",
     # Training data by a third independent author (train3): read it, train on it.
     "train3": DATA / "train3.jsonl",
+    # Training part by a fourth independent helper author (train4): breadth on the weak cells.
+    "train4": DATA / "train4.jsonl",
 }
 # The parts one may read to tune and train on; every other part is held out (eval/README.md).
-READABLE = ("dev", "train2", "train3")
+READABLE = ("dev", "train2", "train3", "train4")
 STOP = "stop"
 CARE = "care"
 PUBLISH = "publish"

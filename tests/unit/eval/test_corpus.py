@@ -22,6 +22,7 @@ PARTS = {
     "heldout4": ("heldout4.jsonl", "h4-", 20),
     "train2": ("train2.jsonl", "t2-", 25),
     "train3": ("train3.jsonl", "t3-", 25),
+    "train4": ("train4.jsonl", "t4-", 20),
 }
 
 EXPECT = {
