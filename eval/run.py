@@ -1,7 +1,7 @@
 """`make eval`: the moderation pipeline over the labelled corpus, with the English classifier on
 and off.
 
-    python -m eval.run [--part dev|train2|train3|heldout|heldout2|heldout3|all]
+    python -m eval.run [--part dev|train2|train3|train4|heldout|heldout2|heldout3|heldout4|all]
         [--classifier on|off|both] [--json] [--misses]
 
 Prints recall (must-stop posts held or rejected, self-harm posts shown the help page), false
@@ -53,12 +53,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="off: the rules alone (the admin's model_hold and model_help set to off)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON document")
-    parser.add_argument("--misses", action="store_true", help="list misses (dev, train2, train3)")
+    parser.add_argument("--misses", action="store_true", help="list misses (the READABLE parts)")
     args = parser.parse_args(argv)
     if args.misses and args.part not in READABLE:
         parser.error(
-            "--misses lists posts of the parts one may read (add --part dev, train2 or train3): "
-            "the held-out parts are only run to report"
+            f"--misses lists posts of the parts one may read (add --part {' or '.join(READABLE)}):"
+            " the held-out parts are only run to report"
         )
     parts = list(PARTS) if args.part == "all" else [args.part]
     chosen = ["on", "off"] if args.classifier == "both" else [args.classifier]
