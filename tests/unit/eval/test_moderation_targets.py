@@ -34,10 +34,11 @@ MUST_STOP_OR_CARE = CATEGORIES[:7]
 # with its care head at 1 % out-of-fold false positives (was 0.5 %), mixed self-harm passed.
 # Branch targets: veiled threats and exposure as families in targets.py: mixed threat passed;
 # then harassment without swear words as families: mixed harassment and en hate passed.
+# Session 3: the model retrained with train4 as well (6,305 posts): en doxxing and zh hate passed.
 UNMET = {
     ("en", "harassment"), ("en", "selfharm"), ("en", "sexual"),
     ("en", "threat"), ("zh", "harassment"), ("zh", "sexual"),
-    ("zh", "spam"), ("mixed", "doxxing"), ("en", "doxxing"), ("zh", "hate"),
+    ("zh", "spam"), ("mixed", "doxxing"),
 }  # fmt: skip
 FALSE_HOLDS_MET = True  # 0.038 on 2026-12-03 with the stricter model head (0.066 at first)
 # Today's values with a small margin: a change that makes moderation worse fails here.
