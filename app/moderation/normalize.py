@@ -45,6 +45,7 @@ _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "
 # of a word ("wow!").
 _LEET_INNER = {"!": "i", "|": "i"}
 _AMBIGUOUS_AS_L = {"1": "l", "!": "l", "|": "l"}
+_LEET_CHARS = re.compile("[" + re.escape("".join({*_LEET, *_LEET_INNER, *_AMBIGUOUS_AS_L})) + "]")
 _LATIN = re.compile(r"[a-z]")
 _DIACRITICS = re.compile("[\u0300-\u036f]")
 _REPEATS = re.compile(r"(.)\1{2,}")
@@ -100,6 +101,12 @@ def default_converter() -> Converter:
 _CJK_CHAR = re.compile("[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in _CJK_RANGES) + "]")
 
 
+# A run of three or more one-character Latin or digit tokens in space-joined tokens, joined:
+# "s e x" → "sex" (runs of 3+ only, so "i am a cat" keeps its words). Tokens hold no spaces.
+_SINGLE = "[^ " + "".join(f"{chr(low)}-{chr(high)}" for low, high in _CJK_RANGES) + "]"
+_SINGLE_RUN = re.compile(rf"(?<![^ ]){_SINGLE}(?: {_SINGLE}){{{_MIN_JOINED_RUN - 1},}}(?![^ ])")
+
+
 def is_cjk(char: str) -> bool:
     return _CJK_CHAR.match(char) is not None
 
@@ -147,8 +154,9 @@ def canon_forms(plain: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     homophones read as Chinese), squeezed to one, so "傻 逼", "傻*逼" and "滚滚滚" read plainly.
     """
     leet = _read_leet(plain, ambiguous_as_l=False)
-    english = canon.read_words(_words(canon.read_emoji(leet, canon.EN), glue=True))
-    spaced = canon.read_words(_words(canon.read_emoji(leet, canon.EN), glue=False))
+    emoji_en = canon.read_emoji(leet, canon.EN)
+    english = canon.read_words(_words(emoji_en, glue=True))
+    spaced = canon.read_words(_words(emoji_en, glue=False))
     en = tuple(
         dict.fromkeys(f" {squeeze(form, keep)} " for form in (english, spaced) for keep in (2, 1))
     )
@@ -198,6 +206,8 @@ def _is_word_char(char: str) -> bool:
     return char.isalnum() or unicodedata.category(char).startswith("M")
 
 
+# `normalize` and `canon_forms` both read the same folded text.
+@lru_cache(maxsize=8)
 def _read_leet(text: str, *, ambiguous_as_l: bool) -> str:
     return " ".join(
         _read_leet_chunk(chunk, ambiguous_as_l) if _LATIN.search(chunk) else chunk
@@ -206,6 +216,8 @@ def _read_leet(text: str, *, ambiguous_as_l: bool) -> str:
 
 
 def _read_leet_chunk(chunk: str, ambiguous_as_l: bool) -> str:
+    if not _LEET_CHARS.search(chunk):
+        return chunk  # most words: nothing to read
     table = {**_LEET, **_AMBIGUOUS_AS_L} if ambiguous_as_l else _LEET
     inner = {"!": "l", "|": "l"} if ambiguous_as_l else _LEET_INNER
     out: list[str] = []
@@ -221,10 +233,8 @@ def _read_leet_chunk(chunk: str, ambiguous_as_l: bool) -> str:
 
 
 def _words(text: str, *, glue: bool) -> str:
-    tokens: list[str] = []
-    for chunk in text.split():
-        tokens.extend(_chunk_tokens(chunk, glue))
-    return " ".join(_join_single_runs(tokens))
+    tokens = " ".join(token for chunk in text.split() for token in _chunk_tokens(chunk, glue))
+    return _SINGLE_RUN.sub(lambda match: match.group(0).replace(" ", ""), tokens)
 
 
 # Bounded cache: one post's forms share most of their chunks (a word, a run of Chinese), and a
@@ -251,21 +261,14 @@ def _read_chunk_tokens(chunk: str, glue: bool) -> Iterable[str]:
         yield "".join(current)
 
 
-def _join_single_runs(tokens: list[str]) -> list[str]:
-    """Join runs of single Latin/digit characters: "s e x" → "sex" (runs of 3+ only, so "i am a
-    cat" keeps its words)."""
-    out: list[str] = []
-    run: list[str] = []
-    for token in [*tokens, ""]:
-        if len(token) == 1 and not is_cjk(token):
-            run.append(token)
-            continue
-        out.extend(["".join(run)] if len(run) >= _MIN_JOINED_RUN else run)
-        run = []
-        if token:
-            out.append(token)
-    return out
+# What `_is_word_char` refuses is among these: re's \w is exactly str.isalnum() plus "_", so only
+# "_" and the characters \w refuses need the per-character test (combining marks stay).
+_NOT_ALNUM = re.compile(r"[\W_]")
 
 
 def _bare(text: str) -> str:
-    return "".join(char for char in text if _is_word_char(char))
+    return _NOT_ALNUM.sub(_kept_if_word_char, text)
+
+
+def _kept_if_word_char(match: re.Match[str]) -> str:
+    return match.group(0) if _is_word_char(match.group(0)) else ""
