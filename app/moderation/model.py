@@ -40,13 +40,13 @@ def features(normalized: Normalized) -> frozenset[str]:
     """The n-grams a text is scored on (presence, not counts)."""
     found: set[str] = set()
     joined = normalized.zh[0][:_MAX_CHARS] if normalized.zh else ""
+    # Latin text is read as words below; as characters it only added noise (the letters of a
+    # long word or a link each tipped the sum a little): only n-grams holding a Han character.
+    han = [_HAN.match(char) is not None for char in joined] if _HAN.search(joined) else []
     for size in (2, 3):
-        for index in range(len(joined) - size + 1):
-            gram = joined[index : index + size]
-            # Latin text is read as words below; as characters it only added noise (the letters
-            # of a long word or a link each tipped the sum a little).
-            if _HAN.search(gram):
-                found.add(f"c{gram}")
+        for index in range(len(han) - size + 1):
+            if any(han[index : index + size]):
+                found.add(f"c{joined[index : index + size]}")
     all_words = normalized.en[0].split()[:_MAX_CHARS] if normalized.en else []
     words = [word for word in all_words if not _LINKISH.search(word)]
     for index, word in enumerate(words):
